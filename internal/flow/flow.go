@@ -1,0 +1,357 @@
+// Package flow answers "which functions, or which handler types, can this SSA value be?" for the values that
+// register handlers. It is a small flow-insensitive points-to analysis over function values: it follows closures,
+// method values, conversions, phis, returns of factories, parameters of helpers (through their static call sites),
+// struct fields (route tables), slice and array elements, maps and package variables.
+package flow
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// FuncName returns the name a rule uses for fn: "time.Sleep", "(*net/http.Client).Do". Instances of generic
+// functions are named by their origin.
+func FuncName(fn *ssa.Function) string {
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if fn.Object() != nil {
+		if f, ok := fn.Object().(*types.Func); ok {
+			return f.FullName()
+		}
+	}
+	return fn.String()
+}
+
+// CalleeName returns the rule name of a call's target, for static calls and interface invocations, or "".
+func CalleeName(c *ssa.CallCommon) string {
+	if c.IsInvoke() {
+		return c.Method.FullName()
+	}
+	if fn := c.StaticCallee(); fn != nil {
+		return FuncName(fn)
+	}
+	return ""
+}
+
+// IsStd reports whether the package path belongs to the standard library.
+func IsStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// A Target is what a handler value can be: a function, or a non-function type whose methods serve.
+type Target struct {
+	Fn   *ssa.Function
+	Type types.Type
+	// Through lists the calls this value was returned from on its way (factories and middleware), innermost last.
+	Via token.Pos
+}
+
+type fieldKey struct {
+	t     string // struct type
+	field int
+}
+
+// Index holds the stores and call sites of a set of functions, for tracing values backwards across them.
+type Index struct {
+	fieldStores  map[fieldKey][]ssa.Value
+	globalStores map[*ssa.Global][]ssa.Value
+	mapStores    map[string][]ssa.Value // by map type
+	callSites    map[*ssa.Function][]*ssa.CallCommon
+	closures     map[*ssa.Function][]*ssa.MakeClosure
+	// Passes says, for a callee's rule name, which argument a handler-wrapping call serves (http.StripPrefix).
+	Passes map[string]int
+	// IsHandlerType reports whether a parameter of this type carries a handler into a middleware.
+	IsHandlerType func(types.Type) bool
+}
+
+// NewIndex indexes the given functions.
+func NewIndex(funcs []*ssa.Function) *Index {
+	x := &Index{
+		fieldStores:  map[fieldKey][]ssa.Value{},
+		globalStores: map[*ssa.Global][]ssa.Value{},
+		mapStores:    map[string][]ssa.Value{},
+		callSites:    map[*ssa.Function][]*ssa.CallCommon{},
+		closures:     map[*ssa.Function][]*ssa.MakeClosure{},
+		Passes:       map[string]int{},
+	}
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				x.add(instr)
+			}
+		}
+	}
+	return x
+}
+
+func (x *Index) add(instr ssa.Instruction) {
+	switch in := instr.(type) {
+	case *ssa.Store:
+		switch addr := in.Addr.(type) {
+		case *ssa.FieldAddr:
+			k := fieldKey{types.TypeString(deref(addr.X.Type()), nil), addr.Field}
+			x.fieldStores[k] = append(x.fieldStores[k], in.Val)
+		case *ssa.Global:
+			x.globalStores[addr] = append(x.globalStores[addr], in.Val)
+		}
+	case *ssa.MapUpdate:
+		k := types.TypeString(in.Map.Type().Underlying(), nil)
+		x.mapStores[k] = append(x.mapStores[k], in.Value)
+	case *ssa.MakeClosure:
+		fn := in.Fn.(*ssa.Function)
+		x.closures[fn] = append(x.closures[fn], in)
+	case ssa.CallInstruction:
+		c := in.Common()
+		if fn := c.StaticCallee(); fn != nil {
+			x.callSites[fn] = append(x.callSites[fn], c)
+		}
+	}
+}
+
+// CallSites returns the static calls of fn among the indexed functions.
+func (x *Index) CallSites(fn *ssa.Function) []*ssa.CallCommon { return x.callSites[fn] }
+
+// FieldStores returns the values stored into field i of the struct type t among the indexed functions.
+func (x *Index) FieldStores(t types.Type, i int) []ssa.Value {
+	return x.fieldStores[fieldKey{types.TypeString(deref(t), nil), i}]
+}
+
+func deref(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// Targets returns what v can be, in a deterministic order.
+func (x *Index) Targets(v ssa.Value) []Target {
+	t := &tracer{x: x, seen: map[ssa.Value]bool{}}
+	t.value(v, token.NoPos, 0)
+	slices.SortStableFunc(t.out, func(a, b Target) int { return int(targetPos(a) - targetPos(b)) })
+	return t.out
+}
+
+func targetPos(t Target) token.Pos {
+	if t.Fn != nil {
+		return t.Fn.Pos()
+	}
+	if n, ok := types.Unalias(deref(t.Type)).(*types.Named); ok {
+		return n.Obj().Pos()
+	}
+	return token.NoPos
+}
+
+type tracer struct {
+	x    *Index
+	seen map[ssa.Value]bool
+	out  []Target
+	fns  map[*ssa.Function]bool
+	typs map[string]bool
+}
+
+const maxDepth = 64
+
+func (t *tracer) emit(tg Target) {
+	if tg.Fn != nil {
+		if t.fns == nil {
+			t.fns = map[*ssa.Function]bool{}
+		}
+		if t.fns[tg.Fn] {
+			return
+		}
+		t.fns[tg.Fn] = true
+	} else {
+		if t.typs == nil {
+			t.typs = map[string]bool{}
+		}
+		k := types.TypeString(tg.Type, nil)
+		if t.typs[k] {
+			return
+		}
+		t.typs[k] = true
+	}
+	t.out = append(t.out, tg)
+}
+
+func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
+	if v == nil || t.seen[v] || depth > maxDepth {
+		return
+	}
+	t.seen[v] = true
+	switch v := v.(type) {
+	case *ssa.Function:
+		t.emit(Target{Fn: v, Via: via})
+	case *ssa.MakeClosure:
+		t.emit(Target{Fn: v.Fn.(*ssa.Function), Via: via})
+	case *ssa.ChangeType:
+		t.value(v.X, via, depth+1)
+	case *ssa.Convert:
+		t.value(v.X, via, depth+1)
+	case *ssa.ChangeInterface:
+		t.value(v.X, via, depth+1)
+	case *ssa.TypeAssert:
+		t.value(v.X, via, depth+1)
+	case *ssa.Slice:
+		t.value(v.X, via, depth+1)
+	case *ssa.MakeInterface:
+		if _, ok := v.X.Type().Underlying().(*types.Signature); ok {
+			t.value(v.X, via, depth+1)
+			return
+		}
+		if _, ok := v.X.Type().Underlying().(*types.Interface); ok {
+			t.value(v.X, via, depth+1)
+			return
+		}
+		t.emit(Target{Type: v.X.Type(), Via: via})
+	case *ssa.Phi:
+		for _, e := range v.Edges {
+			t.value(e, via, depth+1)
+		}
+	case *ssa.Call:
+		t.call(v.Common(), -1, v.Pos(), depth)
+	case *ssa.Extract:
+		if c, ok := v.Tuple.(*ssa.Call); ok {
+			t.call(c.Common(), v.Index, c.Pos(), depth)
+		}
+	case *ssa.Parameter:
+		fn := v.Parent()
+		i := slices.Index(fn.Params, v)
+		for _, c := range t.x.callSites[fn] {
+			args := c.Args
+			if i < len(args) {
+				t.value(args[i], via, depth+1)
+			}
+		}
+	case *ssa.FreeVar:
+		fn := v.Parent()
+		i := slices.Index(fn.FreeVars, v)
+		for _, mc := range t.x.closures[fn] {
+			if i < len(mc.Bindings) {
+				t.value(mc.Bindings[i], via, depth+1)
+			}
+		}
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			t.addr(v.X, via, depth+1)
+		}
+	case *ssa.Field:
+		for _, s := range t.x.FieldStores(v.X.Type(), v.Field) {
+			t.value(s, via, depth+1)
+		}
+	case *ssa.Lookup:
+		for _, s := range t.x.mapStores[types.TypeString(v.X.Type().Underlying(), nil)] {
+			t.value(s, via, depth+1)
+		}
+	case *ssa.Alloc:
+		// A pointer to a value of a handler type (&myHandler{}).
+		t.emit(Target{Type: v.Type(), Via: via})
+	}
+}
+
+// addr traces the values stored at an address.
+func (t *tracer) addr(a ssa.Value, via token.Pos, depth int) {
+	switch a := a.(type) {
+	case *ssa.FieldAddr:
+		for _, s := range t.x.FieldStores(a.X.Type(), a.Field) {
+			t.value(s, via, depth+1)
+		}
+	case *ssa.Global:
+		for _, s := range t.x.globalStores[a] {
+			t.value(s, via, depth+1)
+		}
+	case *ssa.IndexAddr:
+		t.stores(underlyingAlloc(a.X), via, depth)
+	case *ssa.Alloc:
+		t.stores(a, via, depth)
+	case *ssa.FreeVar, *ssa.Parameter:
+		// A captured or passed variable: follow its origins, then the stores to them.
+		t.value(a, via, depth+1)
+	}
+}
+
+func underlyingAlloc(v ssa.Value) ssa.Value {
+	for {
+		switch x := v.(type) {
+		case *ssa.Slice:
+			v = x.X
+		case *ssa.UnOp:
+			if x.Op != token.MUL {
+				return v
+			}
+			v = x.X
+		default:
+			return v
+		}
+	}
+}
+
+// stores follows every value stored into the array or variable at a, including through its elements.
+func (t *tracer) stores(a ssa.Value, via token.Pos, depth int) {
+	refs := a.Referrers()
+	if refs == nil {
+		// A global slice or array: stores into its elements were indexed by field or global.
+		if g, ok := a.(*ssa.Global); ok {
+			for _, s := range t.x.globalStores[g] {
+				t.stores(underlyingAlloc(s), via, depth+1)
+				t.value(s, via, depth+1)
+			}
+		}
+		return
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.Store:
+			if r.Addr == a {
+				t.value(r.Val, via, depth+1)
+			}
+		case *ssa.IndexAddr:
+			for _, rr := range *r.Referrers() {
+				if s, ok := rr.(*ssa.Store); ok && s.Addr == r {
+					t.value(s.Val, via, depth+1)
+				}
+			}
+		}
+	}
+}
+
+// call traces the result (or result index i of a tuple) of a call.
+func (t *tracer) call(c *ssa.CallCommon, i int, pos token.Pos, depth int) {
+	name := CalleeName(c)
+	if h, ok := t.x.Passes[name]; ok {
+		off := 0
+		if c.Signature().Recv() != nil && !c.IsInvoke() {
+			off = 1
+		}
+		if h+off < len(c.Args) {
+			t.value(c.Args[h+off], pos, depth+1)
+		}
+		return
+	}
+	fn := c.StaticCallee()
+	if fn == nil || fn.Blocks == nil {
+		return
+	}
+	for _, b := range fn.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+			if i < 0 && len(ret.Results) == 1 {
+				t.value(ret.Results[0], pos, depth+1)
+			} else if i >= 0 && i < len(ret.Results) {
+				t.value(ret.Results[i], pos, depth+1)
+			}
+		}
+	}
+	// A middleware serves what it wraps: the handlers passed to it are served too.
+	if t.x.IsHandlerType != nil {
+		for _, a := range c.Args {
+			if t.x.IsHandlerType(a.Type()) {
+				t.value(a, pos, depth+1)
+			}
+		}
+	}
+}

@@ -1,0 +1,222 @@
+// Package report writes findings as text, as JSON in the shape of the x/tools checkers (package, then analyzer,
+// then diagnostics), and as SARIF 2.1.0.
+package report
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"go/token"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// A Finding is one diagnostic of one analyzer in one package.
+type Finding struct {
+	Pkg      string
+	Analyzer string
+	Diag     analysis.Diagnostic
+}
+
+// Text writes "file:line:col: analyzer: message", with the path from the handler indented beneath. File names are
+// relative to dir where they lie below it.
+func Text(w io.Writer, fset *token.FileSet, dir string, findings []Finding) error {
+	rel := func(p token.Position) string {
+		if r, err := filepath.Rel(dir, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
+			p.Filename = r
+		}
+		return p.String()
+	}
+	for _, f := range findings {
+		if _, err := fmt.Fprintf(w, "%s: %s: %s\n", rel(fset.Position(f.Diag.Pos)), f.Analyzer, f.Diag.Message); err != nil {
+			return err
+		}
+		for _, r := range f.Diag.Related {
+			if _, err := fmt.Fprintf(w, "\t%s: %s\n", rel(fset.Position(r.Pos)), r.Message); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type jsonEdit struct {
+	Filename string `json:"filename"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	New      string `json:"new"`
+}
+
+type jsonFix struct {
+	Message string     `json:"message"`
+	Edits   []jsonEdit `json:"edits"`
+}
+
+type jsonRelated struct {
+	Posn    string `json:"posn"`
+	End     string `json:"end"`
+	Message string `json:"message"`
+}
+
+type jsonDiag struct {
+	Category       string        `json:"category,omitempty"`
+	Posn           string        `json:"posn"`
+	End            string        `json:"end"`
+	Message        string        `json:"message"`
+	SuggestedFixes []jsonFix     `json:"suggested_fixes,omitempty"`
+	Related        []jsonRelated `json:"related,omitempty"`
+}
+
+// JSON writes the x/tools checker shape: {"pkg": {"analyzer": [diagnostic, ...]}}. Errors of packages that did not
+// load are written as {"pkg": {"error": "..."}}, as the checkers do.
+func JSON(w io.Writer, fset *token.FileSet, findings []Finding, errors map[string]string) error {
+	tree := map[string]map[string]any{}
+	for pkg, e := range errors {
+		tree[pkg] = map[string]any{"error": e}
+	}
+	posn := func(p token.Pos) string {
+		if !p.IsValid() {
+			return ""
+		}
+		return fset.Position(p).String()
+	}
+	for _, f := range findings {
+		byAn := tree[f.Pkg]
+		if byAn == nil {
+			byAn = map[string]any{}
+			tree[f.Pkg] = byAn
+		}
+		d := jsonDiag{Category: f.Diag.Category, Posn: posn(f.Diag.Pos), End: posn(f.Diag.End), Message: f.Diag.Message}
+		for _, sf := range f.Diag.SuggestedFixes {
+			jf := jsonFix{Message: sf.Message}
+			for _, e := range sf.TextEdits {
+				start := fset.Position(e.Pos)
+				end := start
+				if e.End.IsValid() {
+					end = fset.Position(e.End)
+				}
+				jf.Edits = append(jf.Edits, jsonEdit{Filename: start.Filename, Start: start.Offset, End: end.Offset, New: string(e.NewText)})
+			}
+			d.SuggestedFixes = append(d.SuggestedFixes, jf)
+		}
+		for _, r := range f.Diag.Related {
+			d.Related = append(d.Related, jsonRelated{Posn: posn(r.Pos), End: posn(r.End), Message: r.Message})
+		}
+		list, _ := byAn[f.Analyzer].([]jsonDiag)
+		byAn[f.Analyzer] = append(list, d)
+	}
+	// encoding/json sorts map keys, so the output is deterministic.
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "\t")
+	return enc.Encode(tree)
+}
+
+// A Rule describes an analyzer for SARIF.
+type Rule struct {
+	Name, Doc, URL string
+}
+
+// SARIF writes a SARIF 2.1.0 log with one rule per analyzer, related locations for the path from the handler, and
+// fixes.
+func SARIF(w io.Writer, fset *token.FileSet, dir, version string, ruleList []Rule, findings []Finding) error {
+	uri := func(p token.Position) string {
+		if r, err := filepath.Rel(dir, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+		return "file://" + filepath.ToSlash(p.Filename)
+	}
+	region := func(start, end token.Pos) map[string]any {
+		s := fset.Position(start)
+		r := map[string]any{"startLine": s.Line, "startColumn": s.Column}
+		if end.IsValid() {
+			e := fset.Position(end)
+			r["endLine"], r["endColumn"] = e.Line, e.Column
+		}
+		return r
+	}
+	loc := func(start, end token.Pos, msg string) map[string]any {
+		l := map[string]any{"physicalLocation": map[string]any{
+			"artifactLocation": map[string]any{"uri": uri(fset.Position(start)), "uriBaseId": "%SRCROOT%"},
+			"region":           region(start, end),
+		}}
+		if msg != "" {
+			l["message"] = map[string]any{"text": msg}
+		}
+		return l
+	}
+	var rules []map[string]any
+	for _, r := range ruleList {
+		rules = append(rules, map[string]any{
+			"id": r.Name, "name": r.Name, "helpUri": r.URL,
+			"shortDescription": map[string]any{"text": firstSentence(r.Doc)},
+			"fullDescription":  map[string]any{"text": r.Doc},
+		})
+	}
+	results := []map[string]any{}
+	for _, f := range findings {
+		res := map[string]any{
+			"ruleId": f.Analyzer, "level": "warning",
+			"message":   map[string]any{"text": f.Diag.Message},
+			"locations": []any{loc(f.Diag.Pos, f.Diag.End, "")},
+		}
+		var related []any
+		for i, r := range f.Diag.Related {
+			l := loc(r.Pos, r.End, r.Message)
+			l["id"] = i
+			related = append(related, l)
+		}
+		if related != nil {
+			res["relatedLocations"] = related
+		}
+		var fixes []any
+		for _, sf := range f.Diag.SuggestedFixes {
+			var reps []any
+			for _, e := range sf.TextEdits {
+				end := e.End
+				if !end.IsValid() {
+					end = e.Pos
+				}
+				reps = append(reps, map[string]any{"deletedRegion": region(e.Pos, end), "insertedContent": map[string]any{"text": string(e.NewText)}})
+			}
+			fixes = append(fixes, map[string]any{
+				"description":     map[string]any{"text": sf.Message},
+				"artifactChanges": []any{map[string]any{"artifactLocation": map[string]any{"uri": uri(fset.Position(sf.TextEdits[0].Pos))}, "replacements": reps}},
+			})
+		}
+		if fixes != nil {
+			res["fixes"] = fixes
+		}
+		results = append(results, res)
+	}
+	log := map[string]any{
+		"version": "2.1.0",
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"runs": []any{map[string]any{
+			"tool":    map[string]any{"driver": map[string]any{"name": "blockcheck", "version": version, "informationUri": "https://github.com/blockcheck/blockcheck", "rules": rules}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}
+
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Sort orders findings by file, offset and analyzer.
+func Sort(fset *token.FileSet, findings []Finding) {
+	slices.SortStableFunc(findings, func(x, y Finding) int {
+		px, py := fset.Position(x.Diag.Pos), fset.Position(y.Diag.Pos)
+		return cmp.Or(cmp.Compare(px.Filename, py.Filename), cmp.Compare(px.Offset, py.Offset), cmp.Compare(x.Analyzer, y.Analyzer))
+	})
+}

@@ -1,0 +1,309 @@
+// Package whole is blockcheck's whole-program engine: it loads the packages named on the command line with all
+// their dependencies, builds SSA, finds the handler roots, builds a VTA call graph from them (seeded as govulncheck
+// seeds its own: CHA, sliced to what the roots and the program's own code reach, refined by VTA), and reports each
+// blocking operation a handler reaches at the operation's own line, with the shortest path from a handler.
+package whole
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/callgraph"
+	"golang.org/x/tools/go/callgraph/cha"
+	"golang.org/x/tools/go/callgraph/vta"
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/report"
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+// Config says what to analyze.
+type Config struct {
+	Dir      string   // where to run the build system; "" is the current directory
+	Patterns []string // package patterns; none means ./...
+	Tests    bool     // include test files
+	Env      []string // environment for the build system; nil means os.Environ
+	Catalog  *rules.Catalog
+	// Enabled says which analyzers report; a missing name is disabled.
+	Enabled map[string]bool
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Fset     *token.FileSet
+	Findings []report.Finding // sorted by position, then analyzer
+	// Errors are the packages that failed to load or type-check, as the build system printed them; those packages
+	// and the packages that import them are not analyzed.
+	Errors []packages.Error
+	// ErrorPkgs gives, per package that failed, its first error, for the JSON output.
+	ErrorPkgs []PkgError
+	Roots     int
+}
+
+// A PkgError is the first error of a package that failed to load.
+type PkgError struct{ Pkg, Msg string }
+
+// Run analyzes the packages.
+func Run(cfg *Config) (*Result, error) {
+	patterns := cfg.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	fset := token.NewFileSet()
+	goroot := filepath.Join(runtime.GOROOT(), "src") + string(filepath.Separator)
+	lcfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps |
+			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:   cfg.Dir,
+		Env:   cfg.Env,
+		Tests: cfg.Tests,
+		Fset:  fset,
+		// The standard library is analyzed by rules, not by its code: parse only its declarations, which is enough
+		// for its types and skips most of the cost of checking it.
+		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+			mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
+			if strings.HasPrefix(filename, goroot) {
+				mode = parser.SkipObjectResolution
+			}
+			f, err := parser.ParseFile(fset, filename, src, mode)
+			if f != nil && strings.HasPrefix(filename, goroot) {
+				for _, d := range f.Decls {
+					if fd, ok := d.(*ast.FuncDecl); ok {
+						fd.Body = nil
+					}
+				}
+			}
+			return f, err
+		},
+	}
+	pkgs, err := packages.Load(lcfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading packages: %w", err)
+	}
+	res := &Result{Fset: fset}
+	a := &analysis_{cfg: cfg, res: res, fset: fset, initial: map[*types.Package]bool{}, own: map[string]bool{}, files: map[*token.File]*ast.File{}}
+	a.load(pkgs)
+	if len(a.good) == 0 {
+		return res, nil
+	}
+	a.analyze()
+	return res, nil
+}
+
+type analysis_ struct {
+	cfg     *Config
+	res     *Result
+	fset    *token.FileSet
+	prog    *ssa.Program
+	good    []*packages.Package // initial packages that loaded cleanly
+	initial map[*types.Package]bool
+	own     map[string]bool // module paths of the initial packages: their code is analyzed in full
+	files   map[*token.File]*ast.File
+
+	idx   *flow.Index
+	cls   *blocking.Classifier
+	find  *handlers.Finder
+	graph *callgraph.Graph
+}
+
+// load builds SSA for every package that loaded cleanly and whose dependencies did.
+func (a *analysis_) load(pkgs []*packages.Package) {
+	broken := map[*packages.Package]bool{}
+	var order []*packages.Package
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		order = append(order, p)
+		errs := p.Errors
+		if flow.IsStd(p.PkgPath) {
+			// Type errors in the standard library come from parsing declarations only; they do not matter.
+			errs = slices.DeleteFunc(slices.Clone(errs), func(e packages.Error) bool { return e.Kind == packages.TypeError })
+		}
+		if len(errs) > 0 || p.Types == nil {
+			broken[p] = true
+			a.res.Errors = append(a.res.Errors, errs...)
+			if len(errs) > 0 {
+				a.res.ErrorPkgs = append(a.res.ErrorPkgs, PkgError{p.PkgPath, errs[0].Error()})
+			}
+		}
+		for _, imp := range p.Imports {
+			if broken[imp] {
+				broken[p] = true
+			}
+		}
+	})
+	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
+	var built []*ssa.Package
+	for _, p := range order {
+		if broken[p] {
+			continue
+		}
+		files := p.Syntax
+		if flow.IsStd(p.PkgPath) {
+			files = nil // declarations only: its functions are external
+		}
+		sp := a.prog.CreatePackage(p.Types, files, p.TypesInfo, true)
+		if files != nil {
+			built = append(built, sp)
+		}
+		for _, f := range p.Syntax {
+			a.files[a.fset.File(f.FileStart)] = f
+		}
+	}
+	for _, p := range pkgs {
+		if broken[p] {
+			continue
+		}
+		a.good = append(a.good, p)
+		a.initial[p.Types] = true
+		if p.Module != nil {
+			a.own[p.Module.Path] = true
+		}
+	}
+	var wg sync.WaitGroup
+	for _, p := range built {
+		wg.Go(p.Build)
+	}
+	wg.Wait()
+}
+
+// ownCode reports whether fn belongs to the user's own modules, where every kind of operation is reported.
+func (a *analysis_) ownCode(fn *ssa.Function) bool {
+	if fn.Pkg == nil {
+		return false
+	}
+	if a.initial[fn.Pkg.Pkg] {
+		return true
+	}
+	for m := range a.own {
+		p := fn.Pkg.Pkg.Path()
+		if p == m || strings.HasPrefix(p, m+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis_) isInitial(fn *ssa.Function) bool {
+	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
+}
+
+// functions returns the functions with bodies in the given SSA packages, including closures and the methods
+// of their types, in a deterministic order.
+func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function {
+	var out []*ssa.Function
+	var add func(fn *ssa.Function)
+	add = func(fn *ssa.Function) {
+		if fn.Blocks == nil {
+			return
+		}
+		out = append(out, fn)
+		for _, anon := range fn.AnonFuncs {
+			add(anon)
+		}
+	}
+	pkgs := prog.AllPackages()
+	slices.SortFunc(pkgs, func(x, y *ssa.Package) int { return cmp.Compare(x.Pkg.Path(), y.Pkg.Path()) })
+	for _, p := range pkgs {
+		if !keep(p) {
+			continue
+		}
+		var names []string
+		for name := range p.Members {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			switch m := p.Members[name].(type) {
+			case *ssa.Function:
+				add(m)
+			case *ssa.Type:
+				for _, t := range []types.Type{m.Type(), types.NewPointer(m.Type())} {
+					ms := prog.MethodSets.MethodSet(t)
+					for i := range ms.Len() {
+						if fn := prog.MethodValue(ms.At(i)); fn != nil && fn.Pkg == p && fn.Synthetic == "" {
+							if t == m.Type() || !types.IsInterface(m.Type()) {
+								add(fn)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	// Methods of a type appear in both its value and pointer method sets.
+	seen := map[*ssa.Function]bool{}
+	return slices.DeleteFunc(out, func(fn *ssa.Function) bool {
+		if seen[fn] {
+			return true
+		}
+		seen[fn] = true
+		return false
+	})
+}
+
+func (a *analysis_) analyze() {
+	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
+	a.idx = flow.NewIndex(nonStd)
+	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
+	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
+
+	var own []*ssa.Function
+	for _, fn := range nonStd {
+		if a.ownCode(fn) {
+			own = append(own, fn)
+		}
+	}
+	roots := a.find.Find(own)
+	a.res.Roots = len(roots)
+	a.graph = a.callGraph(roots, own)
+	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
+	r.reach(roots)
+	r.servers(own)
+	r.emit()
+}
+
+// callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
+// included so that the values it creates (in main, in constructors) flow into the handlers' interfaces.
+func (a *analysis_) callGraph(roots []handlers.Root, own []*ssa.Function) *callgraph.Graph {
+	initial := cha.CallGraph(a.prog)
+	seeds := slices.Clone(own)
+	for _, r := range roots {
+		seeds = append(seeds, r.Fn)
+	}
+	slice := forwardSlice(seeds, initial)
+	g := vta.CallGraph(slice, initial)
+	return g
+}
+
+func forwardSlice(seeds []*ssa.Function, g *callgraph.Graph) map[*ssa.Function]bool {
+	seen := map[*ssa.Function]bool{}
+	queue := slices.Clone(seeds)
+	for len(queue) > 0 {
+		fn := queue[0]
+		queue = queue[1:]
+		if seen[fn] {
+			continue
+		}
+		seen[fn] = true
+		if n := g.Nodes[fn]; n != nil {
+			for _, e := range n.Out {
+				if !seen[e.Callee.Func] {
+					queue = append(queue, e.Callee.Func)
+				}
+			}
+		}
+	}
+	return seen
+}

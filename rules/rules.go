@@ -1,0 +1,261 @@
+// Package rules holds blockcheck's rule catalog: which calls block a request, which calls register handlers, which
+// types carry a request context, and the fix for each. The defaults are embedded from this directory; users extend
+// them with a file of their own in the same format (see docs/rules.md).
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+//go:embed *.json
+var embedded embed.FS
+
+// Analyzers lists the finding kinds in the order blockcheck reports them.
+var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait"}
+
+// Catalog is a set of rules. The zero Catalog has none.
+type Catalog struct {
+	// Blocking lists calls that block a request.
+	Blocking []Call `json:"blocking"`
+	// Registrations lists calls that register a request handler.
+	Registrations []Registration `json:"registrations"`
+	// Passes lists calls that return a handler wrapping one of their arguments (http.StripPrefix): the argument is
+	// served by whatever serves the result.
+	Passes []Pass `json:"passes"`
+	// Handlers lists the shapes a handler can have.
+	Handlers []Handler `json:"handlers"`
+	// Contexts lists the types through which a function can reach its request's context, and how.
+	Contexts []Context `json:"contexts"`
+	// Detached lists types that satisfy context.Context but whose Done channel never fires (a framework's
+	// request object used as a context); work given one cannot be cancelled.
+	Detached []Detached `json:"detached"`
+}
+
+// A Call rule names a function or method that blocks.
+//
+// Func is written as go/ssa prints functions: "time.Sleep", "(*net/http.Client).Do",
+// "(*database/sql.DB).Query", or "(context.Context).Done" for an interface method.
+type Call struct {
+	Analyzer string `json:"analyzer"`
+	Func     string `json:"func"`
+	// Why says what the call waits for, completing "<func> ...".
+	Why string `json:"why"`
+	// Fix says how to make it bounded or cancellable.
+	Fix string `json:"fix"`
+	// Edit is an optional template for a suggested fix that replaces the call expression. It may use {recv} (the
+	// receiver expression), {qual} (the package qualifier as written, with its dot), {args} (the arguments as
+	// written) and {ctx} (the request context in scope). A fix is offered only where a context is in scope.
+	Edit string `json:"edit,omitempty"`
+	// Origin, when set, makes the rule conditional on where one operand came from.
+	Origin *Origin `json:"origin,omitempty"`
+	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
+	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
+	Check string `json:"check,omitempty"`
+}
+
+// An Origin makes a Call rule fire only when operand Arg (0 is the receiver of a method, or the first parameter of a
+// function) was made by one of Bad, and never passed through one of Good. Methods in Chain return their receiver's
+// kind of value (a query builder) and are traced through. With Roots, a value loaded from a struct field or package
+// variable counts as bad (a long-lived handle that cannot carry a request context); a parameter is never judged.
+type Origin struct {
+	Arg   int      `json:"arg"`
+	Bad   []Maker  `json:"bad,omitempty"`
+	Good  []string `json:"good,omitempty"`
+	Chain []string `json:"chain,omitempty"`
+	Roots bool     `json:"roots,omitempty"`
+}
+
+// A Maker is a call that makes a value without a context, with the edit that gives it one (a template as in
+// Call.Edit, applied to the maker's call expression).
+type Maker struct {
+	Func string `json:"func"`
+	Edit string `json:"edit,omitempty"`
+}
+
+// A Registration rule names a call that registers a handler.
+type Registration struct {
+	Func string `json:"func"`
+	// Handler is the index of the handler argument (0 is the first argument after any receiver). A variadic
+	// parameter registers each handler passed in it. -1 means the method's receiver is itself registered.
+	Handler int `json:"handler"`
+	// Pattern is the index of the route pattern argument, or -1 when there is none.
+	Pattern int `json:"pattern"`
+	// Method is the HTTP method this call registers for ("GET"), if it fixes one.
+	Method string `json:"method,omitempty"`
+	// Field, instead of Func, names a struct field whose assignment registers a handler:
+	// "net/http.Server.Handler".
+	Field string `json:"field,omitempty"`
+	// Server marks registrations that serve every route (a server's root handler, a router's middleware).
+	Server bool `json:"server,omitempty"`
+	// Service registers every exported method of the handler's type as a root (gRPC and connect services).
+	Service bool `json:"service,omitempty"`
+}
+
+// A Pass rule names a call whose result serves argument Handler.
+type Pass struct {
+	Func    string `json:"func"`
+	Handler int    `json:"handler"`
+}
+
+// A Handler describes a handler shape: a function type, or an interface whose method is the entry point.
+type Handler struct {
+	// Type is a named function type ("net/http.HandlerFunc") or an interface ("net/http.Handler").
+	Type string `json:"type"`
+	// Method is the interface method a server calls, for interface types.
+	Method string `json:"method,omitempty"`
+	// Params lists the parameter types of a handler function, for matching unnamed function literals.
+	Params []string `json:"params,omitempty"`
+}
+
+// A Context rule says how to reach a request context from a value of Type, as a template over {v}.
+type Context struct {
+	Type string `json:"type"`
+	Expr string `json:"expr"`
+}
+
+// A Detached rule names a type that implements context.Context without carrying its request's cancellation.
+type Detached struct {
+	Type string `json:"type"`
+	Fix  string `json:"fix"`
+}
+
+// Default returns the embedded default catalog: default.json (the standard library), then the other files of
+// this directory (routers, drivers) in name order.
+func Default() (*Catalog, error) {
+	entries, err := embedded.ReadDir(".")
+	if err != nil {
+		return nil, fmt.Errorf("default rules: %w", err)
+	}
+	names := []string{"default.json"}
+	for _, e := range entries {
+		if e.Name() != "default.json" {
+			names = append(names, e.Name())
+		}
+	}
+	c := &Catalog{}
+	for _, name := range names {
+		data, err := embedded.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("default rules: %w", err)
+		}
+		more, err := Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("default rules %s: %w", name, err)
+		}
+		c = c.Merge(more)
+	}
+	return c, nil
+}
+
+// Load reads a rules file.
+func Load(path string) (*Catalog, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes and validates a catalog. Unknown keys are errors, so that a misspelt key is not silently ignored.
+func Parse(data []byte) (*Catalog, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Catalog
+	if err := dec.Decode(&c); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := lineCol(data, se.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %w", line, col, err)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			line, col := lineCol(data, te.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %w", line, col, err)
+		}
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("unexpected data after the rules object")
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func (c *Catalog) validate() error {
+	var errs []error
+	for i, r := range c.Blocking {
+		if !slices.Contains(Analyzers, r.Analyzer) {
+			errs = append(errs, fmt.Errorf("blocking[%d] (%s): unknown analyzer %q (want one of %s)", i, r.Func, r.Analyzer, strings.Join(Analyzers, ", ")))
+		}
+		if r.Func == "" {
+			errs = append(errs, fmt.Errorf("blocking[%d]: func is empty", i))
+		}
+		switch r.Check {
+		case "", "client-timeout", "server-timeout":
+		default:
+			errs = append(errs, fmt.Errorf("blocking[%d] (%s): unknown check %q", i, r.Func, r.Check))
+		}
+		if r.Origin != nil && len(r.Origin.Bad) == 0 && !r.Origin.Roots {
+			errs = append(errs, fmt.Errorf("blocking[%d] (%s): origin names no bad maker and no roots, so it never fires", i, r.Func))
+		}
+	}
+	for i, r := range c.Registrations {
+		if (r.Func == "") == (r.Field == "") {
+			errs = append(errs, fmt.Errorf("registrations[%d]: exactly one of func and field must be set", i))
+		}
+		if r.Handler < -1 {
+			errs = append(errs, fmt.Errorf("registrations[%d] (%s): handler index %d", i, r.Func, r.Handler))
+		}
+	}
+	for i, r := range c.Passes {
+		if r.Func == "" || r.Handler < 0 {
+			errs = append(errs, fmt.Errorf("passes[%d]: func and a handler index are required", i))
+		}
+	}
+	for i, r := range c.Handlers {
+		if r.Type == "" {
+			errs = append(errs, fmt.Errorf("handlers[%d]: type is empty", i))
+		}
+	}
+	for i, r := range c.Contexts {
+		if r.Type == "" || !strings.Contains(r.Expr, "{v}") {
+			errs = append(errs, fmt.Errorf("contexts[%d]: type and an expr using {v} are required", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Merge returns a catalog holding c's rules followed by more's.
+func (c *Catalog) Merge(more *Catalog) *Catalog {
+	return &Catalog{
+		Blocking:      slices.Concat(c.Blocking, more.Blocking),
+		Registrations: slices.Concat(c.Registrations, more.Registrations),
+		Passes:        slices.Concat(c.Passes, more.Passes),
+		Handlers:      slices.Concat(c.Handlers, more.Handlers),
+		Contexts:      slices.Concat(c.Contexts, more.Contexts),
+		Detached:      slices.Concat(c.Detached, more.Detached),
+	}
+}

@@ -1,0 +1,36 @@
+// Package deadline gives every request a deadline, and answers the client once,
+// with 503 Service Unavailable (or 504 Gateway Timeout), when the handler has
+// not started its response by then.
+//
+// [Middleware] derives the request's context with [context.WithTimeout] and
+// runs the handler on its own goroutine. If the handler returns in time,
+// nothing changes: its response is streamed as it writes it, Flush works, and
+// [http.ResponseController] reaches the connection through Unwrap. When the
+// deadline passes first:
+//
+//   - if the handler has not written headers yet, the client gets 503 (or the
+//     status set with [WithStatus]) with Retry-After, exactly once;
+//   - if the handler already wrote headers, its status stands: the middleware
+//     never writes a second status (chi's Timeout middleware writes 504 after
+//     the handler's headers). The response cannot be finished, so the
+//     middleware aborts it with [http.ErrAbortHandler]; the client sees a
+//     truncated response rather than one that looks complete;
+//   - if the client went away, nothing is written.
+//
+// In every case the handler's later writes are discarded and return
+// [http.ErrHandlerTimeout]; a mutex guards the ResponseWriter, so the
+// middleware and the late handler never race on it.
+//
+// The deadline does not stop the handler. Go cannot kill a goroutine: the
+// handler keeps running until it returns, and only a handler that honours
+// r.Context() (passes it to its database, HTTP and RPC calls, selects on
+// ctx.Done() when it waits) stops early. A handler that ignores it keeps its
+// goroutine and resources after the client has been answered; these are the
+// operations blockcheck reports. The handler's own header map is private and
+// copied when it writes headers, so that it can go on setting headers safely
+// after the deadline.
+//
+// A panic in the handler before the deadline is raised again on the serving
+// goroutine, so net/http and recovery middleware see it; after the deadline it
+// is reported to the [monitor.Observer], if any, and otherwise dropped.
+package deadline

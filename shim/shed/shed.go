@@ -1,0 +1,106 @@
+package shed
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/blockcheck/blockcheck/shim/monitor"
+)
+
+// ErrShed is returned by [Shedder.Acquire] when no slot became free in time.
+var ErrShed = errors.New("shed: over capacity")
+
+// Shedder limits the number of requests in flight. It is safe for concurrent
+// use.
+type Shedder struct {
+	slots      chan struct{}
+	wait       time.Duration
+	retryAfter time.Duration
+	obs        monitor.Observer
+}
+
+// Option configures a [Shedder].
+type Option func(*Shedder)
+
+// WithWait lets a request wait up to d for a slot before it is shed. The
+// default is 0: shed at once.
+func WithWait(d time.Duration) Option { return func(s *Shedder) { s.wait = max(d, 0) } }
+
+// WithRetryAfter sets the Retry-After sent with 503; it is rounded up to whole
+// seconds, at least 1. The default is 1 second.
+func WithRetryAfter(d time.Duration) Option { return func(s *Shedder) { s.retryAfter = d } }
+
+// WithObserver reports shed requests to obs.
+func WithObserver(obs monitor.Observer) Option { return func(s *Shedder) { s.obs = obs } }
+
+// New returns a Shedder that admits at most limit requests at once; a limit
+// below 1 is raised to 1.
+func New(limit int, opts ...Option) *Shedder {
+	s := &Shedder{slots: make(chan struct{}, max(limit, 1)), retryAfter: time.Second}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Limit returns the maximum number of requests in flight.
+func (s *Shedder) Limit() int { return cap(s.slots) }
+
+// InFlight returns the number of slots taken now.
+func (s *Shedder) InFlight() int { return len(s.slots) }
+
+// Acquire takes a slot, waiting for one up to the Shedder's wait or until ctx
+// is done, whichever comes first. It returns a function that gives the slot
+// back, to be called exactly once, or [ErrShed], or ctx's error.
+func (s *Shedder) Acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		return s.release, nil
+	default:
+	}
+	if s.wait <= 0 {
+		return nil, ErrShed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := time.NewTimer(s.wait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return s.release, nil
+	case <-t.C:
+		return nil, ErrShed
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+func (s *Shedder) release() { <-s.slots }
+
+// Middleware returns a handler that calls next when it gets a slot and
+// otherwise answers 503 Service Unavailable with Retry-After. A request whose
+// client goes away while waiting gets no answer.
+func (s *Shedder) Middleware(next http.Handler) http.Handler {
+	retryAfter := strconv.Itoa(max(1, int(math.Ceil(s.retryAfter.Seconds()))))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		release, err := s.Acquire(r.Context())
+		if err != nil {
+			if !errors.Is(err, ErrShed) {
+				return // the client is gone; nobody to answer
+			}
+			if s.obs != nil {
+				s.obs.Shed(r.Pattern)
+			}
+			w.Header().Set("Retry-After", retryAfter)
+			http.Error(w, "service unavailable: over capacity", http.StatusServiceUnavailable)
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
