@@ -26,6 +26,8 @@ type Catalog struct {
 	Blocking []Call `json:"blocking"`
 	// Registrations lists calls that register a request handler.
 	Registrations []Registration `json:"registrations"`
+	// Groups lists calls that make a route group or sub-router, whose registrations share a path prefix.
+	Groups []Group `json:"groups,omitempty"`
 	// Passes lists calls that return a handler wrapping one of their arguments (http.StripPrefix): the argument is
 	// served by whatever serves the result.
 	Passes []Pass `json:"passes"`
@@ -89,6 +91,8 @@ type Registration struct {
 	Pattern int `json:"pattern"`
 	// Method is the HTTP method this call registers for ("GET"), if it fixes one.
 	Method string `json:"method,omitempty"`
+	// MethodArg, when set, is the index of the argument naming the HTTP method (httprouter's Handle("GET", ...)).
+	MethodArg *int `json:"methodArg,omitempty"`
 	// Field, instead of Func, names a struct field whose assignment registers a handler:
 	// "net/http.Server.Handler".
 	Field string `json:"field,omitempty"`
@@ -96,6 +100,26 @@ type Registration struct {
 	Server bool `json:"server,omitempty"`
 	// Service registers every exported method of the handler's type as a root (gRPC and connect services).
 	Service bool `json:"service,omitempty"`
+}
+
+// A Group rule names a call that makes a route group or sub-router: the routes registered on it are under the path
+// prefix it adds to the router it is called on (gin's r.Group("/v1"), gorilla's r.PathPrefix("/api").Subrouter()),
+// or it mounts a router under a prefix (chi's r.Mount("/admin", admin)). Middleware a group is given is a
+// Registration with server set on the same call.
+type Group struct {
+	Func string `json:"func"`
+	// Prefix is the index of the argument holding the path prefix; unset means the call adds none (chi's Group,
+	// gorilla's Subrouter keeps the prefix of the route it is called on).
+	Prefix *int `json:"prefix,omitempty"`
+	// Router is the index of a function argument whose first parameter receives the group (chi's
+	// r.Route("/api", func(r chi.Router) {...})); unset means the call returns the group.
+	Router *int `json:"router,omitempty"`
+	// Mount is the index of an argument holding a router made elsewhere, whose routes the call puts under the
+	// prefix (chi's Mount, fiber's Mount); unset means none.
+	Mount *int `json:"mount,omitempty"`
+	// Methods is the index of an argument naming HTTP methods that the call restricts a route to (gorilla's
+	// r.HandleFunc("/x", h).Methods("GET")); unset means none.
+	Methods *int `json:"methods,omitempty"`
 }
 
 // A Pass rule names a call whose result serves argument Handler.
@@ -112,6 +136,9 @@ type Handler struct {
 	Method string `json:"method,omitempty"`
 	// Params lists the parameter types of a handler function, for matching unnamed function literals.
 	Params []string `json:"params,omitempty"`
+	// Next lists calls by which a handler of this shape hands the request on to the next handler (gin's
+	// c.Next()). The next handler is a root of its own, so these calls are not followed.
+	Next []string `json:"next,omitempty"`
 }
 
 // A Context rule says how to reach a request context from a value of Type, as a template over {v}.
@@ -124,6 +151,9 @@ type Context struct {
 type Detached struct {
 	Type string `json:"type"`
 	Fix  string `json:"fix"`
+	// Unless names a boolean field ("github.com/gin-gonic/gin.Engine.ContextWithFallback") that, when the program
+	// sets it, makes values of Type carry their request's cancellation after all.
+	Unless string `json:"unless,omitempty"`
 }
 
 // Default returns the embedded default catalog: default.json (the standard library), then the other files of
@@ -230,6 +260,16 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("registrations[%d] (%s): handler index %d", i, r.Func, r.Handler))
 		}
 	}
+	for i, g := range c.Groups {
+		if g.Func == "" {
+			errs = append(errs, fmt.Errorf("groups[%d]: func is empty", i))
+		}
+		for _, p := range []*int{g.Prefix, g.Router, g.Mount, g.Methods} {
+			if p != nil && *p < 0 {
+				errs = append(errs, fmt.Errorf("groups[%d] (%s): negative argument index %d", i, g.Func, *p))
+			}
+		}
+	}
 	for i, r := range c.Passes {
 		if r.Func == "" || r.Handler < 0 {
 			errs = append(errs, fmt.Errorf("passes[%d]: func and a handler index are required", i))
@@ -238,6 +278,11 @@ func (c *Catalog) validate() error {
 	for i, r := range c.Handlers {
 		if r.Type == "" {
 			errs = append(errs, fmt.Errorf("handlers[%d]: type is empty", i))
+		}
+	}
+	for i, r := range c.Detached {
+		if r.Type == "" || r.Fix == "" {
+			errs = append(errs, fmt.Errorf("detached[%d]: type and fix are required", i))
 		}
 	}
 	for i, r := range c.Contexts {
@@ -253,6 +298,7 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 	return &Catalog{
 		Blocking:      slices.Concat(c.Blocking, more.Blocking),
 		Registrations: slices.Concat(c.Registrations, more.Registrations),
+		Groups:        slices.Concat(c.Groups, more.Groups),
 		Passes:        slices.Concat(c.Passes, more.Passes),
 		Handlers:      slices.Concat(c.Handlers, more.Handlers),
 		Contexts:      slices.Concat(c.Contexts, more.Contexts),

@@ -175,14 +175,10 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 func shortName(name string) string {
 	prefix, rest := "", name
 	if strings.HasPrefix(rest, "(") {
-		i := strings.IndexAny(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+		i := strings.IndexFunc(rest, func(r rune) bool { return r != '(' && r != '*' })
 		prefix, rest = rest[:i], rest[i:]
 	}
-	dot := strings.Index(rest, ".")
-	if dot < 0 {
-		return name
-	}
-	if slash := strings.LastIndex(rest[:dot], "/"); slash >= 0 {
+	if slash := strings.LastIndex(rest, "/"); slash >= 0 {
 		rest = rest[slash+1:]
 	}
 	return prefix + rest
@@ -400,16 +396,28 @@ func spawnBounded(fn *ssa.Function, g *ssa.Go) bool {
 					if st.Dir == types.RecvOnly && given[chanOf(st.Chan)] {
 						return true
 					}
+					// select { case sem <- struct{}{}: ... } before the go statement: a semaphore.
+					if st.Dir == types.SendOnly && before(in, g) {
+						return true
+					}
 				}
 			case *ssa.Send:
 				// sem <- struct{}{} before the go statement: a counting semaphore.
-				if in.Block() == g.Block() && in.Pos() < g.Pos() || in.Block().Dominates(g.Block()) && in.Block() != g.Block() {
+				if before(in, g) {
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// before reports whether instruction a runs before g on every path to g.
+func before(a ssa.Instruction, g *ssa.Go) bool {
+	if a.Block() == g.Block() {
+		return a.Pos() < g.Pos()
+	}
+	return a.Block().Dominates(g.Block())
 }
 
 func chanOf(v ssa.Value) ssa.Value {

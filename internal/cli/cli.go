@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -54,14 +55,16 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	for _, a := range analyzers {
 		enabled[a.Name] = fs.Bool(a.Name, true, "enable the "+a.Name+" analyzer: "+firstLine(a.Doc))
 	}
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
+	// Parse quietly: a mistyped flag deserves one line, not the whole usage.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprint(stderr, usage)
+			fs.PrintDefaults()
 			return ExitClean
 		}
+		fmt.Fprintf(stderr, "blockcheck: %v\nRun 'blockcheck -help' for usage.\n", err)
 		return ExitError
 	}
 	if *version {
@@ -71,6 +74,9 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	if *jsonOut && *sarifOut {
 		fmt.Fprintln(stderr, "blockcheck: -json and -sarif cannot be used together")
 		return ExitError
+	}
+	if *dir != "" && *rulesFile != "" && !filepath.IsAbs(*rulesFile) {
+		*rulesFile = filepath.Join(*dir, *rulesFile) // as with go -C, paths are relative to dir
 	}
 	cat, err := catalog(*rulesFile)
 	if err != nil {
@@ -86,20 +92,25 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError
 	}
-	wd := *dir
-	if wd == "" {
-		wd, _ = os.Getwd()
+	wd, err := filepath.Abs(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
+		return ExitError
 	}
 	var errs map[string]string
-	if len(res.Errors) > 0 {
+	if len(res.ErrorPkgs) > 0 {
 		errs = map[string]string{}
-		for _, e := range res.Errors {
-			// As go vet prints them: position, then message.
-			fmt.Fprintln(stderr, e.Error())
-		}
 		for _, e := range res.ErrorPkgs {
-			errs[e.Pkg] = e.Msg
+			errs[e.Pkg] = strings.Join(e.Msgs, "\n")
+			// As go vet prints them: the package, then its errors.
+			fmt.Fprintf(stderr, "# %s\n", e.Pkg)
+			for _, m := range e.Msgs {
+				fmt.Fprintln(stderr, relative(wd, m))
+			}
 		}
+	}
+	for _, p := range res.Skipped {
+		fmt.Fprintf(stderr, "blockcheck: %s not analyzed: it imports a package with errors\n", p)
 	}
 	switch {
 	case *jsonOut:
@@ -124,6 +135,16 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		return ExitFindings
 	}
 	return ExitClean
+}
+
+// relative shortens "/abs/dir/file.go:1:2: msg" to "file.go:1:2: msg" below dir, and drops the "-: " that
+// go/packages puts before errors without a position.
+func relative(dir, msg string) string {
+	msg = strings.TrimPrefix(msg, "-: ")
+	if dir != "" && strings.HasPrefix(msg, dir+string(os.PathSeparator)) {
+		return msg[len(dir)+1:]
+	}
+	return msg
 }
 
 func catalog(file string) (*rules.Catalog, error) {

@@ -188,7 +188,13 @@ func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
 	case *ssa.Function:
 		t.emit(Target{Fn: v, Via: via})
 	case *ssa.MakeClosure:
-		t.emit(Target{Fn: v.Fn.(*ssa.Function), Via: via})
+		fn := v.Fn.(*ssa.Function)
+		if m := abstractMethod(fn); m != nil && len(v.Bindings) == 1 {
+			// A method value of an interface (svc.Greet): the method of each type the interface can hold.
+			t.boundMethods(fn.Prog, m, v.Bindings[0], via, depth)
+			return
+		}
+		t.emit(Target{Fn: fn, Via: via})
 	case *ssa.ChangeType:
 		t.value(v.X, via, depth+1)
 	case *ssa.Convert:
@@ -253,6 +259,38 @@ func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
 		t.emit(Target{Type: v.Type(), Via: via})
 	}
 }
+
+// abstractMethod returns the interface method that a bound-method wrapper calls, or nil when fn is not the wrapper
+// of an interface method value.
+func abstractMethod(fn *ssa.Function) *types.Func {
+	if fn.Pkg != nil || !strings.HasSuffix(fn.Name(), "$bound") {
+		return nil
+	}
+	m, ok := fn.Object().(*types.Func)
+	if !ok || m.Signature().Recv() == nil || !types.IsInterface(m.Signature().Recv().Type()) {
+		return nil
+	}
+	return m
+}
+
+// boundMethods emits the method m of each concrete type that recv, an interface value, can hold.
+func (t *tracer) boundMethods(prog *ssa.Program, m *types.Func, recv ssa.Value, via token.Pos, depth int) {
+	sub := &tracer{x: t.x, seen: t.seen}
+	sub.value(recv, via, depth+1)
+	for _, tg := range sub.out {
+		if tg.Type == nil {
+			continue
+		}
+		if sel := prog.MethodSets.MethodSet(tg.Type).Lookup(m.Pkg(), m.Name()); sel != nil {
+			if fn := prog.MethodValue(sel); fn != nil {
+				t.emit(Target{Fn: fn, Via: via})
+			}
+		}
+	}
+}
+
+// GlobalStores returns the values stored into the package variable g among the indexed functions.
+func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[g] }
 
 // addr traces the values stored at an address.
 func (t *tracer) addr(a ssa.Value, via token.Pos, depth int) {

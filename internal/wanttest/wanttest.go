@@ -7,11 +7,13 @@ package wanttest
 import (
 	"bufio"
 	"fmt"
+	"go/format"
 	"go/scanner"
 	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,6 +68,15 @@ func Run(t testing.TB, dir string, opts *Options, patterns ...string) *whole.Res
 	wants, err := Expectations(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	analyzed := map[string]bool{}
+	for _, f := range res.Files {
+		analyzed[f] = true
+	}
+	for k := range wants {
+		if !analyzed[k.file] {
+			delete(wants, k)
+		}
 	}
 	for _, f := range res.Findings {
 		posn := res.Fset.Position(f.Diag.Pos)
@@ -173,4 +184,100 @@ func literals(s string) ([]*regexp.Regexp, error) {
 			return nil, fmt.Errorf("want comment: unexpected %s %q", tok, lit)
 		}
 	}
+}
+
+// RunWithFixes is Run, and then applies every finding's first suggested fix to the analyzed files and compares
+// each changed file, formatted, with the file of the same name plus ".golden". A finding without a fix leaves its
+// file as it is, so a golden file also shows where no fix must be offered. UPDATE_GOLDEN=1 in the environment
+// rewrites the golden files.
+func RunWithFixes(t testing.TB, dir string, opts *Options, patterns ...string) *whole.Result {
+	t.Helper()
+	res := Run(t, dir, opts, patterns...)
+	edits := map[string][]edit{}
+	for _, f := range res.Findings {
+		if len(f.Diag.SuggestedFixes) == 0 {
+			continue
+		}
+		for _, e := range f.Diag.SuggestedFixes[0].TextEdits {
+			start, end := res.Fset.Position(e.Pos), res.Fset.Position(e.End)
+			edits[start.Filename] = append(edits[start.Filename], edit{start.Offset, end.Offset, string(e.NewText)})
+		}
+	}
+	for _, file := range res.Files {
+		golden := file + ".golden"
+		if os.Getenv("UPDATE_GOLDEN") != "" && len(edits[file]) > 0 {
+			src, _ := os.ReadFile(file)
+			if got, err := apply(src, edits[file]); err == nil {
+				if formatted, err := format.Source(got); err == nil {
+					_ = os.WriteFile(golden, formatted, 0o644)
+				}
+			}
+		}
+		if _, err := os.Stat(golden); err != nil {
+			if len(edits[file]) > 0 {
+				t.Errorf("%s: fixes offered but there is no %s", file, filepath.Base(golden))
+			}
+			continue
+		}
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := apply(src, edits[file])
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		formatted, err := format.Source(got)
+		if err != nil {
+			t.Errorf("%s: the fixed file does not parse: %v\n%s", file, err, got)
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(formatted) != string(want) {
+			t.Errorf("%s: fixed file differs from %s:\n%s", file, filepath.Base(golden), diff(string(want), string(formatted)))
+		}
+	}
+	return res
+}
+
+type edit struct {
+	start, end int
+	text       string
+}
+
+func apply(src []byte, edits []edit) ([]byte, error) {
+	slices.SortFunc(edits, func(a, b edit) int { return a.start - b.start })
+	var out []byte
+	last := 0
+	for _, e := range edits {
+		if e.start < last {
+			return nil, fmt.Errorf("overlapping edits at offset %d", e.start)
+		}
+		out = append(out, src[last:e.start]...)
+		out = append(out, e.text...)
+		last = e.end
+	}
+	return append(out, src[last:]...), nil
+}
+
+// diff shows the first differing lines.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n\twant: %s\n\tgot:  %s", i+1, wl, gl)
+		}
+	}
+	return ""
 }

@@ -48,13 +48,20 @@ type Result struct {
 	// Errors are the packages that failed to load or type-check, as the build system printed them; those packages
 	// and the packages that import them are not analyzed.
 	Errors []packages.Error
-	// ErrorPkgs gives, per package that failed, its first error, for the JSON output.
+	// ErrorPkgs gives the errors per package that failed.
 	ErrorPkgs []PkgError
-	Roots     int
+	// Skipped lists the packages named that were not analyzed because a dependency failed.
+	Skipped []string
+	// Files are the Go files of the packages analyzed.
+	Files []string
+	Roots int
 }
 
-// A PkgError is the first error of a package that failed to load.
-type PkgError struct{ Pkg, Msg string }
+// A PkgError holds the errors of a package that failed to load.
+type PkgError struct {
+	Pkg  string
+	Msgs []string
+}
 
 // Run analyzes the packages.
 func Run(cfg *Config) (*Result, error) {
@@ -134,7 +141,11 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 			broken[p] = true
 			a.res.Errors = append(a.res.Errors, errs...)
 			if len(errs) > 0 {
-				a.res.ErrorPkgs = append(a.res.ErrorPkgs, PkgError{p.PkgPath, errs[0].Error()})
+				pe := PkgError{Pkg: p.PkgPath}
+				for _, e := range errs {
+					pe.Msgs = append(pe.Msgs, e.Error())
+				}
+				a.res.ErrorPkgs = append(a.res.ErrorPkgs, pe)
 			}
 		}
 		for _, imp := range p.Imports {
@@ -163,9 +174,13 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 	}
 	for _, p := range pkgs {
 		if broken[p] {
+			if len(p.Errors) == 0 {
+				a.res.Skipped = append(a.res.Skipped, p.PkgPath)
+			}
 			continue
 		}
 		a.good = append(a.good, p)
+		a.res.Files = append(a.res.Files, p.GoFiles...)
 		a.initial[p.Types] = true
 		if p.Module != nil {
 			a.own[p.Module.Path] = true

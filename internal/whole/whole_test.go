@@ -1,0 +1,20 @@
+package whole_test
+
+import (
+	"testing"
+
+	"github.com/blockcheck/blockcheck/internal/wanttest"
+)
+
+const stdlib = "../../testdata/stdlib"
+
+// TestDiscovery checks that every way of registering a net/http handler yields a root with its route.
+func TestDiscovery(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./discovery")
+}
+
+// TestPaths checks interface resolution by VTA, paths through packages, and reporting at the last call in the
+// analyzed packages when the operation is in a dependency.
+func TestPaths(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./paths/...")
+}

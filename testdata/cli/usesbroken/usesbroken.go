@@ -1,0 +1,5 @@
+package usesbroken
+
+import "example.com/cli/broken"
+
+var X = broken.F()

@@ -1,0 +1,47 @@
+package ctxdetach
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+func lookup(ctx context.Context, key string) string {
+	select {
+	case <-ctx.Done():
+		return ""
+	case <-time.After(time.Millisecond):
+		return key
+	}
+}
+
+func detached(w http.ResponseWriter, r *http.Request) {
+	_ = lookup(context.Background(), "a") // want `ctxdetach: context.Background starts a context with no deadline`
+	_ = lookup(context.TODO(), "b")       // want `ctxdetach: context.TODO`
+	_ = audit("c")
+}
+
+func audit(key string) string {
+	return lookup(context.Background(), key) // want `ctxdetach: context.Background .*reached from /detached \(detached\)`
+}
+
+func deliberate(w http.ResponseWriter, r *http.Request) {
+	// Detaching on purpose keeps the request's values and is not reported.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Second)
+	defer cancel()
+	_ = lookup(ctx, "d")
+	_ = lookup(r.Context(), "e")
+}
+
+func spawned(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		_ = lookup(context.Background(), "f") // inside the goroutine: the go statement is the finding
+	}()
+}
+
+func Routes(mux *http.ServeMux) {
+	_ = lookup(context.Background(), "warm-up") // start-up
+	mux.HandleFunc("/detached", detached)
+	mux.HandleFunc("/deliberate", deliberate)
+	mux.HandleFunc("/spawned", spawned)
+}

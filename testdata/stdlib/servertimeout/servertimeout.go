@@ -1,0 +1,50 @@
+package servertimeout
+
+import (
+	"net/http"
+	"time"
+)
+
+func Bare(mux *http.ServeMux) error {
+	return http.ListenAndServe(":8080", mux) // want `servertimeout: http.ListenAndServe serves with a server that has no ReadHeaderTimeout`
+}
+
+func Debug() error {
+	return http.ListenAndServe("localhost:6060", nil) // a loopback debug listener
+}
+
+func Unset(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux} // want `servertimeout: \(\*http.Server\).ListenAndServe`
+	return srv.ListenAndServe()
+}
+
+func Header(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return srv.ListenAndServe()
+}
+
+// ReadTimeout bounds the headers too.
+func Read(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux, ReadTimeout: 10 * time.Second}
+	return srv.ListenAndServeTLS("cert.pem", "key.pem")
+}
+
+func Later(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux}
+	srv.ReadHeaderTimeout = 5 * time.Second
+	return srv.ListenAndServe()
+}
+
+// Configured is handed to a function that may set its timeouts: not judged.
+func Configured(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux}
+	configure(srv)
+	return srv.ListenAndServe()
+}
+
+func configure(srv *http.Server) { srv.IdleTimeout = time.Minute }
+
+// NeverServed makes a server that is never started.
+func NeverServed() *http.Server {
+	return &http.Server{Addr: ":8080"}
+}

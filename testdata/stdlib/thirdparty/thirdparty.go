@@ -1,0 +1,19 @@
+// Package thirdparty stands for a dependency outside the user's module.
+package thirdparty
+
+import (
+	"net/http"
+	"time"
+)
+
+// Fetch blocks inside the dependency: a rule-named call, reported at the user's call.
+func Fetch(url string) error {
+	time.Sleep(time.Millisecond)
+	_, err := http.Get(url)
+	return err
+}
+
+// Notify uses a channel internally: a dependency's own channels are its business.
+func Notify(ch chan<- string, msg string) {
+	ch <- msg
+}
