@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"net"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -47,12 +48,13 @@ type Classifier struct {
 	idx    *flow.Index
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
+	det    *detachedTypes
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
-	c := &Classifier{idx: idx, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}}
+	c := &Classifier{idx: idx, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -78,6 +80,14 @@ func (c *Classifier) Ops(fn *ssa.Function) []Op {
 func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []Op {
 	switch in := instr.(type) {
 	case *ssa.Go:
+		// go srv.ListenAndServe(): the server is made without timeouts whichever goroutine serves it.
+		for _, r := range c.byFunc[flow.CalleeName(in.Common())] {
+			if r.Check == "server-timeout" {
+				if op, ok := c.call(fn, in, in.Common(), r); ok {
+					ops = append(ops, op)
+				}
+			}
+		}
 		if !spawnBounded(fn, in) {
 			ops = append(ops, Op{Analyzer: "gospawn", Pos: in.Pos(), Name: "go statement",
 				Why: "starts a goroutine for each request that nothing waits for or bounds: under load they pile up without limit and outlive the request",
@@ -90,8 +100,10 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 				ops = append(ops, op)
 			}
 		}
+	case *ssa.MakeInterface, *ssa.ChangeInterface:
+		ops = c.detached(fn, in, ops)
 	case *ssa.UnOp:
-		if in.Op != token.ARROW || isDone(in.X) || in.Pos() == token.NoPos {
+		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) {
 			return ops
 		}
 		if timer(in.X) != "" {
@@ -116,7 +128,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 		var timers []string
 		for _, st := range in.States {
-			if st.Dir == types.RecvOnly && isDone(st.Chan) {
+			if st.Dir == types.RecvOnly && c.isDone(st.Chan) {
 				return ops
 			}
 			if t := timer(st.Chan); t != "" && st.Dir == types.RecvOnly {
@@ -298,30 +310,168 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 }
 
 // isDone reports whether ch is a context's (or similar) Done channel: the result of a Done() method call, or a
-// receive-only struct{} channel passed in from elsewhere, which cannot be judged.
-func isDone(ch ssa.Value) bool {
+// receive-only struct{} channel passed in from elsewhere, which cannot be judged. The Done of a detached type
+// (*gin.Context) never fires, so it is no such channel.
+func (c *Classifier) isDone(ch ssa.Value) bool {
 	switch v := ch.(type) {
 	case *ssa.Call:
-		if v.Common().IsInvoke() {
-			return v.Common().Method.Name() == "Done"
+		if c.detachedDone(v.Common(), v.Parent().Prog) {
+			return false
 		}
-		if fn := v.Common().StaticCallee(); fn != nil {
-			return fn.Name() == "Done"
+		// Only a context's Done: a report's or a job's Done channel is just another channel to wait on.
+		cc := v.Common()
+		if cc.IsInvoke() {
+			return cc.Method.Name() == "Done" && implementsContext(cc.Value.Type())
+		}
+		if fn := cc.StaticCallee(); fn != nil && fn.Name() == "Done" && fn.Signature.Recv() != nil {
+			return implementsContext(fn.Signature.Recv().Type())
 		}
 	case *ssa.Phi:
 		for _, e := range v.Edges {
-			if isDone(e) {
+			if c.isDone(e) {
 				return true
 			}
 		}
 	case *ssa.Parameter, *ssa.FreeVar:
-		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly {
-			if s, ok := c.Elem().Underlying().(*types.Struct); ok && s.NumFields() == 0 {
-				return true
+		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly && isEmptyStruct(c.Elem()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isEmptyStruct(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Struct)
+	return ok && s.NumFields() == 0
+}
+
+// implementsContext reports whether values of type t are contexts.
+func implementsContext(t types.Type) bool {
+	if types.TypeString(t, nil) == "context.Context" {
+		return true
+	}
+	ms := types.NewMethodSet(t)
+	for _, name := range []string{"Deadline", "Done", "Err", "Value"} {
+		if ms.Lookup(nil, name) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// releases reports whether a receive from ch gives back a semaphore slot: the function, or one enclosing it (a
+// deferred release closure), sends on the same channel, or the channel is a field or package variable that only
+// ever holds buffered channels (a semaphore released by a method of its own). That receive cannot block, and
+// making it give up on ctx.Done() would leak the slot.
+func (c *Classifier) releases(fn *ssa.Function, ch ssa.Value) bool {
+	// Semaphores carry no data: chan struct{}.
+	if t, ok := ch.Type().Underlying().(*types.Chan); !ok || !isEmptyStruct(t.Elem()) {
+		return false
+	}
+	k := chanKey(ch)
+	if k == nil {
+		return false
+	}
+	if c.semaphoreVar(ch) {
+		return true
+	}
+	for f := fn; f != nil; f = f.Parent() {
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case *ssa.Send:
+					if chanKey(in.Chan) == k {
+						return true
+					}
+				case *ssa.Select:
+					for _, st := range in.States {
+						if st.Dir == types.SendOnly && chanKey(st.Chan) == k {
+							return true
+						}
+					}
+				}
 			}
 		}
 	}
 	return false
+}
+
+// semaphoreVar reports whether ch is loaded from a field or package variable into which only buffered channels
+// are stored.
+func (c *Classifier) semaphoreVar(ch ssa.Value) bool {
+	u, ok := ch.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	var stored []ssa.Value
+	switch a := u.X.(type) {
+	case *ssa.FieldAddr:
+		stored = c.idx.FieldStores(a.X.Type(), a.Field)
+	case *ssa.Global:
+		stored = c.idx.GlobalStores(a)
+	}
+	if len(stored) == 0 {
+		return false
+	}
+	for _, v := range stored {
+		mc, ok := v.(*ssa.MakeChan)
+		if !ok || !bufferedLocal(mc) {
+			return false
+		}
+	}
+	return true
+}
+
+type fieldChan struct {
+	t     string
+	field int
+}
+
+// chanKey identifies the variable a channel is read from: a package variable, a struct field (by type), a local
+// variable (through the closures that capture it), or the value itself.
+func chanKey(v ssa.Value) any {
+	switch x := v.(type) {
+	case *ssa.UnOp:
+		if x.Op != token.MUL {
+			return nil
+		}
+		switch a := x.X.(type) {
+		case *ssa.Global:
+			return a
+		case *ssa.FieldAddr:
+			return fieldChan{types.TypeString(a.X.Type(), nil), a.Field}
+		case *ssa.Alloc:
+			return a
+		case *ssa.FreeVar:
+			return captured(a)
+		}
+	case *ssa.FreeVar:
+		return captured(x)
+	case *ssa.MakeChan, *ssa.Parameter:
+		return x
+	}
+	return nil
+}
+
+// captured resolves a closure's free variable to what its one enclosing MakeClosure binds.
+func captured(fv *ssa.FreeVar) any {
+	fn := fv.Parent()
+	i := slices.Index(fn.FreeVars, fv)
+	parent := fn.Parent()
+	if parent == nil || i < 0 {
+		return nil
+	}
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn && i < len(mc.Bindings) {
+				if a, ok := mc.Bindings[i].(*ssa.Alloc); ok {
+					return a
+				}
+				return chanKey(mc.Bindings[i])
+			}
+		}
+	}
+	return nil
 }
 
 // timer names the timer a channel belongs to, or returns "".
@@ -350,7 +500,7 @@ func timer(ch ssa.Value) string {
 // bufferedLocal reports whether ch is a buffered channel made in the same function, whose sends the function
 // itself sized for.
 func bufferedLocal(ch ssa.Value) bool {
-	mc, ok := ch.(*ssa.MakeChan)
+	mc, ok := chanOf(ch).(*ssa.MakeChan)
 	if !ok {
 		return false
 	}
@@ -544,8 +694,24 @@ func (c *Classifier) requestDeadline(req ssa.Value, depth int) verdict {
 		}
 	case *ssa.Phi:
 		return c.all(v.Edges, depth, c.requestDeadline)
+	case *ssa.Parameter:
+		// A client wrapper (func do(req *http.Request)): judge the requests its callers pass.
+		return c.all(c.paramArgs(v), depth, c.requestDeadline)
 	}
 	return unknown
+}
+
+// paramArgs returns the arguments the static callers of p's function pass for p.
+func (c *Classifier) paramArgs(p *ssa.Parameter) []ssa.Value {
+	fn := p.Parent()
+	i := indexOf(fn.Params, p)
+	var args []ssa.Value
+	for _, s := range c.idx.CallSites(fn) {
+		if i < len(s.Args) {
+			args = append(args, s.Args[i])
+		}
+	}
+	return args
 }
 
 // ctxDeadline is good when the context has a deadline and bad when it definitely has none.
@@ -571,19 +737,7 @@ func (c *Classifier) ctxDeadline(ctx ssa.Value, depth int) verdict {
 	case *ssa.Phi:
 		return c.all(v.Edges, depth, c.ctxDeadline)
 	case *ssa.Parameter:
-		fn := v.Parent()
-		sites := c.idx.CallSites(fn)
-		if len(sites) == 0 {
-			return unknown
-		}
-		i := indexOf(fn.Params, v)
-		var args []ssa.Value
-		for _, s := range sites {
-			if i < len(s.Args) {
-				args = append(args, s.Args[i])
-			}
-		}
-		return c.all(args, depth, c.ctxDeadline)
+		return c.all(c.paramArgs(v), depth, c.ctxDeadline)
 	}
 	return unknown
 }

@@ -39,6 +39,7 @@ type reporter struct {
 	a     *analysis_
 	byKey map[findingKey]*finding
 	order []findingKey
+	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
 }
 
 type visit struct {
@@ -58,6 +59,9 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 	}
 	fn := e.Callee.Func
 	if fn.Blocks == nil || fn.Pkg == nil || flow.IsStd(fn.Pkg.Pkg.Path()) {
+		return false
+	}
+	if r.stopAt(e) { // a //blockcheck:ignore directive (ignore.go)
 		return false
 	}
 	return !r.a.find.IsDispatch(e.Site.Common())
@@ -110,7 +114,7 @@ func (r *reporter) reach(roots []handlers.Root) {
 		}
 		slices.Reverse(path)
 		for _, op := range ops {
-			if op.Analyzer == "servertimeout" || !r.a.cfg.Enabled[op.Analyzer] {
+			if op.Analyzer == "servertimeout" || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
 			}
 			at, ok := r.where(fn, op, path)
@@ -192,6 +196,9 @@ func (r *reporter) servers(own []*ssa.Function) {
 func (r *reporter) add(f *finding) {
 	k := findingKey{f.op.Analyzer, f.at}
 	if _, ok := r.byKey[k]; ok {
+		return
+	}
+	if r.silenced(f) { // a //blockcheck:ignore directive (ignore.go)
 		return
 	}
 	r.byKey[k] = f

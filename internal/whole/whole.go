@@ -26,6 +26,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/ignore"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -39,6 +40,8 @@ type Config struct {
 	Catalog  *rules.Catalog
 	// Enabled says which analyzers report; a missing name is disabled.
 	Enabled map[string]bool
+	// UnusedIgnores reports //blockcheck:ignore directives that silence nothing.
+	UnusedIgnores bool
 }
 
 // Result is the outcome of a run.
@@ -124,6 +127,7 @@ type analysis_ struct {
 	cls   *blocking.Classifier
 	find  *handlers.Finder
 	graph *callgraph.Graph
+	ign   *ignore.Set
 }
 
 // load builds SSA for every package that loaded cleanly and whose dependencies did.
@@ -273,6 +277,7 @@ func (a *analysis_) analyze() {
 	a.idx = flow.NewIndex(nonStd)
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
+	a.loadIgnores()
 
 	var own []*ssa.Function
 	for _, fn := range nonStd {
@@ -284,9 +289,10 @@ func (a *analysis_) analyze() {
 	a.res.Roots = len(roots)
 	a.graph = a.callGraph(roots, own)
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
-	r.reach(roots)
+	r.reachAll(roots)
 	r.servers(own)
 	r.emit()
+	a.ignoreProblems()
 }
 
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is

@@ -18,3 +18,9 @@ func TestDiscovery(t *testing.T) {
 func TestPaths(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./paths/...")
 }
+
+// TestService runs on a small bookstore service of a dozen handlers written the way services are: what it reports
+// is what a reviewer would flag, once per root cause, and nothing else.
+func TestService(t *testing.T) {
+	wanttest.Run(t, "../../testdata/service", nil, "./...")
+}

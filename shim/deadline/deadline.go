@@ -23,6 +23,7 @@ type config struct {
 	status     int
 	retryAfter string
 	obs        monitor.Observer
+	route      func(*http.Request) string
 }
 
 // WithStatus sets the status sent when the deadline passes before the
@@ -39,9 +40,26 @@ func WithRetryAfter(d time.Duration) Option {
 // WithObserver reports timeouts, and panics after them, to obs as errors.
 func WithObserver(obs monitor.Observer) Option { return func(c *config) { c.obs = obs } }
 
+// WithRoute names the route of a timed-out request for the observer when
+// [http.Request.Pattern] is not set, as when the middleware wraps the mux
+// (the mux sets the pattern on the handler's copy of the request, which the
+// middleware cannot read while the handler runs); see [monitor.MuxPattern].
+func WithRoute(route func(*http.Request) string) Option { return func(c *config) { c.route = route } }
+
+func (c *config) routeOf(r *http.Request) string {
+	if r.Pattern == "" && c.route != nil {
+		return c.route(r)
+	}
+	return r.Pattern
+}
+
 // Middleware returns a handler that runs next with a context that ends after
-// timeout, as described in the package documentation.
+// timeout, as described in the package documentation. It panics if timeout is
+// not positive.
 func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.Handler {
+	if timeout <= 0 {
+		panic(fmt.Sprintf("deadline: timeout %v, must be positive", timeout))
+	}
 	c := config{status: http.StatusServiceUnavailable, retryAfter: "1"}
 	for _, o := range opts {
 		o(&c)
@@ -63,7 +81,7 @@ func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.H
 					late := tw.timedOut
 					tw.mu.Unlock()
 					if late && c.obs != nil && p != http.ErrAbortHandler {
-						c.obs.Error(r.Pattern, fmt.Errorf("deadline: handler panicked after its deadline: %v", p))
+						c.obs.Error(c.routeOf(r), fmt.Errorf("deadline: handler panicked after its deadline: %v", p))
 					}
 				}
 				close(done)
@@ -74,29 +92,46 @@ func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.H
 		select {
 		case <-done:
 		case <-ctx.Done():
-			select {
-			case <-done: // finished just in time; prefer its response
-			default:
-				if tw.expire(c.status, c.retryAfter, body, r.Context().Err() == context.Canceled) {
-					if c.obs != nil {
-						c.obs.Error(r.Pattern, http.ErrHandlerTimeout)
-					}
-					// The handler's status is out and its body unfinished:
-					// abort rather than end the response as if complete.
-					panic(http.ErrAbortHandler)
-				}
-				if r.Context().Err() != context.Canceled && c.obs != nil {
-					c.obs.Error(r.Pattern, http.ErrHandlerTimeout)
-				}
-				return
+		}
+		finished := false
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		clientGone := r.Context().Err() == context.Canceled
+		if !finished {
+			unfinished := tw.expire(c.status, c.retryAfter, body, clientGone)
+			if !clientGone && c.obs != nil {
+				c.obs.Error(c.routeOf(r), http.ErrHandlerTimeout)
 			}
+			if unfinished {
+				// The handler's status is out and its body unfinished:
+				// abort rather than end the response as if complete.
+				panic(http.ErrAbortHandler)
+			}
+			return
 		}
 		if panicVal != nil {
 			panic(panicVal)
 		}
-		tw.mu.Lock()
-		tw.finish()
-		tw.mu.Unlock()
+		// The handler has returned: tw is ours alone now.
+		switch {
+		case ctx.Err() != nil && !clientGone && !tw.wroteHeader && !tw.hijacked:
+			// It gave up at the deadline without answering.
+			tw.expire(c.status, c.retryAfter, body, false)
+			if c.obs != nil {
+				c.obs.Error(c.routeOf(r), http.ErrHandlerTimeout)
+			}
+		case tw.refused:
+			// Part of its response was refused after the deadline.
+			if c.obs != nil {
+				c.obs.Error(c.routeOf(r), http.ErrHandlerTimeout)
+			}
+			panic(http.ErrAbortHandler)
+		default:
+			tw.finish()
+		}
 		// ServeMux set the pattern on the copy; show it to outer middleware.
 		r.Pattern = r2.Pattern
 	})
@@ -116,6 +151,7 @@ type writer struct {
 	h           http.Header // the handler's own header map
 	wroteHeader bool
 	timedOut    bool
+	refused     bool // a write was refused after the response had started
 	hijacked    bool
 }
 
@@ -192,6 +228,7 @@ func (tw *writer) Write(p []byte) (int, error) {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
 	if tw.lateLocked() {
+		tw.refused = tw.refused || tw.wroteHeader
 		return 0, http.ErrHandlerTimeout
 	}
 	if tw.hijacked {
@@ -237,6 +274,7 @@ func (tw *writer) FlushError() error {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
 	if tw.lateLocked() {
+		tw.refused = tw.refused || tw.wroteHeader
 		return http.ErrHandlerTimeout
 	}
 	if tw.hijacked {
@@ -272,7 +310,7 @@ func (tw *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (tw *writer) Unwrap() http.ResponseWriter {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
-	if tw.timedOut {
+	if tw.lateLocked() {
 		return nil
 	}
 	return tw.w

@@ -17,9 +17,12 @@
 //     truncated response rather than one that looks complete;
 //   - if the client went away, nothing is written.
 //
-// In every case the handler's later writes are discarded and return
-// [http.ErrHandlerTimeout]; a mutex guards the ResponseWriter, so the
-// middleware and the late handler never race on it.
+// From the deadline on, the handler's writes are discarded and return
+// [http.ErrHandlerTimeout], checked against the clock, so a handler that
+// reacts to ctx.Done() by writing its own error cannot slip in before the
+// middleware's answer. A handler that had started its response and had a write
+// refused is aborted likewise when it returns. A mutex guards the
+// ResponseWriter, so the middleware and a late handler never race on it.
 //
 // The deadline does not stop the handler. Go cannot kill a goroutine: the
 // handler keeps running until it returns, and only a handler that honours

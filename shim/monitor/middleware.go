@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"time"
 )
@@ -94,6 +96,16 @@ func (w *statusWriter) Flush() {
 		w.status = http.StatusOK
 	}
 	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack lets handlers that assert [http.Hijacker] (WebSocket libraries)
+// take the connection through the wrapper.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil && w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
 }
 
 // Unwrap gives [http.ResponseController] the underlying writer.

@@ -222,3 +222,22 @@ func BenchmarkMonitor(b *testing.B) {
 		h.ServeHTTP(w, r)
 	}
 }
+
+func TestMiddlewareKeepsHijacker(t *testing.T) {
+	m := monitor.NewMemory()
+	srv := httptest.NewServer(monitor.Middleware(m, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.Close()
+		_, _ = rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: close\r\n\r\n")
+		_ = rw.Flush()
+	})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	assert.Equal(t, map[string]uint64{"1xx": 1}, m.Snapshot().Routes[monitor.UnmatchedRoute].Status)
+}

@@ -37,7 +37,8 @@ func ExampleNewCPU() {
 }
 
 func ExamplePool_Submit() {
-	p := pool.New(1, 0, pool.WithErrorHandler(func(err error) { fmt.Println("task failed:", err) }))
+	failures := make(chan error, 1)
+	p := pool.New(1, 0, pool.WithErrorHandler(func(err error) { failures <- err }))
 
 	// Submit waits for room until its context ends.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -46,6 +47,7 @@ func ExamplePool_Submit() {
 		return errors.New("mail server down")
 	})
 	fmt.Println("submitted:", err)
+	fmt.Println("task failed:", <-failures)
 	_ = p.Shutdown(context.Background())
 	// Output:
 	// submitted: <nil>
@@ -53,16 +55,18 @@ func ExamplePool_Submit() {
 }
 
 func ExamplePool_TryGo() {
-	p := pool.New(1, 0)
+	p := pool.New(1, 1)
 	started, release := make(chan struct{}), make(chan struct{})
 	p.TryGo(func(context.Context) error { close(started); <-release; return nil })
-	<-started
+	<-started // the only worker is busy
 
-	// The only worker is busy and there is no queue: shed the work.
-	fmt.Println(p.TryGo(func(context.Context) error { return nil }))
+	fmt.Println(p.TryGo(func(context.Context) error { return nil })) // queued
+	fmt.Println(p.TryGo(func(context.Context) error { return nil })) // no room: shed the work
 	close(release)
 	_ = p.Shutdown(context.Background())
-	// Output: false
+	// Output:
+	// true
+	// false
 }
 
 func ExampleGo() {
@@ -166,7 +170,7 @@ func ExamplePool_Stats() {
 }
 
 func ExampleStats() {
-	p := pool.New(1, 0)
+	p := pool.New(1, 1)
 	p.TryGo(func(context.Context) error { return errors.New("x") })
 	_ = p.Shutdown(context.Background())
 	fmt.Printf("%+v\n", p.Stats())
@@ -189,14 +193,12 @@ func ExamplePanicError() {
 	p := pool.New(1, 1)
 	defer p.Shutdown(context.Background())
 	r, _ := pool.Go(context.Background(), p, func(context.Context) (int, error) {
-		var m map[string]int
-		m["x"] = 1 // panics
-		return 0, nil
+		panic("invariant violated") // a bug in the task
 	})
 	_, err := r.Wait(context.Background())
 	var pe *pool.PanicError
-	fmt.Println(errors.As(err, &pe), pe.Value)
-	// Output: true assignment to entry in nil map
+	fmt.Println(errors.As(err, &pe), pe.Value, len(pe.Stack) > 0)
+	// Output: true invariant violated true
 }
 
 func ExampleOption() {
@@ -205,4 +207,53 @@ func ExampleOption() {
 	fmt.Println(p.Stats().Workers)
 	_ = p.Shutdown(context.Background())
 	// Output: 2
+}
+
+func ExamplePool() {
+	// One pool for the whole program, created at start-up.
+	p := pool.New(2, 8)
+	results := make(chan int, 3)
+	for i := range 3 {
+		_ = p.Submit(context.Background(), func(ctx context.Context) error {
+			results <- i * i
+			return nil
+		})
+	}
+	_ = p.Shutdown(context.Background())
+	close(results)
+	sum := 0
+	for v := range results {
+		sum += v
+	}
+	fmt.Println(sum)
+	// Output: 5
+}
+
+func ExamplePanicError_Error() {
+	err := &pool.PanicError{Value: "boom", Stack: []byte("goroutine 7 [running]:\n...")}
+	fmt.Println(err.Error())
+	// Output:
+	// pool: task panicked: boom
+	//
+	// goroutine 7 [running]:
+	// ...
+}
+
+func ExamplePanicError_Unwrap() {
+	errAbort := errors.New("abort")
+	err := error(&pool.PanicError{Value: errAbort})
+	fmt.Println(errors.Is(err, errAbort))
+	// Output: true
+}
+
+func ExampleShutdownError_Error() {
+	err := &pool.ShutdownError{Unfinished: 3, Err: context.DeadlineExceeded}
+	fmt.Println(err.Error())
+	// Output: pool: shutdown: 3 tasks unfinished: context deadline exceeded
+}
+
+func ExampleShutdownError_Unwrap() {
+	err := error(&pool.ShutdownError{Unfinished: 3, Err: context.DeadlineExceeded})
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output: true
 }

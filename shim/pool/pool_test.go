@@ -99,7 +99,7 @@ func TestSubmitCancelledWhileQueueFull(t *testing.T) {
 	p := pool.New(1, 1)
 	started, release := make(chan struct{}), make(chan struct{})
 	require.NoError(t, p.Submit(context.Background(), blocker(started, release)))
-	recv(t, started)                                                           // the worker is busy
+	recv(t, started)                                                              // the worker is busy
 	require.NoError(t, p.Submit(context.Background(), blocker(started, release))) // the queue is full
 	assert.False(t, p.TryGo(func(context.Context) error { return nil }))
 

@@ -85,8 +85,10 @@ func TestRealClockRateWithinTolerance(t *testing.T) {
 		runtime.Gosched()
 	}
 	elapsed := time.Since(start).Seconds()
-	want := 10 + 200*elapsed
-	assert.InDelta(t, want, allowed, want*0.25+2)
+	most := 10 + 200*elapsed
+	// Never above the rate; below it only by what a descheduled loop misses.
+	assert.LessOrEqual(t, float64(allowed), most+1)
+	assert.GreaterOrEqual(t, float64(allowed), most*0.5)
 }
 
 func TestRetryAfterAndReservationCancelled(t *testing.T) {

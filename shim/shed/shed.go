@@ -57,26 +57,33 @@ func (s *Shedder) InFlight() int { return len(s.slots) }
 // is done, whichever comes first. It returns a function that gives the slot
 // back, to be called exactly once, or [ErrShed], or ctx's error.
 func (s *Shedder) Acquire(ctx context.Context) (release func(), err error) {
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
+	return s.release, nil
+}
+
+func (s *Shedder) acquire(ctx context.Context) error {
 	select {
 	case s.slots <- struct{}{}:
-		return s.release, nil
+		return nil
 	default:
 	}
 	if s.wait <= 0 {
-		return nil, ErrShed
+		return ErrShed
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	t := time.NewTimer(s.wait)
 	defer t.Stop()
 	select {
 	case s.slots <- struct{}{}:
-		return s.release, nil
+		return nil
 	case <-t.C:
-		return nil, ErrShed
+		return ErrShed
 	case <-ctx.Done():
-		return nil, context.Cause(ctx)
+		return context.Cause(ctx)
 	}
 }
 
@@ -88,8 +95,7 @@ func (s *Shedder) release() { <-s.slots }
 func (s *Shedder) Middleware(next http.Handler) http.Handler {
 	retryAfter := strconv.Itoa(max(1, int(math.Ceil(s.retryAfter.Seconds()))))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		release, err := s.Acquire(r.Context())
-		if err != nil {
+		if err := s.acquire(r.Context()); err != nil {
 			if !errors.Is(err, ErrShed) {
 				return // the client is gone; nobody to answer
 			}
@@ -100,7 +106,7 @@ func (s *Shedder) Middleware(next http.Handler) http.Handler {
 			http.Error(w, "service unavailable: over capacity", http.StatusServiceUnavailable)
 			return
 		}
-		defer release()
+		defer s.release()
 		next.ServeHTTP(w, r)
 	})
 }

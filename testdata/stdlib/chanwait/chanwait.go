@@ -3,6 +3,7 @@ package chanwait
 import (
 	"net/http"
 	"sync"
+	"time"
 )
 
 type hub struct {
@@ -64,4 +65,78 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("/publish", h.publish)
 	mux.HandleFunc("/watch", h.watch)
 	mux.HandleFunc("/wait", h.wait)
+}
+
+// report has a Done channel of its own: it is not a context, so waiting on it is waiting on a channel.
+type report struct{ done chan struct{} }
+
+func (r *report) Done() <-chan struct{} { return r.done }
+
+var reports = map[string]*report{}
+
+func status(w http.ResponseWriter, r *http.Request) {
+	rep := reports[r.PathValue("id")]
+	<-rep.Done() // want `chanwait: channel receive`
+	select { // want `sleep: select on time.After`
+	case <-rep.Done():
+	case <-time.After(time.Hour):
+	}
+}
+
+var slots = make(chan struct{}, 4)
+
+// limit is a semaphore middleware: the acquire waits without the context, the release cannot block.
+func limit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slots <- struct{}{} // want `chanwait: channel send`
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func fanout(w http.ResponseWriter, r *http.Request) {
+	sem := make(chan struct{}, 2)
+	results := make(chan int, 3)
+	for i := range 3 {
+		sem <- struct{}{} // a buffered channel made here, captured by the goroutines below
+		go func() {
+			defer func() { <-sem }()
+			results <- i
+		}()
+	}
+	for range 3 {
+		select {
+		case <-results:
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+func Routes2(mux *http.ServeMux) {
+	mux.HandleFunc("/status/{id}", status)
+	mux.Handle("/limited", limit(http.HandlerFunc(fanout)))
+}
+
+// limiter releases its semaphore in a method of its own.
+type limiter struct {
+	slots chan struct{} // only ever a buffered channel: a semaphore
+	ready chan struct{} // unbuffered, closed when warm: a real wait
+}
+
+func (l *limiter) release() { <-l.slots }
+
+func (l *limiter) serve(w http.ResponseWriter, r *http.Request) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
+	defer l.release()
+	<-l.ready // want `chanwait: channel receive`
+}
+
+func Routes3(mux *http.ServeMux) {
+	l := &limiter{slots: make(chan struct{}, 8), ready: make(chan struct{})}
+	mux.HandleFunc("/serve", l.serve)
 }

@@ -47,3 +47,15 @@ func Routes(mux *http.ServeMux) {
 	a := newAPI()
 	mux.HandleFunc("/proxy", a.proxy)
 }
+
+// retrying is a client wrapper: the request is built by its callers.
+func retrying(req *http.Request) (*http.Response, error) {
+	return http.DefaultClient.Do(req) // want `clienttimeout: \(\*http.Client\).Do .*reached from /wrapped \(wrapped\)`
+}
+
+func wrapped(w http.ResponseWriter, r *http.Request) {
+	req, _ := http.NewRequestWithContext(r.Context(), "GET", "http://upstream/", nil)
+	_, _ = retrying(req)
+}
+
+func Routes2(mux *http.ServeMux) { mux.HandleFunc("/wrapped", wrapped) }

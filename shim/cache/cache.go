@@ -1,0 +1,495 @@
+package cache
+
+import (
+	"container/list"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Defaults for the zero fields of [Options].
+const (
+	DefaultTTL           = time.Minute
+	DefaultMaxEntries    = 1024
+	DefaultMaxEntryBytes = 1 << 20
+)
+
+// Values of the X-Cache response header.
+const (
+	Hit    = "HIT"    // served from the cache
+	Miss   = "MISS"   // the next handler ran for this request
+	Shared = "SHARED" // a copy of a concurrent identical request's response
+)
+
+// Options configures a [Cache]. The zero value is usable.
+type Options struct {
+	// TTL is how long a response stays fresh. Zero means DefaultTTL.
+	TTL time.Duration
+	// MaxEntries bounds the number of stored responses. When both
+	// MaxEntries and MaxBytes are zero, it is DefaultMaxEntries; when only
+	// MaxBytes is set, the count is unbounded.
+	MaxEntries int
+	// MaxBytes, if positive, bounds the total size of stored responses
+	// (bodies, header fields and keys).
+	MaxBytes int64
+	// MaxEntryBytes is the largest body stored or shared; larger responses
+	// stream through uncached. Zero means DefaultMaxEntryBytes.
+	MaxEntryBytes int64
+	// VaryHeaders are request headers whose values are part of the key.
+	VaryHeaders []string
+	// Methods are the request methods served from the cache. Nil means
+	// GET and HEAD.
+	Methods []string
+	// Statuses are the response status codes stored. Nil means 200.
+	Statuses []int
+	// Now returns the current time. Nil means time.Now; tests inject a
+	// clock.
+	Now func() time.Time
+}
+
+// Stats is a snapshot of a cache's counters.
+type Stats struct {
+	Hits      uint64 // requests served from the cache
+	Misses    uint64 // requests that ran the next handler as a leader or on fallback
+	Shared    uint64 // requests served a concurrent leader's response
+	Bypassed  uint64 // requests not eligible for caching
+	Evictions uint64 // entries removed to respect the size bounds
+	Entries   int    // entries stored now, expired ones included until evicted
+	Bytes     int64  // size of the stored entries
+}
+
+// Cache stores HTTP responses. Create it with [New]; one Cache may wrap any
+// number of handlers, which then share its entries and bounds. Its methods
+// are safe for concurrent use.
+type Cache struct {
+	opts     Options
+	methods  map[string]bool
+	statuses map[int]bool
+	vary     []string        // canonical header names
+	varySet  map[string]bool // the same, for lookups
+	group    singleflight.Group
+
+	mu      sync.Mutex
+	lru     *list.List // of *entry; front is most recent
+	entries map[string]*list.Element
+	bytes   int64
+
+	hits, misses, shared, bypassed, evictions atomic.Uint64
+
+	// joined, if set, is called by each request once it has joined a
+	// flight; tests use it to release a leader only when all are waiting.
+	joined func()
+}
+
+type entry struct {
+	key     string
+	status  int
+	header  http.Header
+	body    []byte
+	stored  time.Time
+	expires time.Time
+	size    int64
+}
+
+// New returns a cache configured by opts.
+func New(opts Options) *Cache {
+	if opts.TTL <= 0 {
+		opts.TTL = DefaultTTL
+	}
+	if opts.MaxEntries <= 0 && opts.MaxBytes <= 0 {
+		opts.MaxEntries = DefaultMaxEntries
+	}
+	if opts.MaxEntryBytes <= 0 {
+		opts.MaxEntryBytes = DefaultMaxEntryBytes
+	}
+	if opts.MaxBytes > 0 {
+		opts.MaxEntryBytes = min(opts.MaxEntryBytes, opts.MaxBytes)
+	}
+	if opts.Methods == nil {
+		opts.Methods = []string{http.MethodGet, http.MethodHead}
+	}
+	if opts.Statuses == nil {
+		opts.Statuses = []int{http.StatusOK}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	c := &Cache{
+		opts:     opts,
+		methods:  make(map[string]bool),
+		statuses: make(map[int]bool),
+		varySet:  make(map[string]bool),
+		lru:      list.New(),
+		entries:  make(map[string]*list.Element),
+	}
+	for _, m := range opts.Methods {
+		c.methods[m] = true
+	}
+	for _, s := range opts.Statuses {
+		c.statuses[s] = true
+	}
+	for _, h := range opts.VaryHeaders {
+		h = textproto.CanonicalMIMEHeaderKey(h)
+		if !c.varySet[h] {
+			c.varySet[h] = true
+			c.vary = append(c.vary, h)
+		}
+	}
+	return c
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	n, b := c.lru.Len(), c.bytes
+	c.mu.Unlock()
+	return Stats{
+		Hits:      c.hits.Load(),
+		Misses:    c.misses.Load(),
+		Shared:    c.shared.Load(),
+		Bypassed:  c.bypassed.Load(),
+		Evictions: c.evictions.Load(),
+		Entries:   n,
+		Bytes:     b,
+	}
+}
+
+// Middleware returns a handler that serves cached responses and otherwise
+// calls next, storing what it writes when the response may be stored.
+func (c *Cache) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !c.methods[r.Method] || (r.Header.Get("Authorization") != "" && !c.varySet["Authorization"]) {
+			c.bypassed.Add(1)
+			next.ServeHTTP(w, r)
+			return
+		}
+		c.serve(w, r, c.key(r), next)
+	})
+}
+
+// maxFlights bounds how often a request joins a new flight after leaders
+// whose requests were cancelled, before calling next itself.
+const maxFlights = 3
+
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, key string, next http.Handler) {
+	for range maxFlights {
+		if e := c.get(key); e != nil {
+			c.hits.Add(1)
+			c.write(w, r, e, Hit)
+			return
+		}
+		f := &flight{elected: make(chan struct{}), outcome: make(chan outcome, 1)}
+		ch := c.group.DoChan(key, f.run)
+		if c.joined != nil {
+			c.joined()
+		}
+		select {
+		case <-f.elected:
+			// This request leads: run next here, on the request's own
+			// goroutine and with its own context.
+			c.misses.Add(1)
+			c.lead(w, r, key, next, f)
+			return
+		case res := <-ch:
+			o := res.Val.(outcome)
+			switch {
+			case o.e != nil:
+				c.shared.Add(1)
+				c.write(w, r, o.e, Shared)
+				return
+			case !o.retry:
+				// The leader's response may not be shared (private,
+				// too big, ...): get our own.
+				c.misses.Add(1)
+				w.Header().Set("X-Cache", Miss)
+				next.ServeHTTP(w, r)
+				return
+			}
+			// The leader's request was cancelled: try again.
+		case <-r.Context().Done():
+			// Stop waiting. If this request was elected meanwhile, the
+			// flight must still end: tell it to, so its followers retry.
+			f.outcome <- outcome{retry: true}
+			select {
+			case <-f.elected:
+				c.group.Forget(key)
+			default:
+			}
+			http.Error(w, "cache: request ended while waiting for a concurrent identical request", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	c.misses.Add(1)
+	w.Header().Set("X-Cache", Miss)
+	next.ServeHTTP(w, r)
+}
+
+// flight connects a singleflight call with the request that leads it.
+type flight struct {
+	elected chan struct{} // closed when this request's flight.run is the call
+	outcome chan outcome  // the leader's result, sent exactly once
+}
+
+// outcome is what a leader gives its followers.
+type outcome struct {
+	e     *entry // the response to share; nil when it may not be shared
+	retry bool   // the leader gave up; followers should try again
+}
+
+// run is the singleflight function. It runs on a goroutine of its own, so it
+// does no work: it tells the leading request to lead and waits for it.
+func (f *flight) run() (any, error) {
+	close(f.elected)
+	return <-f.outcome, nil
+}
+
+func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next http.Handler, f *flight) {
+	o := outcome{retry: true} // if next panics, the followers try again
+	defer func() {
+		// Requests that arrive from now on must not join this finished
+		// flight (singleflight forgets it only once run has returned, on
+		// another goroutine): they find the stored entry or start afresh.
+		c.group.Forget(key)
+		f.outcome <- o
+	}()
+
+	rec := &recorder{w: w, limit: c.opts.MaxEntryBytes}
+	next.ServeHTTP(rec, r)
+	if !rec.wroteHeader {
+		rec.WriteHeader(http.StatusOK) // what net/http would send
+	}
+	if rec.writeErr != nil || r.Context().Err() != nil {
+		return // possibly truncated
+	}
+	o.retry = false
+	if rec.overflow {
+		return
+	}
+	now := c.opts.Now()
+	ttl, share, store := c.policy(rec.status, rec.header)
+	if !share {
+		return
+	}
+	e := &entry{
+		key:    key,
+		status: rec.status,
+		header: rec.header,
+		body:   rec.buf,
+		stored: now,
+	}
+	if _, ok := e.header["Content-Length"]; !ok && r.Method != http.MethodHead && bodyAllowed(e.status) {
+		e.header["Content-Length"] = []string{strconv.Itoa(len(e.body))}
+	}
+	e.size = int64(len(key) + len(e.body))
+	for k, vs := range e.header {
+		for _, v := range vs {
+			e.size += int64(len(k) + len(v))
+		}
+	}
+	o.e = e
+	if store {
+		e.expires = now.Add(ttl)
+		c.put(e)
+	}
+}
+
+// policy decides from a response whether it may be shared with concurrent
+// followers and stored, and for how long.
+func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, store bool) {
+	if len(h.Values("Set-Cookie")) > 0 {
+		return 0, false, false
+	}
+	for _, v := range h.Values("Vary") {
+		for f := range strings.SplitSeq(v, ",") {
+			f = textproto.TrimString(f)
+			if f == "*" || (f != "" && !c.varySet[textproto.CanonicalMIMEHeaderKey(f)]) {
+				return 0, false, false // depends on a header not in the key
+			}
+		}
+	}
+	ttl, store = c.opts.TTL, c.statuses[status]
+	for _, v := range h.Values("Cache-Control") {
+		for d := range strings.SplitSeq(v, ",") {
+			name, arg, _ := strings.Cut(textproto.TrimString(d), "=")
+			switch strings.ToLower(name) {
+			case "no-store", "private":
+				return 0, false, false
+			case "no-cache":
+				store = false
+			case "max-age", "s-maxage":
+				secs, err := strconv.ParseInt(strings.Trim(arg, `"`), 10, 64)
+				if err != nil || secs <= 0 {
+					store = false
+				} else if d := time.Duration(secs) * time.Second; d < ttl {
+					ttl = d
+				}
+			}
+		}
+	}
+	return ttl, true, store
+}
+
+// key builds the cache key: method, host, path and query, and the values of
+// the vary headers.
+func (c *Cache) key(r *http.Request) string {
+	var b strings.Builder
+	b.Grow(len(r.Method) + len(r.Host) + len(r.URL.Path) + len(r.URL.RawQuery) + 4)
+	b.WriteString(r.Method)
+	b.WriteByte(' ')
+	b.WriteString(r.Host)
+	b.WriteString(r.URL.EscapedPath())
+	if r.URL.RawQuery != "" {
+		b.WriteByte('?')
+		b.WriteString(r.URL.RawQuery)
+	}
+	for _, h := range c.vary {
+		b.WriteByte('\n')
+		b.WriteString(h)
+		b.WriteByte(':')
+		for i, v := range r.Header.Values(h) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
+
+// get returns the fresh entry for key, or nil.
+func (c *Cache) get(key string) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if !c.opts.Now().Before(e.expires) {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+// put stores e and evicts the least recently used entries beyond the bounds.
+func (c *Cache) put(e *entry) {
+	if c.opts.MaxBytes > 0 && e.size > c.opts.MaxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[e.key]; ok {
+		c.remove(el)
+	}
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.bytes += e.size
+	for (c.opts.MaxEntries > 0 && c.lru.Len() > c.opts.MaxEntries) ||
+		(c.opts.MaxBytes > 0 && c.bytes > c.opts.MaxBytes) {
+		c.remove(c.lru.Back())
+		c.evictions.Add(1)
+	}
+}
+
+// remove deletes an entry. Called with c.mu held.
+func (c *Cache) remove(el *list.Element) {
+	e := c.lru.Remove(el).(*entry)
+	delete(c.entries, e.key)
+	c.bytes -= e.size
+}
+
+// write sends a stored (xcache Hit) or shared response.
+func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, xcache string) {
+	h := w.Header()
+	for k, vs := range e.header {
+		h[k] = vs[:len(vs):len(vs)] // shared: an append must copy
+	}
+	if xcache == Hit {
+		h["X-Cache"] = xHit
+		h["Age"] = []string{strconv.FormatInt(int64(c.opts.Now().Sub(e.stored)/time.Second), 10)}
+	} else {
+		h["X-Cache"] = xShared
+	}
+	w.WriteHeader(e.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(e.body)
+	}
+}
+
+// Header values set on every response; the capacity of one makes an append
+// copy them.
+var (
+	xHit    = []string{Hit}[:1:1]
+	xShared = []string{Shared}[:1:1]
+)
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// recorder passes a leader's response through to its client and keeps a copy.
+type recorder struct {
+	w           http.ResponseWriter
+	limit       int64
+	wroteHeader bool
+	status      int
+	header      http.Header // snapshot taken when the header was written
+	buf         []byte
+	overflow    bool
+	writeErr    error
+}
+
+func (r *recorder) Header() http.Header { return r.w.Header() }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.wroteHeader {
+		r.w.WriteHeader(code) // let net/http log the superfluous call
+		return
+	}
+	if code >= 100 && code < 200 { // informational: not the response
+		r.w.WriteHeader(code)
+		return
+	}
+	r.wroteHeader = true
+	r.status = code
+	h := r.w.Header()
+	r.header = h.Clone()
+	h.Set("X-Cache", Miss)
+	r.w.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	if !r.overflow {
+		if int64(len(r.buf)+len(p)) > r.limit {
+			r.overflow, r.buf = true, nil
+		} else {
+			r.buf = append(r.buf, p...)
+		}
+	}
+	n, err := r.w.Write(p)
+	if err != nil && r.writeErr == nil {
+		r.writeErr = err
+	}
+	return n, err
+}
+
+// Flush sends buffered data to the client; a flush writes the header first.
+func (r *recorder) Flush() {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	_ = http.NewResponseController(r.w).Flush()
+}
+
+// Unwrap gives http.ResponseController access to the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.w }
