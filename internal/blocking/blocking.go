@@ -62,6 +62,11 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
 	return c
 }
 
+// Named reports whether a rule names the target of the call.
+func (c *Classifier) Named(cc *ssa.CallCommon) bool {
+	return len(c.byFunc[flow.CalleeName(cc)]) > 0
+}
+
 // Ops returns the blocking operations in fn, in instruction order. Results are cached.
 func (c *Classifier) Ops(fn *ssa.Function) []Op {
 	if ops, ok := c.cache[fn]; ok {

@@ -20,6 +20,9 @@ import (
 	"github.com/blockcheck/blockcheck/internal/report"
 )
 
+// outside lists the analyzers whose operations wait on the world outside the process.
+var outside = map[string]bool{"sleep": true, "nocancel": true, "syncdb": true, "clienttimeout": true}
+
 type findingKey struct {
 	analyzer string
 	pos      token.Pos
@@ -59,6 +62,10 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 	}
 	fn := e.Callee.Func
 	if fn.Blocks == nil || fn.Pkg == nil || flow.IsStd(fn.Pkg.Pkg.Path()) {
+		return false
+	}
+	// A call a rule names is judged at the call: what the callee does inside is the same root cause.
+	if r.a.cls.Named(e.Site.Common()) {
 		return false
 	}
 	if r.stopAt(e) { // a //blockcheck:ignore directive (ignore.go)
@@ -132,7 +139,9 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 	if r.a.isInitial(fn) {
 		return op.Pos, op.Pos.IsValid()
 	}
-	if !op.Call && !r.a.ownCode(fn) {
+	// Inside third-party code only calls that wait on the world outside count (sleeps, network, subprocesses,
+	// databases): a library's own channels, WaitGroups, goroutines and context.Background() are its business.
+	if !r.a.ownCode(fn) && !(op.Call && outside[op.Analyzer]) {
 		return token.NoPos, false
 	}
 	for i := len(path) - 1; i >= 0; i-- {

@@ -24,3 +24,8 @@ func TestPaths(t *testing.T) {
 func TestService(t *testing.T) {
 	wanttest.Run(t, "../../testdata/service", nil, "./...")
 }
+
+// TestDrivers runs on services written with the real sqlx, gorm, bun and x/sync modules.
+func TestDrivers(t *testing.T) {
+	wanttest.Run(t, "../../testdata/drivers", nil, "./...")
+}
