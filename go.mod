@@ -3,7 +3,7 @@ module github.com/blockcheck/blockcheck
 go 1.26.0
 
 require (
-	github.com/golangci/plugin-module-register v0.1.2 // indirect
+	github.com/golangci/plugin-module-register v0.1.2
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	go.uber.org/goleak v1.3.0 // indirect

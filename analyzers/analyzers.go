@@ -4,6 +4,7 @@ package analyzers
 import (
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/blockcheck/blockcheck/analyzers/blockcheck"
 	"github.com/blockcheck/blockcheck/analyzers/chanwait"
 	"github.com/blockcheck/blockcheck/analyzers/clienttimeout"
 	"github.com/blockcheck/blockcheck/analyzers/ctxdetach"
@@ -25,3 +26,7 @@ var All = []*analysis.Analyzer{
 	gospawn.Analyzer,
 	chanwait.Analyzer,
 }
+
+// Modular is what the modular drivers run (go vet, nogo): the engine analyzer, whose flags configure the run and
+// which reports problems with //blockcheck:ignore directives, followed by All.
+var Modular = append([]*analysis.Analyzer{blockcheck.Analyzer}, All...)

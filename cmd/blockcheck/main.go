@@ -15,7 +15,7 @@ import (
 
 func main() {
 	if cli.IsVetInvocation(os.Args[1:]) {
-		unitchecker.Main(analyzers.All...)
+		unitchecker.Main(analyzers.Modular...)
 	}
 	os.Exit(cli.Run(os.Args[1:], analyzers.All, os.Stdout, os.Stderr))
 }

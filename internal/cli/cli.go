@@ -51,6 +51,7 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	rulesFile := fs.String("rules", "", "a rules `file` that extends the default catalog (see docs/rules.md)")
 	dir := fs.String("C", "", "run in `dir`")
 	version := fs.Bool("version", false, "print the version and exit")
+	unusedIgnores := fs.Bool("unused-ignores", false, "report //blockcheck:ignore directives that silence nothing")
 	enabled := map[string]*bool{}
 	for _, a := range analyzers {
 		enabled[a.Name] = fs.Bool(a.Name, true, "enable the "+a.Name+" analyzer: "+firstLine(a.Doc))
@@ -83,7 +84,7 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError
 	}
-	cfg := &whole.Config{Dir: *dir, Patterns: fs.Args(), Tests: *tests, Catalog: cat, Enabled: map[string]bool{}}
+	cfg := &whole.Config{Dir: *dir, Patterns: fs.Args(), Tests: *tests, Catalog: cat, Enabled: map[string]bool{}, UnusedIgnores: *unusedIgnores}
 	for name, on := range enabled {
 		cfg.Enabled[name] = *on
 	}

@@ -131,7 +131,13 @@ func deref(t types.Type) types.Type {
 
 // Targets returns what v can be, in a deterministic order.
 func (x *Index) Targets(v ssa.Value) []Target {
-	t := &tracer{x: x, seen: map[ssa.Value]bool{}}
+	return x.TargetsWith(v, nil)
+}
+
+// TargetsWith is Targets with some values replaced by others wherever the trace meets them: a route table's row
+// in place of the loop variable it is read through.
+func (x *Index) TargetsWith(v ssa.Value, subst map[ssa.Value]ssa.Value) []Target {
+	t := &tracer{x: x, seen: map[ssa.Value]bool{}, subst: subst}
 	t.value(v, token.NoPos, 0)
 	slices.SortStableFunc(t.out, func(a, b Target) int { return int(targetPos(a) - targetPos(b)) })
 	return t.out
@@ -148,11 +154,12 @@ func targetPos(t Target) token.Pos {
 }
 
 type tracer struct {
-	x    *Index
-	seen map[ssa.Value]bool
-	out  []Target
-	fns  map[*ssa.Function]bool
-	typs map[string]bool
+	x     *Index
+	subst map[ssa.Value]ssa.Value
+	seen  map[ssa.Value]bool
+	out   []Target
+	fns   map[*ssa.Function]bool
+	typs  map[string]bool
 }
 
 const maxDepth = 64
@@ -180,6 +187,9 @@ func (t *tracer) emit(tg Target) {
 }
 
 func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
+	if s, ok := t.subst[v]; ok {
+		v = s
+	}
 	if v == nil || t.seen[v] || depth > maxDepth {
 		return
 	}
@@ -288,6 +298,9 @@ func (t *tracer) boundMethods(prog *ssa.Program, m *types.Func, recv ssa.Value, 
 		}
 	}
 }
+
+// Closures returns the closures of fn made among the indexed functions.
+func (x *Index) Closures(fn *ssa.Function) []*ssa.MakeClosure { return x.closures[fn] }
 
 // GlobalStores returns the values stored into the package variable g among the indexed functions.
 func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[g] }

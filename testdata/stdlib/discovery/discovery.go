@@ -44,11 +44,11 @@ func (valueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func tableA(w http.ResponseWriter, r *http.Request) {
-	time.Sleep(time.Millisecond) // want `reached from handler tableA`
+	time.Sleep(time.Millisecond) // want `reached from /a \(tableA\)`
 }
 
 func tableB(w http.ResponseWriter, r *http.Request) {
-	time.Sleep(time.Millisecond) // want `reached from handler tableB`
+	time.Sleep(time.Millisecond) // want `reached from /b \(tableB\)`
 }
 
 var routes = []struct {
@@ -60,7 +60,7 @@ var routes = []struct {
 }
 
 func viaHelper(w http.ResponseWriter, r *http.Request) {
-	time.Sleep(time.Millisecond) // want `reached from handler viaHelper`
+	time.Sleep(time.Millisecond) // want `reached from /helper \(viaHelper\)`
 }
 
 // register is how many services wrap registration.

@@ -1,0 +1,127 @@
+package blocking
+
+import (
+	"go/constant"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+// detachedTypes knows the types that satisfy context.Context without carrying their request's cancellation (a
+// framework's request object: *gin.Context, fiber's Ctx).
+type detachedTypes struct {
+	idx   *flow.Index
+	rules map[string]*rules.Detached // by type, as types.TypeString prints it
+	fixed map[string]bool            // Unless fields, once looked up
+}
+
+func newDetachedTypes(cat *rules.Catalog, idx *flow.Index) *detachedTypes {
+	d := &detachedTypes{idx: idx, rules: map[string]*rules.Detached{}, fixed: map[string]bool{}}
+	for i := range cat.Detached {
+		d.rules[cat.Detached[i].Type] = &cat.Detached[i]
+	}
+	return d
+}
+
+// rule returns the rule for values of type t, or nil when t is not detached or the program fixed it (gin's
+// engine.ContextWithFallback = true).
+func (d *detachedTypes) rule(prog *ssa.Program, t types.Type) *rules.Detached {
+	r := d.rules[types.TypeString(t, nil)]
+	if r == nil || r.Unless != "" && d.set(prog, r.Unless) {
+		return nil
+	}
+	return r
+}
+
+// set reports whether the program may set the boolean field named "pkg/path.Type.Field" to anything but false.
+func (d *detachedTypes) set(prog *ssa.Program, field string) bool {
+	if v, ok := d.fixed[field]; ok {
+		return v
+	}
+	d.fixed[field] = false
+	typ, name, ok := cutLast(field)
+	path, tname, ok2 := cutLast(typ)
+	if !ok || !ok2 {
+		return false
+	}
+	pkg := prog.ImportedPackage(path)
+	if pkg == nil {
+		return false
+	}
+	t, ok := pkg.Members[tname].(*ssa.Type)
+	if !ok {
+		return false
+	}
+	st, ok := t.Type().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := range st.NumFields() {
+		if st.Field(i).Name() != name {
+			continue
+		}
+		for _, v := range d.idx.FieldStores(t.Type(), i) {
+			if k, ok := v.(*ssa.Const); !ok || k.Value == nil || k.Value.Kind() != constant.Bool || constant.BoolVal(k.Value) {
+				d.fixed[field] = true
+			}
+		}
+	}
+	return d.fixed[field]
+}
+
+func cutLast(s string) (string, string, bool) {
+	i := strings.LastIndex(s, ".")
+	if i < 0 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// detached reports a detached value converted to context.Context and passed to a call: whatever the call waits
+// for cannot be cancelled with the request.
+func (c *Classifier) detached(fn *ssa.Function, instr ssa.Instruction, ops []Op) []Op {
+	var x, v ssa.Value
+	switch in := instr.(type) {
+	case *ssa.MakeInterface:
+		x, v = in.X, in
+	case *ssa.ChangeInterface:
+		x, v = in.X, in
+	default:
+		return ops
+	}
+	if types.TypeString(v.Type(), nil) != "context.Context" {
+		return ops
+	}
+	r := c.det.rule(fn.Prog, x.Type())
+	if r == nil {
+		return ops
+	}
+	for _, ref := range *v.Referrers() {
+		call, ok := ref.(ssa.CallInstruction)
+		if !ok || !slices.Contains(call.Common().Args, v) || !call.Common().Pos().IsValid() {
+			continue
+		}
+		name := types.TypeString(x.Type(), func(p *types.Package) string { return p.Name() })
+		ops = append(ops, Op{Analyzer: "ctxdetach", Pos: call.Common().Pos(), Name: name + " passed as a context.Context",
+			Why: "has a Done channel that never fires, so what the call waits for is not cancelled when the request ends",
+			Fix: r.Fix})
+	}
+	return ops
+}
+
+// detachedDone reports whether a Done() call is on a detached type, whose channel never fires.
+func (c *Classifier) detachedDone(call *ssa.CallCommon, prog *ssa.Program) bool {
+	recv := call.Value
+	if !call.IsInvoke() {
+		if len(call.Args) == 0 {
+			return false
+		}
+		recv = call.Args[0]
+	}
+	return c.det.rule(prog, recv.Type()) != nil
+}

@@ -1,0 +1,353 @@
+package handlers
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
+)
+
+// A scope is where the routes of a router value are served: under a path prefix, and for a method if a route
+// being built has one (gorilla's r.Methods("GET").Path("/x")).
+type scope struct {
+	prefix, method string
+}
+
+// join returns the scope of a route registered with pattern and method own on a router of scope s.
+func (s scope) join(own scope) scope {
+	out := scope{prefix: joinPath(s.prefix, own.prefix), method: own.method}
+	if out.method == "" {
+		out.method = s.method
+	}
+	return out
+}
+
+func joinPath(prefix, p string) string {
+	switch {
+	case prefix == "":
+		return p
+	case p == "":
+		return prefix
+	case strings.HasPrefix(p, "/"):
+		return strings.TrimSuffix(prefix, "/") + p
+	case strings.HasSuffix(prefix, "/"):
+		return prefix + p
+	}
+	return prefix + "/" + p
+}
+
+// maxScopes bounds the prefixes a router value can have (a helper registering routes on routers of many groups).
+const maxScopes = 16
+
+// indexGroups records, before any route is resolved, the functions that receive a group as their first parameter
+// (chi's r.Route("/api", func(r chi.Router) {...})) and the routers mounted under a prefix.
+func (f *Finder) indexGroups(funcs []*ssa.Function) {
+	f.groupArgs = map[*ssa.Function][]groupUse{}
+	f.mounts = map[ssa.Value][]groupCall{}
+	f.scopeMemo = map[ssa.Value][]scope{}
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				call, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				c := call.Common()
+				for _, g := range f.groups[flow.CalleeName(c)] {
+					_, as := args(c)
+					gc := groupCall{c, g}
+					if g.Router != nil && *g.Router < len(as) {
+						for _, t := range f.idx.Targets(as[*g.Router]) {
+							if fn, param := f.receiver(t.Fn); fn != nil {
+								f.groupArgs[fn] = append(f.groupArgs[fn], groupUse{gc, param})
+							}
+						}
+					}
+					if g.Mount != nil && *g.Mount < len(as) {
+						for _, o := range f.origins(as[*g.Mount]) {
+							f.mounts[o] = append(f.mounts[o], gc)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// receiver returns the function a group is passed to and the index of the parameter that receives it: the first
+// parameter, after the receiver for a method value (r.Route("/v2", s.v2)).
+func (f *Finder) receiver(fn *ssa.Function) (*ssa.Function, int) {
+	if fn == nil {
+		return nil, 0
+	}
+	if fn.Pkg == nil && strings.HasSuffix(fn.Name(), "$bound") {
+		if o, ok := fn.Object().(*types.Func); ok {
+			if m := f.prog.FuncValue(o); m != nil && len(m.Params) > 1 {
+				return m, 1
+			}
+		}
+		return nil, 0
+	}
+	if len(fn.Params) == 0 {
+		return nil, 0
+	}
+	return fn, 0
+}
+
+// scopes returns the scopes of the routes registered on router value v.
+func (f *Finder) scopes(v ssa.Value) []scope {
+	var out []scope
+	for _, o := range f.origins(v) {
+		for _, s := range f.originScopes(o) {
+			if !slices.Contains(out, s) && len(out) < maxScopes {
+				out = append(out, s)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []scope{{}}
+	}
+	return out
+}
+
+// originScopes returns the scopes of a router's origin: the group call that made it, the group a function was
+// given, or a router made elsewhere (mounted under a prefix, or at the root).
+func (f *Finder) originScopes(o ssa.Value) []scope {
+	if s, ok := f.scopeMemo[o]; ok {
+		return s
+	}
+	f.scopeMemo[o] = []scope{{}} // a cycle resolves to the root
+	var out []scope
+	addGroup := func(gc groupCall) {
+		recv, as := args(gc.c)
+		own := scope{}
+		if gc.g.Prefix != nil && *gc.g.Prefix < len(as) {
+			own.prefix = f.patternOf(as[*gc.g.Prefix])
+		}
+		if gc.g.Methods != nil && *gc.g.Methods < len(as) {
+			own.method = strings.Join(constStrings(as[*gc.g.Methods]), ",")
+		}
+		bases := []scope{{}}
+		if recv != nil {
+			bases = f.scopes(recv)
+		}
+		for _, b := range bases {
+			out = append(out, b.join(own))
+		}
+	}
+	switch o := o.(type) {
+	case *ssa.Call:
+		if gs := f.groups[flow.CalleeName(o.Common())]; len(gs) > 0 {
+			for _, g := range gs {
+				if g.Router == nil && g.Mount == nil {
+					addGroup(groupCall{o.Common(), g})
+				}
+			}
+			break
+		}
+		for _, gc := range f.mounts[o] {
+			addGroup(gc)
+		}
+	case *ssa.Parameter:
+		for _, gu := range f.groupArgs[o.Parent()] {
+			if o.Parent().Params[gu.param] == o {
+				addGroup(gu.groupCall)
+			}
+		}
+	default:
+		for _, gc := range f.mounts[o] {
+			addGroup(gc)
+		}
+	}
+	if len(out) == 0 {
+		out = []scope{{}}
+	}
+	f.scopeMemo[o] = out
+	return out
+}
+
+// origins walks a router value back through variables, conversions, phis, helpers' parameters, captured
+// variables, fields, globals and the user's own factories, to where it was made: a call of a group rule, the
+// first parameter of a function given a group, or a value made elsewhere (chi.NewRouter()).
+func (f *Finder) origins(v ssa.Value) []ssa.Value {
+	var out []ssa.Value
+	seen := map[ssa.Value]bool{}
+	var walk func(v ssa.Value, depth int)
+	walk = func(v ssa.Value, depth int) {
+		if v == nil || seen[v] || depth > 32 {
+			return
+		}
+		seen[v] = true
+		switch x := v.(type) {
+		case *ssa.ChangeInterface:
+			walk(x.X, depth+1)
+		case *ssa.MakeInterface:
+			walk(x.X, depth+1)
+		case *ssa.ChangeType:
+			walk(x.X, depth+1)
+		case *ssa.TypeAssert:
+			walk(x.X, depth+1)
+		case *ssa.Phi:
+			for _, e := range x.Edges {
+				walk(e, depth+1)
+			}
+		case *ssa.Extract:
+			if c, ok := x.Tuple.(*ssa.Call); ok {
+				f.callOrigins(c, x.Index, walk, &out, depth)
+			}
+		case *ssa.Call:
+			f.callOrigins(x, 0, walk, &out, depth)
+		case *ssa.Parameter:
+			fn := x.Parent()
+			i := slices.Index(fn.Params, x)
+			for _, gu := range f.groupArgs[fn] {
+				if gu.param == i {
+					out = append(out, x)
+					return
+				}
+			}
+			sites := f.idx.CallSites(fn)
+			if len(sites) == 0 {
+				out = append(out, x)
+			}
+			for _, c := range sites {
+				if i < len(c.Args) {
+					walk(c.Args[i], depth+1)
+				}
+			}
+		case *ssa.FreeVar:
+			fn := x.Parent()
+			i := slices.Index(fn.FreeVars, x)
+			for _, mc := range f.idx.Closures(fn) {
+				if i < len(mc.Bindings) {
+					walk(mc.Bindings[i], depth+1)
+				}
+			}
+		case *ssa.UnOp:
+			if x.Op != token.MUL {
+				out = append(out, x)
+				return
+			}
+			switch a := x.X.(type) {
+			case *ssa.Alloc:
+				for _, r := range *a.Referrers() {
+					if s, ok := r.(*ssa.Store); ok && s.Addr == a {
+						walk(s.Val, depth+1)
+					}
+				}
+			case *ssa.Global:
+				for _, s := range f.idx.GlobalStores(a) {
+					walk(s, depth+1)
+				}
+			case *ssa.FieldAddr:
+				for _, s := range f.idx.FieldStores(a.X.Type(), a.Field) {
+					walk(s, depth+1)
+				}
+			case *ssa.FreeVar:
+				walk(a, depth+1)
+			default:
+				out = append(out, x)
+			}
+		case *ssa.Alloc:
+			// A captured variable: what is stored in it.
+			stored := false
+			for _, r := range *x.Referrers() {
+				if s, ok := r.(*ssa.Store); ok && s.Addr == x {
+					walk(s.Val, depth+1)
+					stored = true
+				}
+			}
+			if !stored {
+				out = append(out, x)
+			}
+		case *ssa.Field:
+			for _, s := range f.idx.FieldStores(x.X.Type(), x.Field) {
+				walk(s, depth+1)
+			}
+		default:
+			out = append(out, v)
+		}
+	}
+	walk(v, 0)
+	return out
+}
+
+// callOrigins walks back from result i of a call: a group call is an origin; a registration that returns its
+// router (gin's r.Use(mw).GET(...)) passes it on; the user's own factories pass on what they return.
+func (f *Finder) callOrigins(call *ssa.Call, i int, walk func(ssa.Value, int), out *[]ssa.Value, depth int) {
+	c := call.Common()
+	name := flow.CalleeName(c)
+	if gs := f.groups[name]; len(gs) > 0 {
+		for _, g := range gs {
+			if g.Router == nil && g.Mount == nil {
+				*out = append(*out, call)
+				return
+			}
+		}
+	}
+	if _, ok := f.regs[name]; ok {
+		if recv, _ := args(c); recv != nil && sameRouter(recv.Type(), call.Type()) {
+			walk(recv, depth+1)
+			return
+		}
+	}
+	fn := c.StaticCallee()
+	if fn == nil || !f.own[fn] {
+		*out = append(*out, call)
+		return
+	}
+	for _, b := range fn.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && i < len(ret.Results) {
+			walk(ret.Results[i], depth+1)
+		}
+	}
+}
+
+// sameRouter reports whether a call returning result on a router of type recv returns that router (an interface
+// the router implements).
+func sameRouter(recv, result types.Type) bool {
+	if types.Identical(recv, result) {
+		return true
+	}
+	it, ok := result.Underlying().(*types.Interface)
+	return ok && it.NumMethods() > 0 && types.Implements(recv, it)
+}
+
+// laterMethods returns the HTTP methods set on a route after its handler is registered
+// (gorilla's r.HandleFunc("/x", h).Methods("GET")), through calls chained on the route.
+func (f *Finder) laterMethods(v ssa.Value) string {
+	for depth := 0; depth < 8 && v != nil; depth++ {
+		refs := v.Referrers()
+		if refs == nil {
+			return ""
+		}
+		var next ssa.Value
+		for _, r := range *refs {
+			call, ok := r.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			c := call.Common()
+			recv, as := args(c)
+			if recv != v {
+				continue
+			}
+			for _, g := range f.groups[flow.CalleeName(c)] {
+				if g.Methods != nil && *g.Methods < len(as) {
+					if m := constStrings(as[*g.Methods]); len(m) > 0 {
+						return strings.Join(m, ",")
+					}
+				}
+			}
+			if types.Identical(call.Type(), v.Type()) {
+				next = call
+			}
+		}
+		v = next
+	}
+	return ""
+}

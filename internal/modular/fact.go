@@ -1,0 +1,79 @@
+package modular
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+)
+
+// Limits on a summary, so that facts stay small however much a function reaches.
+const (
+	// MaxOps is the most operations a summary keeps: the nearest ones, by path length.
+	MaxOps = 16
+	// MaxPath is the most calls a summary keeps on the path to an operation.
+	MaxPath = 8
+)
+
+// A Summary is the fact exported for a function (a *types.Func: a package-level function or a method) that reaches
+// blocking operations: the operations, each with the path to it. Its fields are sorted, so that the same code
+// gives the same bytes.
+type Summary struct {
+	Ops []Reach
+}
+
+// AFact marks Summary as an analysis fact.
+func (*Summary) AFact() {}
+
+func (s *Summary) String() string {
+	var b strings.Builder
+	b.WriteString("reaches")
+	for i, r := range s.Ops {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %s %s at %s:%d via %d calls", r.Analyzer, r.Name, shortFile(r.Posn.File), r.Posn.Line, len(r.Path))
+	}
+	return b.String()
+}
+
+// A Reach is a blocking operation a function reaches.
+type Reach struct {
+	Analyzer string
+	Name     string // the operation: "time.Sleep", "(*sql.DB).Query", "channel receive"
+	Why, Fix string
+	Pkg      string // the package the operation is in
+	Posn     Posn   // where the operation is
+	// Path lists the calls from the function to the one holding the operation; it is empty when the operation is
+	// in the function itself. Truncated says calls after the first MaxPath were dropped.
+	Path      []Hop
+	Truncated bool
+}
+
+// A Hop is one call on a path.
+type Hop struct {
+	Caller, Callee string // short function names, as in messages
+	Posn           Posn
+}
+
+// A Posn is a position in a source file.
+type Posn struct {
+	File      string
+	Line, Col int
+}
+
+func posnOf(fset *token.FileSet, pos token.Pos) Posn {
+	if !pos.IsValid() {
+		return Posn{}
+	}
+	p := fset.Position(pos)
+	return Posn{p.Filename, p.Line, p.Column}
+}
+
+func (p Posn) key() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+func shortFile(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}

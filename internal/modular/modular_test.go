@@ -1,0 +1,68 @@
+package modular_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/blockcheck/blockcheck/internal/modular"
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+var testdata = filepath.Join("..", "..", "testdata", "modular")
+
+// every returns an analyzer reporting the findings of every kind from a fresh engine for cfg, so that one
+// analysistest run checks them all.
+func every(cfg *modular.Config) *analysis.Analyzer {
+	engine := modular.New(cfg)
+	return &analysis.Analyzer{
+		Name:     "every",
+		Doc:      "report every kind of blockcheck finding",
+		Requires: []*analysis.Analyzer{engine},
+		Run: func(pass *analysis.Pass) (any, error) {
+			res := pass.ResultOf[engine].(*modular.Result)
+			for _, name := range rules.Analyzers {
+				for _, d := range res.Findings[name] {
+					pass.Report(d)
+				}
+			}
+			return nil, nil
+		},
+	}
+}
+
+// TestFindings checks findings across packages (a handler in api reaching helpers in store, directly and through
+// lib), interface calls with implementations in two packages, one finding per operation, servers without
+// timeouts where they are made, directives, and that test files are left out.
+func TestFindings(t *testing.T) {
+	analysistest.Run(t, testdata, every(&modular.Config{}), "./api", "./store", "./lib")
+}
+
+// TestFixes checks the suggested fixes against .golden files.
+func TestFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata, every(&modular.Config{}), "./fixes")
+}
+
+// TestDirectives checks the engine's own reports (malformed and unused directives) and its facts.
+func TestDirectives(t *testing.T) {
+	analysistest.Run(t, testdata, modular.New(&modular.Config{UnusedIgnores: true}), "./ignores")
+}
+
+// TestSkip checks that SSA is built only for packages that can reach a rule.
+func TestSkip(t *testing.T) {
+	engine := modular.New(&modular.Config{})
+	built := &analysis.Analyzer{
+		Name:     "built",
+		Doc:      "report whether the engine built SSA",
+		Requires: []*analysis.Analyzer{engine},
+		Run: func(pass *analysis.Pass) (any, error) {
+			if pass.ResultOf[engine].(*modular.Result).SSA {
+				pass.Reportf(pass.Files[0].Package, "built SSA")
+			}
+			return nil, nil
+		},
+	}
+	analysistest.Run(t, testdata, built, "./skip/...")
+}

@@ -1,0 +1,254 @@
+package modular
+
+import (
+	"cmp"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+// A found is an operation reached from a function, with the calls from it.
+type found struct {
+	analyzer string
+	key      string // analyzer and position of the operation
+	path     []*edge
+	length   int // calls to the operation, including those inside other packages
+	// For an operation of this package:
+	op *blocking.Op
+	fn *ssa.Function
+	// For an operation reached through a function of another package, the summary's entry:
+	remote *Reach
+}
+
+// bit returns the mask bit of an analyzer.
+func bit(analyzer string) uint16 {
+	if i := slices.Index(rules.Analyzers, analyzer); i >= 0 {
+		return 1 << i
+	}
+	return 0
+}
+
+func maskOf(d *ignore.Directive) uint16 {
+	var m uint16
+	for _, a := range rules.Analyzers {
+		if d.Covers(a) {
+			m |= bit(a)
+		}
+	}
+	return m
+}
+
+type state struct {
+	fn     *ssa.Function
+	mask   uint16              // analyzers silenced by directives on the way
+	srcs   []*ignore.Directive // the directives that did it
+	parent int
+	via    *edge
+	depth  int
+}
+
+// reach walks breadth first from start and returns the operations it reaches, each once with its shortest path,
+// in a deterministic order. Directives silence analyzers for what is reached inside or through a function whose
+// doc comment has one, through a call on a directive's line, and for an operation on a directive's line. A
+// function is walked again only with a mask that silences less than every earlier walk of it did.
+func (e *engine) reach(start *ssa.Function) []*found {
+	states := []state{{fn: start, parent: -1}}
+	masks := map[*ssa.Function][]uint16{start: {0}}
+	best := map[string]*found{}
+	var order []string
+	add := func(f *found) {
+		if old, ok := best[f.key]; ok && old.length <= f.length {
+			return
+		} else if !ok {
+			order = append(order, f.key)
+		}
+		best[f.key] = f
+	}
+	silenced := func(srcs []*ignore.Directive, analyzer string) {
+		for _, d := range srcs {
+			if d.Covers(analyzer) {
+				e.ign.MarkUsed(d)
+			}
+		}
+	}
+	for i := 0; i < len(states); i++ {
+		s := states[i]
+		mask, srcs := s.mask, s.srcs
+		for f := s.fn; f != nil; f = f.Parent() {
+			if d := e.ign.FuncDirective(f.Pos()); d != nil && f.Pkg == e.pkg {
+				mask |= maskOf(d)
+				srcs = append(slices.Clip(srcs), d)
+			}
+		}
+		var path []*edge
+		pathTo := func() []*edge {
+			if path == nil {
+				for j := i; states[j].parent >= 0; j = states[j].parent {
+					path = append(path, states[j].via)
+				}
+				slices.Reverse(path)
+				path = slices.Clip(path)
+			}
+			return path
+		}
+		for _, op := range e.localOps(s.fn) {
+			if mask&bit(op.Analyzer) != 0 {
+				silenced(srcs, op.Analyzer)
+				continue
+			}
+			if e.ign.Line(op.Analyzer, op.Pos) != nil {
+				continue
+			}
+			op := op
+			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + posnOf(e.pass.Fset, op.Pos).key(), path: pathTo(),
+				length: s.depth, op: &op, fn: s.fn})
+		}
+		for _, ed := range e.edgesOf(s.fn) {
+			emask, esrcs := mask, srcs
+			for _, d := range e.ign.LineDirectives(ed.pos) {
+				emask |= maskOf(d)
+				esrcs = append(slices.Clip(esrcs), d)
+			}
+			if ed.callee != nil {
+				if dominated(masks[ed.callee], emask) {
+					continue
+				}
+				masks[ed.callee] = append(masks[ed.callee], emask)
+				states = append(states, state{fn: ed.callee, mask: emask, srcs: esrcs, parent: i, via: ed, depth: s.depth + 1})
+				continue
+			}
+			for j := range e.fact(ed.remote).Ops {
+				r := &e.fact(ed.remote).Ops[j]
+				if emask&bit(r.Analyzer) != 0 {
+					silenced(esrcs, r.Analyzer)
+					continue
+				}
+				add(&found{analyzer: r.Analyzer, key: r.Analyzer + " " + r.Posn.key(), path: append(pathTo(), ed),
+					length: s.depth + 1 + len(r.Path), remote: r})
+			}
+		}
+	}
+	out := make([]*found, 0, len(order))
+	for _, k := range order {
+		out = append(out, best[k])
+	}
+	return out
+}
+
+// dominated reports whether a walk with mask m is useless: an earlier walk silenced no more than m does.
+func dominated(earlier []uint16, m uint16) bool {
+	for _, x := range earlier {
+		if x&^m == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// mayBlock computes which local functions reach any operation, so that summaries are computed only for those.
+func (e *engine) mayBlock() map[*ssa.Function]bool {
+	if e.blocks != nil {
+		return e.blocks
+	}
+	e.blocks = map[*ssa.Function]bool{}
+	var nodes []*ssa.Function
+	seen := map[*ssa.Function]bool{}
+	queue := slices.Clone(e.funcs)
+	for len(queue) > 0 {
+		fn := queue[0]
+		queue = queue[1:]
+		if seen[fn] {
+			continue
+		}
+		seen[fn] = true
+		nodes = append(nodes, fn)
+		for _, ed := range e.edgesOf(fn) {
+			if ed.callee != nil {
+				queue = append(queue, ed.callee)
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range nodes {
+			if e.blocks[fn] {
+				continue
+			}
+			b := len(e.localOps(fn)) > 0
+			for _, ed := range e.edgesOf(fn) {
+				b = b || ed.remote != nil || e.blocks[ed.callee]
+			}
+			if b {
+				e.blocks[fn] = true
+				changed = true
+			}
+		}
+	}
+	return e.blocks
+}
+
+// exportFacts exports the summaries of the package's functions and methods.
+func (e *engine) exportFacts() {
+	blocks := e.mayBlock()
+	for _, fn := range e.funcs {
+		if !blocks[fn] || fn.Parent() != nil || fn.Synthetic != "" {
+			continue
+		}
+		obj, ok := fn.Object().(*types.Func)
+		if !ok || obj.Pkg() != e.pass.Pkg {
+			continue
+		}
+		if s := e.summary(fn); s != nil {
+			e.pass.ExportObjectFact(fn.Object(), s)
+		}
+	}
+}
+
+// summary turns what fn reaches into a fact: the nearest MaxOps operations, sorted by analyzer and position, with
+// paths of at most MaxPath calls.
+func (e *engine) summary(fn *ssa.Function) *Summary {
+	fs := e.reach(fn)
+	if len(fs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(fs, func(x, y *found) int { return cmp.Compare(x.length, y.length) })
+	fs = fs[:min(len(fs), MaxOps)]
+	s := &Summary{}
+	for _, f := range fs {
+		s.Ops = append(s.Ops, e.toReach(f))
+	}
+	slices.SortFunc(s.Ops, func(x, y Reach) int {
+		return cmp.Or(cmp.Compare(bit(x.Analyzer), bit(y.Analyzer)), cmp.Compare(x.Posn.File, y.Posn.File),
+			cmp.Compare(x.Posn.Line, y.Posn.Line), cmp.Compare(x.Posn.Col, y.Posn.Col))
+	})
+	return s
+}
+
+func (e *engine) toReach(f *found) Reach {
+	var hops []Hop
+	for _, ed := range f.path {
+		if ed.pos.IsValid() {
+			hops = append(hops, Hop{Caller: handlers.Name(ed.caller), Callee: ed.name, Posn: posnOf(e.pass.Fset, ed.pos)})
+		}
+	}
+	var r Reach
+	if f.remote != nil {
+		r = *f.remote
+		hops = append(hops, f.remote.Path...)
+	} else {
+		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
+			Posn: posnOf(e.pass.Fset, f.op.Pos)}
+	}
+	if len(hops) > MaxPath {
+		hops = hops[:MaxPath]
+		r.Truncated = true
+	}
+	r.Path = hops
+	return r
+}

@@ -1,0 +1,3 @@
+module example.com/golangcitest
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module example.com/modular
+
+go 1.26.0

@@ -1,0 +1,84 @@
+// Command fiber2 is a service routed with github.com/gofiber/fiber/v2.
+package main
+
+import (
+	"database/sql"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"example.com/routers/fiber2/admin"
+	"example.com/routers/store"
+)
+
+type server struct {
+	db *sql.DB
+	st store.Store
+}
+
+func hello(c *fiber.Ctx) error {
+	time.Sleep(time.Second) // want `sleep: time.Sleep .*reached from GET /hello \(hello\)`
+	return c.SendString("hello")
+}
+
+func (s *server) getUser(c *fiber.Ctx) error {
+	return s.db.QueryRow("SELECT 1").Err() // want `syncdb: \(\*sql.DB\).QueryRow .*reached from GET /api/users/:id \(server.getUser\)`
+}
+
+func (s *server) lookup(c *fiber.Ctx) error {
+	_, err := s.st.Lookup(c.Params("id")) // want `syncdb: this call reaches \(\*sql.DB\).Query in example.com/routers/store .*reached from PUT /api/v2/lookup/:id \(server.lookup\)`
+	return err
+}
+
+// detached passes fasthttp's RequestCtx, which is not cancelled with the request.
+func (s *server) detached(c *fiber.Ctx) error {
+	return s.db.QueryRowContext(c.Context(), "SELECT 1").Err() // want `ctxdetach: \*fasthttp.RequestCtx passed as a context.Context .*reached from GET /api/detached .*fix: pass c.UserContext\(\)`
+}
+
+// attached uses the user context, which middleware may bound.
+func (s *server) attached(c *fiber.Ctx) error {
+	return s.db.QueryRowContext(c.UserContext(), "SELECT 1").Err()
+}
+
+// logger is fiber middleware: it runs on every request and hands on with c.Next().
+func logger(c *fiber.Ctx) error {
+	http.Get("http://log.internal/") // want `nocancel: http.Get .*reached from every route \(logger\)`
+	return c.Next()
+}
+
+// apiKey is middleware of the /api group.
+func apiKey(c *fiber.Ctx) error {
+	time.Sleep(time.Millisecond) // want `sleep: time.Sleep .*reached from every route under /api \(apiKey\)`
+	return c.Next()
+}
+
+// notRegistered has a handler's shape and is registered nowhere.
+func notRegistered(c *fiber.Ctx) error {
+	time.Sleep(time.Second)
+	return nil
+}
+
+func main() {
+	db, _ := sql.Open("postgres", "")
+	time.Sleep(time.Second) // startup, not a request path
+	s := &server{db: db, st: store.NewSQL(db)}
+
+	app := fiber.New()
+	app.Use(logger)
+	app.Get("/hello", hello)
+	api := app.Group("/api", apiKey)
+	api.Get("/users/:id", s.getUser)
+	api.Get("/detached", s.detached)
+	api.Get("/attached", s.attached)
+	api.Route("/v2", func(r fiber.Router) {
+		r.Put("/lookup/:id", s.lookup)
+		r.Post("/jobs", func(c *fiber.Ctx) error {
+			go time.Sleep(time.Second) // want `gospawn: go statement .*reached from POST /api/v2/jobs \(main.func1.func1\)`
+			return nil
+		})
+	})
+	app.Mount("/admin", admin.New())
+	_ = notRegistered
+	app.Listen(":3000")
+}

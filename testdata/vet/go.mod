@@ -1,0 +1,3 @@
+module example.com/vettest
+
+go 1.26.0
