@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build install test lint bench
+.PHONY: build install test test-unit lint bench
 
 build:
 	$(GO) build -o $(BIN)/blockcheck ./cmd/blockcheck
@@ -9,11 +9,15 @@ build:
 install:
 	$(GO) install ./cmd/blockcheck
 
-test:
+# test is what CI runs: every package under the race detector (the real go vet included), then the real
+# golangci-lint built with the plugin.
+test: test-unit test-golangci
+
+test-unit:
 	$(GO) test -race -count=1 ./...
 
 lint:
-	gofmt -l $$(git ls-files '*.go' | grep -v /testdata/) | (! grep .)
+	gofmt -l $$(git ls-files '*.go' | grep -v -e '^testdata/' -e '/testdata/') | (! grep .)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,22 +80,7 @@ func binary(t *testing.T) string {
 // module copies testdata/golangci into a temporary directory, with cfg as .golangci.yml when it is not "".
 func module(t *testing.T, cfg string) string {
 	dir := t.TempDir()
-	src := filepath.Join("..", "..", "testdata", "golangci")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "testdata", "golangci"))); err != nil {
 		t.Fatal(err)
 	}
 	if cfg != "" {

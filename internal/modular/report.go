@@ -3,13 +3,13 @@ package modular
 import (
 	"cmp"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"slices"
 
+	"github.com/blockcheck/blockcheck/internal/extent"
+
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
@@ -220,35 +220,7 @@ func (e *engine) funcSilenced(fn *ssa.Function, analyzer string) bool {
 	return false
 }
 
-// span turns an SSA position (a call's parenthesis, an arrow, a keyword) into the extent of its syntax, as the
-// whole-program engine does.
+// span turns an SSA position into the extent of its syntax.
 func (e *engine) span(pos token.Pos) (token.Pos, token.Pos) {
-	file := e.files[e.pass.Fset.File(pos)]
-	if file == nil {
-		return pos, token.NoPos
-	}
-	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if n.Lparen == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.UnaryExpr:
-			if n.OpPos == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.SendStmt:
-			if n.Arrow == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.GoStmt:
-			return n.Pos(), n.Call.Lparen
-		case *ast.SelectStmt:
-			return n.Pos(), n.Body.Lbrace
-		case *ast.CompositeLit:
-			return n.Pos(), n.End()
-		}
-	}
-	return pos, token.NoPos
+	return extent.Of(e.files[e.pass.Fset.File(pos)], pos)
 }

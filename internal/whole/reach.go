@@ -3,13 +3,13 @@ package whole
 import (
 	"cmp"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"math/bits"
 	"slices"
 
+	"github.com/blockcheck/blockcheck/internal/extent"
+
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
@@ -32,7 +32,6 @@ type finding struct {
 	op     blocking.Op
 	fn     *ssa.Function // where op is
 	at     token.Pos     // where it is reported
-	pkg    string
 	root   *handlers.Root
 	path   []*callgraph.Edge
 	routes int
@@ -299,34 +298,7 @@ func shortFile(name string) string {
 	return name
 }
 
-// span turns an SSA position (a call's parenthesis, an arrow, a keyword) into the extent of its syntax.
+// span turns an SSA position into the extent of its syntax.
 func (r *reporter) span(pos token.Pos) (token.Pos, token.Pos) {
-	file := r.a.files[r.a.fset.File(pos)]
-	if file == nil {
-		return pos, token.NoPos
-	}
-	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if n.Lparen == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.UnaryExpr:
-			if n.OpPos == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.SendStmt:
-			if n.Arrow == pos {
-				return n.Pos(), n.End()
-			}
-		case *ast.GoStmt:
-			return n.Pos(), n.Call.Lparen
-		case *ast.SelectStmt:
-			return n.Pos(), n.Body.Lbrace
-		case *ast.CompositeLit:
-			return n.Pos(), n.End()
-		}
-	}
-	return pos, token.NoPos
+	return extent.Of(r.a.files[r.a.fset.File(pos)], pos)
 }

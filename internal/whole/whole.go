@@ -11,8 +11,8 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -60,6 +60,17 @@ type Result struct {
 	Roots int
 }
 
+// gorootSrc returns the source directory of the standard library of the go command the packages are loaded with.
+func gorootSrc(cfg *Config) (string, error) {
+	cmd := exec.Command("go", "env", "GOROOT")
+	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "src") + string(filepath.Separator), nil
+}
+
 // A PkgError holds the errors of a package that failed to load.
 type PkgError struct {
 	Pkg  string
@@ -73,7 +84,10 @@ func Run(cfg *Config) (*Result, error) {
 		patterns = []string{"./..."}
 	}
 	fset := token.NewFileSet()
-	goroot := filepath.Join(runtime.GOROOT(), "src") + string(filepath.Separator)
+	goroot, err := gorootSrc(cfg)
+	if err != nil {
+		return nil, err
+	}
 	lcfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps |
 			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,

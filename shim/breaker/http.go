@@ -1,10 +1,10 @@
 package breaker
 
 import (
-	"bufio"
 	"errors"
-	"net"
 	"net/http"
+
+	"github.com/blockcheck/blockcheck/shim/internal/statuswriter"
 )
 
 // Transport returns a RoundTripper that sends requests through next (or
@@ -81,7 +81,7 @@ func (b *Breaker) Middleware(next http.Handler) http.Handler {
 			http.Error(w, "service unavailable: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statuswriter.Writer{ResponseWriter: w}
 		returned := false
 		defer func() {
 			if !returned {
@@ -90,52 +90,10 @@ func (b *Breaker) Middleware(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 		returned = true
-		if sw.status != 0 && b.failureStatus(sw.status) {
-			done(outcome(r.Context(), statusError{sw.status}))
+		if sw.Status != 0 && b.failureStatus(sw.Status) {
+			done(outcome(r.Context(), statusError{sw.Status}))
 			return
 		}
 		done(nil)
 	})
 }
-
-// statusWriter remembers the status a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	// 1xx other than 101 are informational; the final status comes later.
-	if w.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Flush lets handlers that assert [http.Flusher] stream through the wrapper.
-func (w *statusWriter) Flush() {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Hijack lets handlers that assert [http.Hijacker] (WebSocket libraries)
-// take the connection through the wrapper.
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err == nil && w.status == 0 {
-		w.status = http.StatusSwitchingProtocols
-	}
-	return conn, rw, err
-}
-
-// Unwrap gives [http.ResponseController] the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

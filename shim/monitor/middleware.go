@@ -1,10 +1,10 @@
 package monitor
 
 import (
-	"bufio"
-	"net"
 	"net/http"
 	"time"
+
+	"github.com/blockcheck/blockcheck/shim/internal/statuswriter"
 )
 
 // Option configures [Middleware].
@@ -47,12 +47,12 @@ func Middleware(obs Observer, next http.Handler, opts ...Option) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		obs.RequestStarted()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statuswriter.Writer{ResponseWriter: w}
 		finished := false
 		defer func() {
 			// Deferred rather than after the call so that a panicking
 			// handler is counted too, without recovering its panic.
-			status := sw.status
+			status := sw.Status
 			if !finished {
 				status = http.StatusInternalServerError
 			} else if status == 0 {
@@ -68,45 +68,3 @@ func Middleware(obs Observer, next http.Handler, opts ...Option) http.Handler {
 		finished = true
 	})
 }
-
-// statusWriter remembers the status a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	// 1xx other than 101 are informational; the final status comes later.
-	if w.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Flush lets handlers that assert [http.Flusher] stream through the wrapper.
-func (w *statusWriter) Flush() {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Hijack lets handlers that assert [http.Hijacker] (WebSocket libraries)
-// take the connection through the wrapper.
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err == nil && w.status == 0 {
-		w.status = http.StatusSwitchingProtocols
-	}
-	return conn, rw, err
-}
-
-// Unwrap gives [http.ResponseController] the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,42 @@
+// Package extent turns the positions go/ssa gives instructions (a call's opening parenthesis, a channel arrow, a
+// keyword) into the extent of their syntax, so that both engines report the same range.
+package extent
+
+import (
+	"go/ast"
+	"go/token"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// Of returns the start and end of the syntax in file that an SSA position belongs to, or pos and NoPos when
+// there is none.
+func Of(file *ast.File, pos token.Pos) (token.Pos, token.Pos) {
+	if file == nil {
+		return pos, token.NoPos
+	}
+	path, _ := astutil.PathEnclosingInterval(file, pos, pos)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if n.Lparen == pos {
+				return n.Pos(), n.End()
+			}
+		case *ast.UnaryExpr:
+			if n.OpPos == pos {
+				return n.Pos(), n.End()
+			}
+		case *ast.SendStmt:
+			if n.Arrow == pos {
+				return n.Pos(), n.End()
+			}
+		case *ast.GoStmt:
+			return n.Pos(), n.Call.Lparen
+		case *ast.SelectStmt:
+			return n.Pos(), n.Body.Lbrace
+		case *ast.CompositeLit:
+			return n.Pos(), n.End()
+		}
+	}
+	return pos, token.NoPos
+}
