@@ -62,6 +62,14 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
 	return c
 }
 
+// Here describes an operation at its own position, for the last step of a path: "time.Sleep blocks here".
+func Here(analyzer, name string) string {
+	if analyzer == "ctxdetach" {
+		return name + " detaches from the request here"
+	}
+	return name + " blocks here"
+}
+
 // Named reports whether a rule names the target of the call.
 func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[flow.CalleeName(cc)]) > 0

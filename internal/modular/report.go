@@ -169,7 +169,7 @@ func (e *engine) diagnostic(f *finding, fake *fakeFiles) analysis.Diagnostic {
 			}
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(r.Posn), Message: msg})
 		}
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(r.Posn), Message: r.Name + " blocks here"})
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(r.Posn), Message: blocking.Here(f.f.analyzer, r.Name)})
 	}
 	if op := f.f.op; op != nil {
 		d.SuggestedFixes = e.fixes(op.Edit)

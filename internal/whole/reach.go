@@ -276,7 +276,7 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 				Message: fmt.Sprintf("%s calls %s", handlers.Name(e.Caller.Func), handlers.Name(e.Callee.Func))})
 		}
 		if f.at != f.op.Pos {
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.op.Pos, Message: f.op.Name + " blocks here"})
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.op.Pos, Message: blocking.Here(f.op.Analyzer, f.op.Name)})
 		}
 	}
 	if e := f.op.Edit; e != nil && a.isInitial(e.Fn) && f.at == f.op.Pos {

@@ -60,15 +60,21 @@ type Result struct {
 	Roots int
 }
 
-// gorootSrc returns the source directory of the standard library of the go command the packages are loaded with.
-func gorootSrc(cfg *Config) (string, error) {
-	cmd := exec.Command("go", "env", "GOROOT")
+// goDirs returns the source directory of the standard library and the module cache of the go command the
+// packages are loaded with, each with a trailing separator.
+func goDirs(cfg *Config) (goroot, modcache string, err error) {
+	cmd := exec.Command("go", "env", "GOROOT", "GOMODCACHE")
 	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOROOT: %w", err)
+		return "", "", fmt.Errorf("go env: %w", err)
 	}
-	return filepath.Join(strings.TrimSpace(string(out)), "src") + string(filepath.Separator), nil
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return "", "", fmt.Errorf("go env: unexpected output %q", out)
+	}
+	sep := string(filepath.Separator)
+	return filepath.Join(lines[0], "src") + sep, filepath.Clean(lines[1]) + sep, nil
 }
 
 // A PkgError holds the errors of a package that failed to load.
@@ -84,7 +90,7 @@ func Run(cfg *Config) (*Result, error) {
 		patterns = []string{"./..."}
 	}
 	fset := token.NewFileSet()
-	goroot, err := gorootSrc(cfg)
+	goroot, modcache, err := goDirs(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +105,8 @@ func Run(cfg *Config) (*Result, error) {
 		// for its types and skips most of the cost of checking it.
 		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 			mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
-			if strings.HasPrefix(filename, goroot) {
+			if strings.HasPrefix(filename, goroot) || strings.HasPrefix(filename, modcache) {
+				// Comments matter only in the user's own code (directives); they are much of a file's syntax.
 				mode = parser.SkipObjectResolution
 			}
 			f, err := parser.ParseFile(fset, filename, src, mode)
@@ -186,9 +193,6 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 		if files != nil {
 			built = append(built, sp)
 		}
-		for _, f := range p.Syntax {
-			a.files[a.fset.File(f.FileStart)] = f
-		}
 	}
 	for _, p := range pkgs {
 		if broken[p] {
@@ -199,6 +203,9 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 		}
 		a.good = append(a.good, p)
 		a.res.Files = append(a.res.Files, p.GoFiles...)
+		for _, f := range p.Syntax {
+			a.files[a.fset.File(f.FileStart)] = f
+		}
 		a.initial[p.Types] = true
 		if p.Module != nil {
 			a.own[p.Module.Path] = true

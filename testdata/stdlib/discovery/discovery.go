@@ -137,3 +137,24 @@ func Main() {
 	srv := &http.Server{Addr: ":8080", Handler: logging(mux), ReadHeaderTimeout: time.Second}
 	_ = srv.ListenAndServe()
 }
+
+// recoverer is middleware handed straight to ListenAndServe.
+func recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { _ = recover() }()
+		time.Sleep(time.Millisecond) // want `reached from every route \(recoverer.func1\)`
+		next.ServeHTTP(w, r)
+	})
+}
+
+type health struct{}
+
+func (health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(time.Millisecond) // want `reached from /healthz \(health.ServeHTTP\)`
+}
+
+func Admin() error {
+	mux := http.NewServeMux()
+	mux.Handle("/healthz", health{})
+	return http.ListenAndServe(":9090", recoverer(mux)) // want `servertimeout: http.ListenAndServe`
+}
