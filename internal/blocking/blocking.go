@@ -326,6 +326,10 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 // receive-only struct{} channel passed in from elsewhere, which cannot be judged. The Done of a detached type
 // (*gin.Context) never fires, so it is no such channel.
 func (c *Classifier) isDone(ch ssa.Value) bool {
+	return c.isDoneSeen(ch, map[*ssa.Phi]bool{})
+}
+
+func (c *Classifier) isDoneSeen(ch ssa.Value, seen map[*ssa.Phi]bool) bool {
 	switch v := ch.(type) {
 	case *ssa.Call:
 		if c.detachedDone(v.Common(), v.Parent().Prog) {
@@ -340,8 +344,13 @@ func (c *Classifier) isDone(ch ssa.Value) bool {
 			return implementsContext(fn.Signature.Recv().Type())
 		}
 	case *ssa.Phi:
+		// A loop's phi can be its own edge.
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
 		for _, e := range v.Edges {
-			if c.isDone(e) {
+			if c.isDoneSeen(e, seen) {
 				return true
 			}
 		}

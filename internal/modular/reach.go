@@ -56,8 +56,9 @@ type state struct {
 // reach walks breadth first from start and returns the operations it reaches, each once with its shortest path,
 // in a deterministic order. Directives silence analyzers for what is reached inside or through a function whose
 // doc comment has one, through a call on a directive's line, and for an operation on a directive's line. A
-// function is walked again only with a mask that silences less than every earlier walk of it did.
-func (e *engine) reach(start *ssa.Function) []*found {
+// function is walked again only with a mask that silences less than every earlier walk of it did. With limit > 0
+// the walk stops once no operation it could still meet would be among the limit nearest: a summary keeps no more.
+func (e *engine) reach(start *ssa.Function, limit int) []*found {
 	states := []state{{fn: start, parent: -1}}
 	masks := map[*ssa.Function][]uint16{start: {0}}
 	best := map[string]*found{}
@@ -77,8 +78,16 @@ func (e *engine) reach(start *ssa.Function) []*found {
 			}
 		}
 	}
+	depth := -1
 	for i := 0; i < len(states); i++ {
 		s := states[i]
+		if limit > 0 && s.depth != depth {
+			// Everything met from here on is at least s.depth calls away.
+			depth = s.depth
+			if len(order) >= limit && nearest(best, order, limit) < depth {
+				break
+			}
+		}
 		mask, srcs := s.mask, s.srcs
 		for f := s.fn; f != nil; f = f.Parent() {
 			if d := e.ign.FuncDirective(f.Pos()); d != nil && f.Pkg == e.pkg {
@@ -139,6 +148,16 @@ func (e *engine) reach(start *ssa.Function) []*found {
 		out = append(out, best[k])
 	}
 	return out
+}
+
+// nearest returns the length of the limit-th nearest operation found.
+func nearest(best map[string]*found, order []string, limit int) int {
+	lengths := make([]int, 0, len(order))
+	for _, k := range order {
+		lengths = append(lengths, best[k].length)
+	}
+	slices.Sort(lengths)
+	return lengths[limit-1]
 }
 
 // dominated reports whether a walk with mask m is useless: an earlier walk silenced no more than m does.
@@ -213,7 +232,7 @@ func (e *engine) exportFacts() {
 // summary turns what fn reaches into a fact: the nearest MaxOps operations, sorted by analyzer and position, with
 // paths of at most MaxPath calls.
 func (e *engine) summary(fn *ssa.Function) *Summary {
-	fs := e.reach(fn)
+	fs := e.reach(fn, MaxOps)
 	if len(fs) == 0 {
 		return nil
 	}

@@ -92,7 +92,7 @@ func (e *engine) report(res *Result) {
 // here) reaches what its summary says.
 func (e *engine) rootReach(root *handlers.Root) []*found {
 	if root.Fn.Blocks != nil {
-		return e.reach(root.Fn)
+		return e.reach(root.Fn, 0)
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
 	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || flow.IsStd(obj.Pkg().Path()) || e.fact(obj) == nil {

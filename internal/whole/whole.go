@@ -8,11 +8,8 @@ import (
 	"cmp"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -60,23 +57,6 @@ type Result struct {
 	Roots int
 }
 
-// goDirs returns the source directory of the standard library and the module cache of the go command the
-// packages are loaded with, each with a trailing separator.
-func goDirs(cfg *Config) (goroot, modcache string, err error) {
-	cmd := exec.Command("go", "env", "GOROOT", "GOMODCACHE")
-	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
-	out, err := cmd.Output()
-	if err != nil {
-		return "", "", fmt.Errorf("go env: %w", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
-		return "", "", fmt.Errorf("go env: unexpected output %q", out)
-	}
-	sep := string(filepath.Separator)
-	return filepath.Join(lines[0], "src") + sep, filepath.Clean(lines[1]) + sep, nil
-}
-
 // A PkgError holds the errors of a package that failed to load.
 type PkgError struct {
 	Pkg  string
@@ -90,42 +70,25 @@ func Run(cfg *Config) (*Result, error) {
 		patterns = []string{"./..."}
 	}
 	fset := token.NewFileSet()
-	goroot, modcache, err := goDirs(cfg)
+	b, err := planBodies(cfg, patterns)
 	if err != nil {
 		return nil, err
 	}
 	lcfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps |
-			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
-		Dir:   cfg.Dir,
-		Env:   cfg.Env,
-		Tests: cfg.Tests,
-		Fset:  fset,
-		// The standard library is analyzed by rules, not by its code: parse only its declarations, which is enough
-		// for its types and skips most of the cost of checking it.
-		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-			mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
-			if strings.HasPrefix(filename, goroot) || strings.HasPrefix(filename, modcache) {
-				// Comments matter only in the user's own code (directives); they are much of a file's syntax.
-				mode = parser.SkipObjectResolution
-			}
-			f, err := parser.ParseFile(fset, filename, src, mode)
-			if f != nil && strings.HasPrefix(filename, goroot) {
-				for _, d := range f.Decls {
-					if fd, ok := d.(*ast.FuncDecl); ok {
-						fd.Body = nil
-					}
-				}
-			}
-			return f, err
-		},
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:       cfg.Dir,
+		Env:       cfg.Env,
+		Tests:     cfg.Tests,
+		Fset:      fset,
+		ParseFile: b.parse,
 	}
 	pkgs, err := packages.Load(lcfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
-	a := &analysis_{cfg: cfg, res: res, fset: fset, initial: map[*types.Package]bool{}, own: map[string]bool{}, files: map[*token.File]*ast.File{}}
+	a := &analysis_{cfg: cfg, res: res, fset: fset, bodies: b, initial: map[*types.Package]bool{}, own: map[string]bool{}, files: map[*token.File]*ast.File{}}
 	a.load(pkgs)
 	if len(a.good) == 0 {
 		return res, nil
@@ -136,6 +99,7 @@ func Run(cfg *Config) (*Result, error) {
 
 type analysis_ struct {
 	cfg     *Config
+	bodies  *bodies
 	res     *Result
 	fset    *token.FileSet
 	prog    *ssa.Program
@@ -158,8 +122,8 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		order = append(order, p)
 		errs := p.Errors
-		if flow.IsStd(p.PkgPath) {
-			// Type errors in the standard library come from parsing declarations only; they do not matter.
+		if a.bodies.external(p) {
+			// Type errors in packages parsed for their declarations only come from the missing bodies.
 			errs = slices.DeleteFunc(slices.Clone(errs), func(e packages.Error) bool { return e.Kind == packages.TypeError })
 		}
 		if len(errs) > 0 || p.Types == nil {
@@ -186,7 +150,7 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 			continue
 		}
 		files := p.Syntax
-		if flow.IsStd(p.PkgPath) {
+		if a.bodies.external(p) {
 			files = nil // declarations only: its functions are external
 		}
 		sp := a.prog.CreatePackage(p.Types, files, p.TypesInfo, true)

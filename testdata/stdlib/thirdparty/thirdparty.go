@@ -4,6 +4,8 @@ package thirdparty
 import (
 	"net/http"
 	"time"
+
+	"example.com/thirdparty/transport"
 )
 
 // Fetch blocks inside the dependency: a rule-named call, reported at the user's call.
@@ -16,4 +18,13 @@ func Fetch(url string) error {
 // Notify uses a channel internally: a dependency's own channels are its business.
 func Notify(ch chan<- string, msg string) {
 	ch <- msg
+}
+
+// Connect blocks in another package of the dependency's module.
+func Connect(addr string) error {
+	c, err := transport.Dial(addr)
+	if err == nil {
+		c.Close()
+	}
+	return err
 }
