@@ -26,18 +26,41 @@ func ContextExpr(fn *ssa.Function, cat *rules.Catalog) string {
 		// Prefer a context.Context (it may already carry a deadline) over one derived from a request.
 		for _, want := range cat.Contexts {
 			for _, p := range f.Params {
-				if p.Name() != "_" && types.TypeString(p.Type(), nil) == want.Type {
+				if p.Name() != "_" && isA(p.Type(), want.Type) {
 					return strings.ReplaceAll(want.Expr, "{v}", p.Name())
 				}
 			}
 			for _, v := range f.FreeVars {
-				if types.TypeString(v.Type(), nil) == want.Type {
+				if isA(v.Type(), want.Type) {
 					return strings.ReplaceAll(want.Expr, "{v}", v.Name())
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// isA reports whether t is the type named: the type itself, an instance of the generic type named, or an
+// interface that embeds it (gRPC's generic grpc.ServerStreamingServer[T] embeds grpc.ServerStream).
+func isA(t types.Type, name string) bool {
+	if types.TypeString(t, nil) == name {
+		return true
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	if n.Origin() != n && types.TypeString(n.Origin(), nil) == name {
+		return true
+	}
+	if it, ok := n.Underlying().(*types.Interface); ok {
+		for i := range it.NumEmbeddeds() {
+			if isA(it.EmbeddedType(i), name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Suggest builds the suggested fix for an edit in file f, or returns nil when the template cannot be filled in.
