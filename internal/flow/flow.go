@@ -48,8 +48,6 @@ func IsStd(path string) bool {
 type Target struct {
 	Fn   *ssa.Function
 	Type types.Type
-	// Through lists the calls this value was returned from on its way (factories and middleware), innermost last.
-	Via token.Pos
 }
 
 type fieldKey struct {
@@ -138,7 +136,7 @@ func (x *Index) Targets(v ssa.Value) []Target {
 // in place of the loop variable it is read through.
 func (x *Index) TargetsWith(v ssa.Value, subst map[ssa.Value]ssa.Value) []Target {
 	t := &tracer{x: x, seen: map[ssa.Value]bool{}, subst: subst}
-	t.value(v, token.NoPos, 0)
+	t.value(v, 0)
 	slices.SortStableFunc(t.out, func(a, b Target) int { return int(targetPos(a) - targetPos(b)) })
 	return t.out
 }
@@ -186,7 +184,7 @@ func (t *tracer) emit(tg Target) {
 	t.out = append(t.out, tg)
 }
 
-func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
+func (t *tracer) value(v ssa.Value, depth int) {
 	if s, ok := t.subst[v]; ok {
 		v = s
 	}
@@ -196,44 +194,44 @@ func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
 	t.seen[v] = true
 	switch v := v.(type) {
 	case *ssa.Function:
-		t.emit(Target{Fn: v, Via: via})
+		t.emit(Target{Fn: v})
 	case *ssa.MakeClosure:
 		fn := v.Fn.(*ssa.Function)
 		if m := abstractMethod(fn); m != nil && len(v.Bindings) == 1 {
 			// A method value of an interface (svc.Greet): the method of each type the interface can hold.
-			t.boundMethods(fn.Prog, m, v.Bindings[0], via, depth)
+			t.boundMethods(fn.Prog, m, v.Bindings[0], depth)
 			return
 		}
-		t.emit(Target{Fn: fn, Via: via})
+		t.emit(Target{Fn: fn})
 	case *ssa.ChangeType:
-		t.value(v.X, via, depth+1)
+		t.value(v.X, depth+1)
 	case *ssa.Convert:
-		t.value(v.X, via, depth+1)
+		t.value(v.X, depth+1)
 	case *ssa.ChangeInterface:
-		t.value(v.X, via, depth+1)
+		t.value(v.X, depth+1)
 	case *ssa.TypeAssert:
-		t.value(v.X, via, depth+1)
+		t.value(v.X, depth+1)
 	case *ssa.Slice:
-		t.value(v.X, via, depth+1)
+		t.value(v.X, depth+1)
 	case *ssa.MakeInterface:
 		if _, ok := v.X.Type().Underlying().(*types.Signature); ok {
-			t.value(v.X, via, depth+1)
+			t.value(v.X, depth+1)
 			return
 		}
 		if _, ok := v.X.Type().Underlying().(*types.Interface); ok {
-			t.value(v.X, via, depth+1)
+			t.value(v.X, depth+1)
 			return
 		}
-		t.emit(Target{Type: v.X.Type(), Via: via})
+		t.emit(Target{Type: v.X.Type()})
 	case *ssa.Phi:
 		for _, e := range v.Edges {
-			t.value(e, via, depth+1)
+			t.value(e, depth+1)
 		}
 	case *ssa.Call:
-		t.call(v.Common(), -1, v.Pos(), depth)
+		t.call(v.Common(), -1, depth)
 	case *ssa.Extract:
 		if c, ok := v.Tuple.(*ssa.Call); ok {
-			t.call(c.Common(), v.Index, c.Pos(), depth)
+			t.call(c.Common(), v.Index, depth)
 		}
 	case *ssa.Parameter:
 		fn := v.Parent()
@@ -241,7 +239,7 @@ func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
 		for _, c := range t.x.callSites[fn] {
 			args := c.Args
 			if i < len(args) {
-				t.value(args[i], via, depth+1)
+				t.value(args[i], depth+1)
 			}
 		}
 	case *ssa.FreeVar:
@@ -249,24 +247,24 @@ func (t *tracer) value(v ssa.Value, via token.Pos, depth int) {
 		i := slices.Index(fn.FreeVars, v)
 		for _, mc := range t.x.closures[fn] {
 			if i < len(mc.Bindings) {
-				t.value(mc.Bindings[i], via, depth+1)
+				t.value(mc.Bindings[i], depth+1)
 			}
 		}
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
-			t.addr(v.X, via, depth+1)
+			t.addr(v.X, depth+1)
 		}
 	case *ssa.Field:
 		for _, s := range t.x.FieldStores(v.X.Type(), v.Field) {
-			t.value(s, via, depth+1)
+			t.value(s, depth+1)
 		}
 	case *ssa.Lookup:
 		for _, s := range t.x.mapStores[types.TypeString(v.X.Type().Underlying(), nil)] {
-			t.value(s, via, depth+1)
+			t.value(s, depth+1)
 		}
 	case *ssa.Alloc:
 		// A pointer to a value of a handler type (&myHandler{}).
-		t.emit(Target{Type: v.Type(), Via: via})
+		t.emit(Target{Type: v.Type()})
 	}
 }
 
@@ -284,16 +282,16 @@ func abstractMethod(fn *ssa.Function) *types.Func {
 }
 
 // boundMethods emits the method m of each concrete type that recv, an interface value, can hold.
-func (t *tracer) boundMethods(prog *ssa.Program, m *types.Func, recv ssa.Value, via token.Pos, depth int) {
+func (t *tracer) boundMethods(prog *ssa.Program, m *types.Func, recv ssa.Value, depth int) {
 	sub := &tracer{x: t.x, seen: t.seen}
-	sub.value(recv, via, depth+1)
+	sub.value(recv, depth+1)
 	for _, tg := range sub.out {
 		if tg.Type == nil {
 			continue
 		}
 		if sel := prog.MethodSets.MethodSet(tg.Type).Lookup(m.Pkg(), m.Name()); sel != nil {
 			if fn := prog.MethodValue(sel); fn != nil {
-				t.emit(Target{Fn: fn, Via: via})
+				t.emit(Target{Fn: fn})
 			}
 		}
 	}
@@ -306,23 +304,23 @@ func (x *Index) Closures(fn *ssa.Function) []*ssa.MakeClosure { return x.closure
 func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[g] }
 
 // addr traces the values stored at an address.
-func (t *tracer) addr(a ssa.Value, via token.Pos, depth int) {
+func (t *tracer) addr(a ssa.Value, depth int) {
 	switch a := a.(type) {
 	case *ssa.FieldAddr:
 		for _, s := range t.x.FieldStores(a.X.Type(), a.Field) {
-			t.value(s, via, depth+1)
+			t.value(s, depth+1)
 		}
 	case *ssa.Global:
 		for _, s := range t.x.globalStores[a] {
-			t.value(s, via, depth+1)
+			t.value(s, depth+1)
 		}
 	case *ssa.IndexAddr:
-		t.stores(underlyingAlloc(a.X), via, depth)
+		t.stores(underlyingAlloc(a.X), depth)
 	case *ssa.Alloc:
-		t.stores(a, via, depth)
+		t.stores(a, depth)
 	case *ssa.FreeVar, *ssa.Parameter:
 		// A captured or passed variable: follow its origins, then the stores to them.
-		t.value(a, via, depth+1)
+		t.value(a, depth+1)
 	}
 }
 
@@ -343,14 +341,14 @@ func underlyingAlloc(v ssa.Value) ssa.Value {
 }
 
 // stores follows every value stored into the array or variable at a, including through its elements.
-func (t *tracer) stores(a ssa.Value, via token.Pos, depth int) {
+func (t *tracer) stores(a ssa.Value, depth int) {
 	refs := a.Referrers()
 	if refs == nil {
 		// A global slice or array: stores into its elements were indexed by field or global.
 		if g, ok := a.(*ssa.Global); ok {
 			for _, s := range t.x.globalStores[g] {
-				t.stores(underlyingAlloc(s), via, depth+1)
-				t.value(s, via, depth+1)
+				t.stores(underlyingAlloc(s), depth+1)
+				t.value(s, depth+1)
 			}
 		}
 		return
@@ -359,12 +357,12 @@ func (t *tracer) stores(a ssa.Value, via token.Pos, depth int) {
 		switch r := r.(type) {
 		case *ssa.Store:
 			if r.Addr == a {
-				t.value(r.Val, via, depth+1)
+				t.value(r.Val, depth+1)
 			}
 		case *ssa.IndexAddr:
 			for _, rr := range *r.Referrers() {
 				if s, ok := rr.(*ssa.Store); ok && s.Addr == r {
-					t.value(s.Val, via, depth+1)
+					t.value(s.Val, depth+1)
 				}
 			}
 		}
@@ -372,7 +370,7 @@ func (t *tracer) stores(a ssa.Value, via token.Pos, depth int) {
 }
 
 // call traces the result (or result index i of a tuple) of a call.
-func (t *tracer) call(c *ssa.CallCommon, i int, pos token.Pos, depth int) {
+func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	name := CalleeName(c)
 	if h, ok := t.x.Passes[name]; ok {
 		off := 0
@@ -380,7 +378,7 @@ func (t *tracer) call(c *ssa.CallCommon, i int, pos token.Pos, depth int) {
 			off = 1
 		}
 		if h+off < len(c.Args) {
-			t.value(c.Args[h+off], pos, depth+1)
+			t.value(c.Args[h+off], depth+1)
 		}
 		return
 	}
@@ -391,9 +389,9 @@ func (t *tracer) call(c *ssa.CallCommon, i int, pos token.Pos, depth int) {
 	for _, b := range fn.Blocks {
 		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
 			if i < 0 && len(ret.Results) == 1 {
-				t.value(ret.Results[0], pos, depth+1)
+				t.value(ret.Results[0], depth+1)
 			} else if i >= 0 && i < len(ret.Results) {
-				t.value(ret.Results[i], pos, depth+1)
+				t.value(ret.Results[i], depth+1)
 			}
 		}
 	}
@@ -401,7 +399,7 @@ func (t *tracer) call(c *ssa.CallCommon, i int, pos token.Pos, depth int) {
 	if t.x.IsHandlerType != nil {
 		for _, a := range c.Args {
 			if t.x.IsHandlerType(a.Type()) {
-				t.value(a, pos, depth+1)
+				t.value(a, depth+1)
 			}
 		}
 	}
