@@ -18,9 +18,9 @@ var global *gorm.DB
 
 func (a *API) product(w http.ResponseWriter, r *http.Request) {
 	var p Product
-	a.db.First(&p, r.PathValue("id"))                         // want `syncdb: \(\*gorm.DB\).First runs a gorm query on a handle with no context`
+	a.db.First(&p, r.PathValue("id"))                            // want `syncdb: \(\*gorm.DB\).First runs a gorm query on a handle with no context`
 	a.db.Where("code = ?", "D42").Order("id").Find(&[]Product{}) // want `syncdb: \(\*gorm.DB\).Find`
-	global.Model(&p).Update("Price", 200)                     // want `syncdb: \(\*gorm.DB\).Update`
+	global.Model(&p).Update("Price", 200)                        // want `syncdb: \(\*gorm.DB\).Update`
 
 	a.db.WithContext(r.Context()).First(&p, 1)
 	a.db.WithContext(r.Context()).Where("code = ?", "D42").Find(&[]Product{})

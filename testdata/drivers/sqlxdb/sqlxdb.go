@@ -17,7 +17,7 @@ func (a *API) user(w http.ResponseWriter, r *http.Request) {
 	var u User
 	_ = a.db.Get(&u, "select * from users where id = $1", r.PathValue("id")) // want `syncdb: \(\*sqlx.DB\).Get runs a database call without a context`
 	var all []User
-	_ = a.db.Select(&all, "select * from users") // want `syncdb: \(\*sqlx.DB\).Select`
+	_ = a.db.Select(&all, "select * from users")  // want `syncdb: \(\*sqlx.DB\).Select`
 	rows, _ := a.db.Queryx("select * from users") // want `syncdb: \(\*sqlx.DB\).Queryx`
 	_ = rows
 	_, _ = a.db.NamedExec("update users set name = :name", &u) // want `syncdb: \(\*sqlx.DB\).NamedExec`

@@ -38,7 +38,7 @@ func (h *hub) watch(w http.ResponseWriter, r *http.Request) {
 	}
 	<-r.Context().Done()
 	local := make(chan int, 1)
-	local <- 1 // a buffered channel made here for this send
+	local <- 1                 // a buffered channel made here for this send
 	for u := range h.updates { // want `chanwait: channel receive`
 		_ = u
 	}
@@ -77,7 +77,7 @@ var reports = map[string]*report{}
 func status(w http.ResponseWriter, r *http.Request) {
 	rep := reports[r.PathValue("id")]
 	<-rep.Done() // want `chanwait: channel receive`
-	select { // want `sleep: select on time.After`
+	select {     // want `sleep: select on time.After`
 	case <-rep.Done():
 	case <-time.After(time.Hour):
 	}

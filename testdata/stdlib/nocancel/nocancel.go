@@ -13,7 +13,7 @@ import (
 var client = &http.Client{Timeout: 5 * time.Second}
 
 func fetch(w http.ResponseWriter, r *http.Request) {
-	_, _ = http.Get("http://inventory/items")                  // want `nocancel: http.Get sends an HTTP request that carries no context`
+	_, _ = http.Get("http://inventory/items")                 // want `nocancel: http.Get sends an HTTP request that carries no context`
 	_, _ = client.Post("http://audit/log", "text/plain", nil) // want `nocancel: \(\*http.Client\).Post`
 	_, _ = http.PostForm("http://audit/form", nil)            // want `nocancel: http.PostForm`
 }
@@ -38,7 +38,7 @@ func send(c *http.Client, req *http.Request) {
 
 func run(w http.ResponseWriter, r *http.Request) {
 	_ = exec.Command("convert", "in.png", "out.jpg").Run() // want `nocancel: \(\*exec.Cmd\).Run waits for a subprocess started by exec.Command`
-	out, _ := exec.Command("git", "log").Output()         // want `nocancel: \(\*exec.Cmd\).Output`
+	out, _ := exec.Command("git", "log").Output()          // want `nocancel: \(\*exec.Cmd\).Output`
 	_ = out
 	cmd := exec.Command("sleep", "1")
 	_ = cmd.Start()

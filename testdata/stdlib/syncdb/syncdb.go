@@ -10,7 +10,7 @@ type repo struct{ db *sql.DB }
 func (p *repo) user(w http.ResponseWriter, r *http.Request) {
 	var name string
 	_ = p.db.QueryRow("select name from users where id = $1", r.PathValue("id")).Scan(&name) // want `syncdb: \(\*sql.DB\).QueryRow runs a database call without a context`
-	rows, _ := p.db.Query("select id from users")                                             // want `syncdb: \(\*sql.DB\).Query runs`
+	rows, _ := p.db.Query("select id from users")                                            // want `syncdb: \(\*sql.DB\).Query runs`
 	defer rows.Close()
 	_, _ = p.db.Exec("update users set seen = now()") // want `syncdb: \(\*sql.DB\).Exec`
 	_ = p.db.Ping()                                   // want `syncdb: \(\*sql.DB\).Ping`

@@ -20,9 +20,9 @@ package genconnect
 
 import (
 	connect "connectrpc.com/connect"
-	gen "example.com/routers/connect/gen"
 	context "context"
 	errors "errors"
+	gen "example.com/routers/connect/gen"
 	http "net/http"
 	strings "strings"
 )
