@@ -68,8 +68,11 @@ func (f *Finder) indexGroups(funcs []*ssa.Function) {
 						}
 					}
 					if g.Mount != nil && *g.Mount < len(as) {
-						for _, o := range f.origins(as[*g.Mount]) {
-							f.mounts[o] = append(f.mounts[o], gc)
+						// The mounted router can be one of a variadic list (fiber v3's Use("/admin", sub)).
+						for _, m := range elements(as[*g.Mount]) {
+							for _, o := range f.origins(unconvert(m)) {
+								f.mounts[o] = append(f.mounts[o], gc)
+							}
 						}
 					}
 				}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"example.com/routers/fiber3/admin"
+
 	"github.com/gofiber/fiber/v3"
 
 	"example.com/routers/store"
@@ -77,6 +79,7 @@ func main() {
 		go time.Sleep(time.Second) // want `gospawn: go statement .*reached from POST /jobs \(main.func2\)`
 		return nil
 	})
+	app.Use("/admin", admin.New())
 	_ = notRegistered
 	app.Listen(":3000")
 }
