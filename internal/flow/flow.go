@@ -7,6 +7,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -185,9 +186,7 @@ func (t *tracer) emit(tg Target) {
 }
 
 func (t *tracer) value(v ssa.Value, depth int) {
-	if s, ok := t.subst[v]; ok {
-		v = s
-	}
+	v = t.bound(v)
 	if v == nil || t.seen[v] || depth > maxDepth {
 		return
 	}
@@ -303,6 +302,19 @@ func (x *Index) Closures(fn *ssa.Function) []*ssa.MakeClosure { return x.closure
 // GlobalStores returns the values stored into the package variable g among the indexed functions.
 func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[g] }
 
+// bound returns what v stands for in the calls being traced: a parameter bound to its argument, or a table's loop
+// variable to a row.
+func (t *tracer) bound(v ssa.Value) ssa.Value {
+	for range 8 {
+		s, ok := t.subst[v]
+		if !ok || s == v {
+			break
+		}
+		v = s
+	}
+	return v
+}
+
 // addr traces the values stored at an address.
 func (t *tracer) addr(a ssa.Value, depth int) {
 	switch a := a.(type) {
@@ -386,6 +398,23 @@ func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	if fn == nil || fn.Blocks == nil {
 		return
 	}
+	// What a factory or middleware returns depends on what this call passes it: trace its returns with its
+	// parameters bound to this call's arguments (and with a fresh record of what was seen, so that a second call
+	// of the same factory is traced in its own right), not to every caller's.
+	outer, seen := t.subst, t.seen
+	t.subst, t.seen = maps.Clone(outer), map[ssa.Value]bool{}
+	if t.subst == nil {
+		t.subst = map[ssa.Value]ssa.Value{}
+	}
+	args := c.Args
+	if _, ok := c.Value.(*ssa.MakeClosure); ok || c.IsInvoke() {
+		args = args[:min(len(args), len(fn.Params))]
+	}
+	for j, p := range fn.Params {
+		if j < len(args) {
+			t.subst[p] = t.bound(args[j])
+		}
+	}
 	for _, b := range fn.Blocks {
 		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
 			if i < 0 && len(ret.Results) == 1 {
@@ -395,6 +424,7 @@ func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 			}
 		}
 	}
+	t.subst, t.seen = outer, seen
 	// A middleware serves what it wraps: the handlers passed to it are served too.
 	if t.x.IsHandlerType != nil {
 		for _, a := range c.Args {

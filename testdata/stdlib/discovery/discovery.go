@@ -158,3 +158,18 @@ func Admin() error {
 	mux.Handle("/healthz", health{})
 	return http.ListenAndServe(":9090", recoverer(mux)) // want `servertimeout: http.ListenAndServe`
 }
+
+func reportA(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(time.Millisecond) // want `reached from GET /reports/a \(reportA\);`
+}
+
+func reportB(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(time.Millisecond) // want `reached from GET /reports/b \(reportB\);`
+}
+
+// Reports wraps each handler through a local helper: each handler keeps its own route.
+func Reports(mux *http.ServeMux) {
+	withAuth := func(h http.HandlerFunc) http.Handler { return auth(h) }
+	mux.Handle("GET /reports/a", withAuth(reportA))
+	mux.Handle("GET /reports/b", withAuth(reportB))
+}
