@@ -179,6 +179,10 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
 	}
+	if r.Analyzer == "ctxdetach" && bounded(in) {
+		// Bounded, but still deaf to the request: say so rather than "no deadline".
+		op.Why = "starts a context that ignores the request's cancellation: the work goes on after the client has gone, bounded only by its own timeout"
+	}
 	switch r.Check {
 	case "client-timeout":
 		if !c.clientUnbounded(cc) {
@@ -194,6 +198,27 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	return op, true
+}
+
+// bounded reports whether a new root context is only ever the parent of a deadline
+// (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but bounded.
+func bounded(in ssa.CallInstruction) bool {
+	v, ok := in.(*ssa.Call)
+	if !ok || v.Referrers() == nil || len(*v.Referrers()) == 0 {
+		return false
+	}
+	for _, r := range *v.Referrers() {
+		call, ok := r.(*ssa.Call)
+		if !ok || len(call.Common().Args) == 0 || call.Common().Args[0] != v {
+			return false
+		}
+		switch flow.CalleeName(call.Common()) {
+		case "context.WithTimeout", "context.WithDeadline", "context.WithTimeoutCause", "context.WithDeadlineCause":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // shortName drops the directories of a package path: "(*database/sql.DB).Query" becomes "(*sql.DB).Query".

@@ -45,3 +45,17 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("/deliberate", deliberate)
 	mux.HandleFunc("/spawned", spawned)
 }
+
+// probe detaches and bounds the work: still deaf to the request, and the message says it is bounded.
+func probe(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // want `ctxdetach: context.Background starts a context that ignores the request's cancellation: .* bounded only by its own timeout`
+	defer cancel()
+	_ = lookup(ctx, "probe")
+	base := context.Background() // want `ctxdetach: context.Background starts a context with no deadline`
+	ctx2, cancel2 := context.WithTimeout(base, time.Second)
+	defer cancel2()
+	_ = lookup(ctx2, "x")
+	_ = lookup(base, "y")
+}
+
+func Routes2(mux *http.ServeMux) { mux.HandleFunc("/probe", probe) }
