@@ -15,19 +15,19 @@ import (
 )
 
 // bodies decides whose function bodies are parsed. The standard library is judged by rules at the call site, and
-// so are modules the user's code does not import directly (a router's HTTP/3 stack, a driver's protocol code):
-// for those only declarations are parsed, which is enough for their types and saves most of the cost of loading
-// them. The user's own modules and the modules it imports directly are parsed in full, so that a call into a
-// client library that blocks inside is followed and reported.
+// so is code the user's code reaches only through other modules (a router's HTTP/3 stack, a driver's protocol
+// code): for those only declarations are parsed, which is enough for their types and saves most of the cost of
+// loading them. The user's own modules are parsed in full, and so are the packages they import directly with the
+// packages of the same module that those import, so that a call into a client library that blocks inside is
+// followed and reported.
 type bodies struct {
 	goroot   string          // GOROOT/src/
 	modcache string          // GOMODCACHE/
-	modules  map[string]bool // module paths parsed in full
-	dirs     []string        // their directories in the module cache
+	dirs     map[string]bool // directories of the dependency packages parsed in full
 }
 
 func planBodies(cfg *Config, patterns []string) (*bodies, error) {
-	b := &bodies{modules: map[string]bool{}}
+	b := &bodies{}
 	cmd := exec.Command("go", "env", "GOROOT", "GOMODCACHE")
 	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
 	out, err := cmd.Output()
@@ -55,31 +55,30 @@ func planBodies(cfg *Config, patterns []string) (*bodies, error) {
 			own[p.Module.Path] = true
 		}
 	}
+	b.dirs = map[string]bool{}
+	var keep func(p *packages.Package)
+	keep = func(p *packages.Package) {
+		if len(p.GoFiles) == 0 || b.dirs[filepath.Dir(p.GoFiles[0])] {
+			return
+		}
+		b.dirs[filepath.Dir(p.GoFiles[0])] = true
+		for _, imp := range p.Imports {
+			if imp.Module != nil && p.Module != nil && imp.Module.Path == p.Module.Path {
+				keep(imp)
+			}
+		}
+	}
 	packages.Visit(graph, nil, func(p *packages.Package) {
 		if p.Module == nil || !own[p.Module.Path] {
 			return
 		}
-		b.keep(p.Module)
 		for _, imp := range p.Imports {
-			if imp.Module != nil {
-				b.keep(imp.Module)
+			if imp.Module != nil && !own[imp.Module.Path] {
+				keep(imp)
 			}
 		}
 	})
 	return b, nil
-}
-
-func (b *bodies) keep(m *packages.Module) {
-	if m.Replace != nil {
-		m = m.Replace
-	}
-	if b.modules[m.Path] {
-		return
-	}
-	b.modules[m.Path] = true
-	if m.Dir != "" {
-		b.dirs = append(b.dirs, filepath.Clean(m.Dir)+string(filepath.Separator))
-	}
 }
 
 // declarationsOnly reports whether a file's function bodies are skipped.
@@ -90,12 +89,7 @@ func (b *bodies) declarationsOnly(filename string) bool {
 	if !strings.HasPrefix(filename, b.modcache) {
 		return false // the user's code, or a local replacement
 	}
-	for _, d := range b.dirs {
-		if strings.HasPrefix(filename, d) {
-			return false
-		}
-	}
-	return true
+	return !b.dirs[filepath.Dir(filename)]
 }
 
 // external reports whether a package was loaded from declarations only: its functions have no bodies, and its type
