@@ -5,6 +5,7 @@ package extent
 import (
 	"go/ast"
 	"go/token"
+	"strings"
 
 	"golang.org/x/tools/go/ast/astutil"
 )
@@ -39,4 +40,17 @@ func Of(file *ast.File, pos token.Pos) (token.Pos, token.Pos) {
 		}
 	}
 	return pos, token.NoPos
+}
+
+// Compare orders positions by file name and offset. Positions themselves (token.Pos) order files by when they were
+// added to the file set, which go/packages does concurrently: sorting by them is not deterministic across runs.
+func Compare(fset *token.FileSet, a, b token.Pos) int {
+	if a == b {
+		return 0
+	}
+	pa, pb := fset.Position(a), fset.Position(b)
+	if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
+		return c
+	}
+	return pa.Offset - pb.Offset
 }

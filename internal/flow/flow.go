@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blockcheck/blockcheck/internal/extent"
+
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -58,6 +60,7 @@ type fieldKey struct {
 
 // Index holds the stores and call sites of a set of functions, for tracing values backwards across them.
 type Index struct {
+	fset         *token.FileSet
 	fieldStores  map[fieldKey][]ssa.Value
 	globalStores map[*ssa.Global][]ssa.Value
 	mapStores    map[string][]ssa.Value // by map type
@@ -69,9 +72,10 @@ type Index struct {
 	IsHandlerType func(types.Type) bool
 }
 
-// NewIndex indexes the given functions.
-func NewIndex(funcs []*ssa.Function) *Index {
+// NewIndex indexes the given functions, whose positions are in fset.
+func NewIndex(fset *token.FileSet, funcs []*ssa.Function) *Index {
 	x := &Index{
+		fset:         fset,
 		fieldStores:  map[fieldKey][]ssa.Value{},
 		globalStores: map[*ssa.Global][]ssa.Value{},
 		mapStores:    map[string][]ssa.Value{},
@@ -138,7 +142,8 @@ func (x *Index) Targets(v ssa.Value) []Target {
 func (x *Index) TargetsWith(v ssa.Value, subst map[ssa.Value]ssa.Value) []Target {
 	t := &tracer{x: x, seen: map[ssa.Value]bool{}, subst: subst}
 	t.value(v, 0)
-	slices.SortStableFunc(t.out, func(a, b Target) int { return int(targetPos(a) - targetPos(b)) })
+	fset := x.fset
+	slices.SortStableFunc(t.out, func(a, b Target) int { return extent.Compare(fset, targetPos(a), targetPos(b)) })
 	return t.out
 }
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blockcheck/blockcheck/internal/extent"
+
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
@@ -206,10 +208,10 @@ func (f *Finder) Find(funcs []*ssa.Function) []Root {
 	}
 	slices.SortStableFunc(roots, func(a, b Root) int {
 		if a.Pos != b.Pos {
-			return int(a.Pos - b.Pos)
+			return extent.Compare(f.prog.Fset, a.Pos, b.Pos)
 		}
 		if a.Fn.Pos() != b.Fn.Pos() {
-			return int(a.Fn.Pos() - b.Fn.Pos())
+			return extent.Compare(f.prog.Fset, a.Fn.Pos(), b.Fn.Pos())
 		}
 		return strings.Compare(a.Pattern, b.Pattern)
 	})

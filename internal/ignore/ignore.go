@@ -14,12 +14,13 @@
 package ignore
 
 import (
-	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/blockcheck/blockcheck/internal/extent"
 
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -241,6 +242,6 @@ func (s *Set) Problems(unused bool, keep func(file string) bool) []Problem {
 				Prefix, what, strings.Join(d.Analyzers, ","))})
 		}
 	}
-	slices.SortFunc(out, func(x, y Problem) int { return cmp.Compare(x.Pos, y.Pos) })
+	slices.SortFunc(out, func(x, y Problem) int { return extent.Compare(s.fset, x.Pos, y.Pos) })
 	return out
 }

@@ -210,7 +210,7 @@ func (e *engine) build() {
 			add(anon) // function literals in package-level variables
 		}
 	}
-	e.idx = flow.NewIndex(e.funcs)
+	e.idx = flow.NewIndex(e.pass.Fset, e.funcs)
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat)
 	e.cls = blocking.NewClassifier(e.cat, e.idx)
 	e.edges = map[*ssa.Function][]*edge{}

@@ -60,7 +60,7 @@ func (e *engine) report(res *Result) {
 	}
 	// One finding per analyzer and position: the nearest operation.
 	slices.SortStableFunc(fs, func(x, y *finding) int {
-		return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(bit(x.f.analyzer), bit(y.f.analyzer)), cmp.Compare(x.f.length, y.f.length),
+		return cmp.Or(extent.Compare(e.pass.Fset, x.at, y.at), cmp.Compare(bit(x.f.analyzer), bit(y.f.analyzer)), cmp.Compare(x.f.length, y.f.length),
 			cmp.Compare(x.f.key, y.f.key))
 	})
 	fake := newFakeFiles(e.pass.Fset)
@@ -207,7 +207,7 @@ func (e *engine) servers(res *Result) {
 			res.Findings[op.Analyzer] = append(res.Findings[op.Analyzer], d)
 		}
 	}
-	slices.SortStableFunc(res.Findings["servertimeout"], func(x, y analysis.Diagnostic) int { return cmp.Compare(x.Pos, y.Pos) })
+	slices.SortStableFunc(res.Findings["servertimeout"], func(x, y analysis.Diagnostic) int { return extent.Compare(e.pass.Fset, x.Pos, y.Pos) })
 }
 
 // funcSilenced reports whether a function-level directive on fn or a function enclosing it covers the analyzer.

@@ -33,7 +33,7 @@ func (s scope) reports(analyzer string) bool {
 }
 
 // loadIgnores reads the directives of every parsed file.
-func (a *analysis_) loadIgnores() {
+func (a *engine) loadIgnores() {
 	a.ign = ignore.New(a.fset)
 	for _, f := range a.files {
 		a.ign.Add(f)
@@ -144,7 +144,7 @@ func (r *reporter) rootFn(f *finding) *ssa.Function {
 }
 
 // ignoreProblems adds the directive problems of the initial packages' files to the findings.
-func (a *analysis_) ignoreProblems() {
+func (a *engine) ignoreProblems() {
 	pkgOf := map[string]string{}
 	for _, p := range a.good {
 		for _, f := range p.Syntax {

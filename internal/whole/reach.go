@@ -38,7 +38,7 @@ type finding struct {
 }
 
 type reporter struct {
-	a     *analysis_
+	a     *engine
 	byKey map[findingKey]*finding
 	order []findingKey
 	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
@@ -74,15 +74,18 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 }
 
 func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
-	n := r.a.graph.Nodes[fn]
-	if n == nil {
-		return nil
+	if edges, ok := r.a.sorted[fn]; ok {
+		return edges
 	}
-	edges := slices.Clone(n.Out)
-	slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
-		return cmp.Or(cmp.Compare(x.Pos(), y.Pos()), cmp.Compare(x.Callee.Func.Pos(), y.Callee.Func.Pos()),
-			cmp.Compare(x.Callee.Func.String(), y.Callee.Func.String()))
-	})
+	var edges []*callgraph.Edge
+	if n := r.a.graph.Nodes[fn]; n != nil {
+		edges = slices.Clone(n.Out)
+		slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
+			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), extent.Compare(r.a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
+				cmp.Compare(x.Callee.Func.String(), y.Callee.Func.String()))
+		})
+	}
+	r.a.sorted[fn] = edges
 	return edges
 }
 

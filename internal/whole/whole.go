@@ -54,7 +54,6 @@ type Result struct {
 	Skipped []string
 	// Files are the Go files of the packages analyzed.
 	Files []string
-	Roots int
 }
 
 // A PkgError holds the errors of a package that failed to load.
@@ -88,7 +87,13 @@ func Run(cfg *Config) (*Result, error) {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
-	a := &analysis_{cfg: cfg, res: res, fset: fset, bodies: b, initial: map[*types.Package]bool{}, own: map[string]bool{}, files: map[*token.File]*ast.File{}}
+	a := &engine{
+		cfg: cfg, res: res, fset: fset, bodies: b,
+		initial: map[*types.Package]bool{},
+		own:     map[string]bool{},
+		files:   map[*token.File]*ast.File{},
+		sorted:  map[*ssa.Function][]*callgraph.Edge{},
+	}
 	a.load(pkgs)
 	if len(a.good) == 0 {
 		return res, nil
@@ -97,7 +102,7 @@ func Run(cfg *Config) (*Result, error) {
 	return res, nil
 }
 
-type analysis_ struct {
+type engine struct {
 	cfg     *Config
 	bodies  *bodies
 	res     *Result
@@ -112,11 +117,13 @@ type analysis_ struct {
 	cls   *blocking.Classifier
 	find  *handlers.Finder
 	graph *callgraph.Graph
-	ign   *ignore.Set
+	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
+	sorted map[*ssa.Function][]*callgraph.Edge
+	ign    *ignore.Set
 }
 
 // load builds SSA for every package that loaded cleanly and whose dependencies did.
-func (a *analysis_) load(pkgs []*packages.Package) {
+func (a *engine) load(pkgs []*packages.Package) {
 	broken := map[*packages.Package]bool{}
 	var order []*packages.Package
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -183,7 +190,7 @@ func (a *analysis_) load(pkgs []*packages.Package) {
 }
 
 // ownCode reports whether fn belongs to the user's own modules, where every kind of operation is reported.
-func (a *analysis_) ownCode(fn *ssa.Function) bool {
+func (a *engine) ownCode(fn *ssa.Function) bool {
 	if fn.Pkg == nil {
 		return false
 	}
@@ -199,7 +206,7 @@ func (a *analysis_) ownCode(fn *ssa.Function) bool {
 	return false
 }
 
-func (a *analysis_) isInitial(fn *ssa.Function) bool {
+func (a *engine) isInitial(fn *ssa.Function) bool {
 	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
 }
 
@@ -257,9 +264,9 @@ func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function 
 	})
 }
 
-func (a *analysis_) analyze() {
+func (a *engine) analyze() {
 	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
-	a.idx = flow.NewIndex(nonStd)
+	a.idx = flow.NewIndex(a.fset, nonStd)
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
 	a.loadIgnores()
@@ -271,7 +278,6 @@ func (a *analysis_) analyze() {
 		}
 	}
 	roots := a.find.Find(own)
-	a.res.Roots = len(roots)
 	a.graph = a.callGraph(roots, own)
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
 	r.reachAll(roots)
@@ -282,7 +288,7 @@ func (a *analysis_) analyze() {
 
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
 // included so that the values it creates (in main, in constructors) flow into the handlers' interfaces.
-func (a *analysis_) callGraph(roots []handlers.Root, own []*ssa.Function) *callgraph.Graph {
+func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgraph.Graph {
 	initial := cha.CallGraph(a.prog)
 	seeds := slices.Clone(own)
 	for _, r := range roots {
