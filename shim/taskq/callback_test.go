@@ -5,6 +5,8 @@ package taskq_test
 import (
 	"context"
 	"errors"
+	"math"
+	"runtime"
 	"testing"
 
 	"github.com/blockcheck/blockcheck/shim/retry"
@@ -44,5 +46,36 @@ func TestFailureHandlerPanic(t *testing.T) {
 	s := q.Stats()
 	if s.Failed != 2 || s.Done != 1 || s.CallbackPanics != 2 {
 		t.Fatalf("stats %+v", s)
+	}
+}
+
+// TestHugeBackoffIsSafe is the regression test for a retry bound of
+// math.MaxInt64, which panicked on the worker when the first attempt failed.
+func TestHugeBackoffIsSafe(t *testing.T) {
+	q := taskq.New(taskq.WithWorkers(1), taskq.WithMaxAttempts(2), taskq.WithBackoff(math.MaxInt64, math.MaxInt64))
+	attempted := make(chan struct{}, 1)
+	if err := q.Register("flaky", func(context.Context, []byte) error {
+		attempted <- struct{}{}
+		return errors.New("try later")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(); err != nil {
+		t.Fatal(err)
+	}
+	id, err := q.Enqueue(context.Background(), "flaky", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recv(t, attempted)
+	// The retry waits (practically) forever: Shutdown hands it back.
+	ctx, cancel := context.WithCancel(context.Background())
+	for q.Stats().Waiting != 1 {
+		runtime.Gosched()
+	}
+	cancel()
+	left, err := q.Shutdown(ctx)
+	if !errors.Is(err, context.Canceled) || len(left) != 1 || left[0].ID != id || left[0].Attempts != 1 {
+		t.Fatalf("Shutdown = %+v, %v", left, err)
 	}
 }
