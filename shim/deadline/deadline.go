@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/monitor"
 )
 
@@ -73,7 +74,11 @@ func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.H
 		tw := &writer{w: w, deadline: dl}
 		done := make(chan struct{})
 		var panicVal any
+		// An outer holder of a resource for this request (a shed slot)
+		// keeps it until this goroutine ends, not only until we return.
+		hold := shared.Hold(r.Context())
 		go func() {
+			defer hold()
 			defer func() {
 				if p := recover(); p != nil {
 					panicVal = p
