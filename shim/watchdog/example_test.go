@@ -267,3 +267,12 @@ func ExampleWithRoute() {
 	<-done
 	// Output: GET /slow/{id}
 }
+
+func ExampleWithMaxOverhead() {
+	// During an incident with thousands of stuck requests a profile costs
+	// hundreds of milliseconds; keep profiling under half a percent of a
+	// core and report the ten longest running requests.
+	wd := watchdog.New(watchdog.WithMaxOverhead(0.005), watchdog.WithMaxReports(10))
+	fmt.Println(wd.InFlight())
+	// Output: 0
+}
