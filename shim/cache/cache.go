@@ -306,7 +306,7 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 		return 0, false, false
 	}
 	for _, v := range h.Values("Vary") {
-		for f := range strings.SplitSeq(v, ",") {
+		for _, f := range strings.Split(v, ",") {
 			f = textproto.TrimString(f)
 			if f == "*" || (f != "" && !c.varySet[textproto.CanonicalMIMEHeaderKey(f)]) {
 				return 0, false, false // depends on a header not in the key
@@ -315,7 +315,7 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 	}
 	ttl, store = c.opts.TTL, c.statuses[status]
 	for _, v := range h.Values("Cache-Control") {
-		for d := range strings.SplitSeq(v, ",") {
+		for _, d := range strings.Split(v, ",") {
 			name, arg, _ := strings.Cut(textproto.TrimString(d), "=")
 			switch strings.ToLower(name) {
 			case "no-store", "private":
