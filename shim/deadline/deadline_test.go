@@ -244,8 +244,15 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
-func TestNonPositiveTimeoutPanics(t *testing.T) {
-	assert.PanicsWithValue(t, "deadline: timeout 0s, must be positive", func() {
-		deadline.Middleware(0, http.NotFoundHandler())
-	})
+// A timeout that is not positive has passed already, as with
+// context.WithTimeout; it is not a reason to panic.
+func TestNonPositiveTimeout(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		h := deadline.Middleware(d, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	}
 }
