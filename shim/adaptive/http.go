@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/internal/statuswriter"
 )
 
@@ -15,6 +16,10 @@ import (
 // Unavailable with Retry-After. The handler's latency is the sample; a status
 // that counts as a drop ([WithDropStatus]) makes the limit fall; a request
 // whose client went away, or whose handler panicked, teaches nothing.
+//
+// The permit is held until the handler really ends, also when a middleware
+// inside, such as [github.com/blockcheck/blockcheck/shim/deadline.Middleware],
+// answers at its deadline and returns while the handler runs on.
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := l.acquireWait(r.Context())
@@ -29,16 +34,24 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 			http.Error(w, "service unavailable: over the concurrency limit", http.StatusServiceUnavailable)
 			return
 		}
-		defer p.Ignore() // a panic: no sample; otherwise a no-op
+		// The permit is given back when the handler really ends: a
+		// middleware inside that runs it on a goroutine of its own and
+		// returns first (deadline, at its timeout) holds the lifetime
+		// until that goroutine ends, so the bound holds in either order.
+		o := ignored // a panic teaches nothing
+		ctx, lt := shared.WithLifetime(r.Context(), func() { p.finish(o) })
+		defer lt.Release()
+		r2 := r.WithContext(ctx)
 		sw := &statuswriter.Writer{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(sw, r2)
+		// ServeMux set the pattern on the copy; show it to outer middleware.
+		r.Pattern = r2.Pattern
 		switch {
 		case errors.Is(r.Context().Err(), context.Canceled):
-			p.Ignore()
 		case l.dropStatus(sw.Status):
-			p.Drop()
+			o = dropped
 		default:
-			p.Done()
+			o = done
 		}
 	})
 }

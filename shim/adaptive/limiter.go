@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"math"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/monitor"
 )
 
@@ -68,7 +68,7 @@ func WithWait(d time.Duration) Option { return func(l *Limiter) { l.wait = max(d
 // WithRetryAfter sets the Retry-After sent by [Limiter.Middleware] with 503;
 // it is rounded up to whole seconds, at least 1. The default is 1 second.
 func WithRetryAfter(d time.Duration) Option {
-	return func(l *Limiter) { l.retryAfter = strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))) }
+	return func(l *Limiter) { l.retryAfter = shared.RetryAfter(d) }
 }
 
 // WithObserver reports requests refused by [Limiter.Middleware] to obs as
