@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"container/list"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 )
 
 // Defaults for the zero fields of [Options].
@@ -42,7 +43,17 @@ type Options struct {
 	// stream through uncached. Zero means DefaultMaxEntryBytes.
 	MaxEntryBytes int64
 	// VaryHeaders are request headers whose values are part of the key.
+	// Add any request header a handler reads to shape its response and
+	// that a client controls, such as X-Forwarded-Host: otherwise one
+	// client's value is served to everyone (see docs/shim/cache.md).
+	// Listing Cookie keys entries by cookie, one per session.
 	VaryHeaders []string
+	// IgnoreCookies treats requests that carry a Cookie like any other.
+	// By default they bypass the cache (their responses are neither
+	// stored nor shared, and only explicitly public entries are served to
+	// them), since a response to a cookie is usually one user's. Set it
+	// only when no handler under the cache reads cookies.
+	IgnoreCookies bool
 	// Methods are the request methods served from the cache. Nil means
 	// GET and HEAD.
 	Methods []string
@@ -76,8 +87,7 @@ type Cache struct {
 	group    singleflight.Group
 
 	mu      sync.Mutex
-	lru     *list.List // of *entry; front is most recent
-	entries map[string]*list.Element
+	entries *shared.LRU[string, *entry]
 	bytes   int64
 
 	hits, misses, shared, bypassed, evictions atomic.Uint64
@@ -95,6 +105,7 @@ type entry struct {
 	stored  time.Time
 	expires time.Time
 	size    int64
+	public  bool // Cache-Control public or s-maxage: fit for requests with cookies
 }
 
 // New returns a cache configured by opts.
@@ -125,8 +136,7 @@ func New(opts Options) *Cache {
 		methods:  make(map[string]bool),
 		statuses: make(map[int]bool),
 		varySet:  make(map[string]bool),
-		lru:      list.New(),
-		entries:  make(map[string]*list.Element),
+		entries:  shared.NewLRU[string, *entry](min(opts.MaxEntries, 1024)),
 	}
 	for _, m := range opts.Methods {
 		c.methods[m] = true
@@ -147,7 +157,7 @@ func New(opts Options) *Cache {
 // Stats returns the cache's counters.
 func (c *Cache) Stats() Stats {
 	c.mu.Lock()
-	n, b := c.lru.Len(), c.bytes
+	n, b := c.entries.Len(), c.bytes
 	c.mu.Unlock()
 	return Stats{
 		Hits:      c.hits.Load(),
@@ -169,8 +179,26 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if _, ok := r.Header["Cookie"]; ok && !c.opts.IgnoreCookies && !c.varySet["Cookie"] {
+			c.serveCookie(w, r, c.key(r), next)
+			return
+		}
 		c.serve(w, r, c.key(r), next)
 	})
+}
+
+// serveCookie serves a request with cookies: from an explicitly public entry,
+// or else from next, storing the response only if it is explicitly public.
+// It joins no flight: a leader's response to other cookies, or to none, may
+// not be this user's, nor this user's response theirs.
+func (c *Cache) serveCookie(w http.ResponseWriter, r *http.Request, key string, next http.Handler) {
+	if e := c.get(key); e != nil && e.public {
+		c.hits.Add(1)
+		c.write(w, r, e, Hit)
+		return
+	}
+	c.bypassed.Add(1)
+	c.record(w, r, key, next, true)
 }
 
 // maxFlights bounds how often a request joins a new flight after leaders
@@ -250,7 +278,8 @@ func (f *flight) run() (any, error) {
 }
 
 func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next http.Handler, f *flight) {
-	o := outcome{retry: true} // if next panics, the followers try again
+	var o outcome
+	o.retry = true // if next panics, the followers try again
 	defer func() {
 		// Requests that arrive from now on must not join this finished
 		// flight (singleflight forgets it only once run has returned, on
@@ -259,22 +288,29 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 		f.outcome <- o
 	}()
 
+	o.e, o.retry = c.record(w, r, key, next, false)
+}
+
+// record runs next, passing its response through to w, and stores it when
+// it may be. It returns the entry to share with followers, if any, and
+// whether the response was possibly truncated (followers should try again).
+// With onlyPublic, the response is stored only if it is explicitly public.
+func (c *Cache) record(w http.ResponseWriter, r *http.Request, key string, next http.Handler, onlyPublic bool) (*entry, bool) {
 	rec := &recorder{w: w, limit: c.opts.MaxEntryBytes}
 	next.ServeHTTP(rec, r)
 	if !rec.wroteHeader {
 		rec.WriteHeader(http.StatusOK) // what net/http would send
 	}
 	if rec.writeErr != nil || r.Context().Err() != nil {
-		return // possibly truncated
+		return nil, true // possibly truncated
 	}
-	o.retry = false
 	if rec.overflow {
-		return
+		return nil, false
 	}
 	now := c.opts.Now()
-	ttl, share, store := c.policy(rec.status, rec.header)
-	if !share {
-		return
+	ttl, share, store, public := c.policy(rec.status, rec.header)
+	if !share || (onlyPublic && !public) {
+		return nil, false
 	}
 	e := &entry{
 		key:    key,
@@ -282,6 +318,7 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 		header: rec.header,
 		body:   rec.buf,
 		stored: now,
+		public: public,
 	}
 	if _, ok := e.header["Content-Length"]; !ok && r.Method != http.MethodHead && bodyAllowed(e.status) {
 		e.header["Content-Length"] = []string{strconv.Itoa(len(e.body))}
@@ -292,24 +329,26 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 			e.size += int64(len(k) + len(v))
 		}
 	}
-	o.e = e
 	if store {
 		e.expires = now.Add(ttl)
 		c.put(e)
 	}
+	return e, false
 }
 
 // policy decides from a response whether it may be shared with concurrent
-// followers and stored, and for how long.
-func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, store bool) {
+// followers and stored, for how long, and whether it says it is public
+// (Cache-Control public or s-maxage), which makes it fit for requests with
+// cookies.
+func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, store, public bool) {
 	if len(h.Values("Set-Cookie")) > 0 {
-		return 0, false, false
+		return 0, false, false, false
 	}
 	for _, v := range h.Values("Vary") {
 		for _, f := range strings.Split(v, ",") {
 			f = textproto.TrimString(f)
 			if f == "*" || (f != "" && !c.varySet[textproto.CanonicalMIMEHeaderKey(f)]) {
-				return 0, false, false // depends on a header not in the key
+				return 0, false, false, false // depends on a header not in the key
 			}
 		}
 	}
@@ -319,10 +358,15 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 			name, arg, _ := strings.Cut(textproto.TrimString(d), "=")
 			switch strings.ToLower(name) {
 			case "no-store", "private":
-				return 0, false, false
+				return 0, false, false, false
 			case "no-cache":
 				store = false
+			case "public":
+				public = true
 			case "max-age", "s-maxage":
+				if strings.EqualFold(name, "s-maxage") {
+					public = true
+				}
 				secs, err := strconv.ParseInt(strings.Trim(arg, `"`), 10, 64)
 				if err != nil || secs <= 0 {
 					store = false
@@ -332,7 +376,7 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 			}
 		}
 	}
-	return ttl, true, store
+	return ttl, true, store, public
 }
 
 // key builds the cache key: method, host, path and query, and the values of
@@ -366,16 +410,14 @@ func (c *Cache) key(r *http.Request) string {
 func (c *Cache) get(key string) *entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	e, ok := c.entries.Get(key)
 	if !ok {
 		return nil
 	}
-	e := el.Value.(*entry)
 	if !c.opts.Now().Before(e.expires) {
-		c.remove(el)
+		c.remove(key)
 		return nil
 	}
-	c.lru.MoveToFront(el)
 	return e
 }
 
@@ -386,49 +428,41 @@ func (c *Cache) put(e *entry) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.entries[e.key]; ok {
-		c.remove(el)
-	}
-	c.entries[e.key] = c.lru.PushFront(e)
+	c.remove(e.key)
+	c.entries.Put(e.key, e)
 	c.bytes += e.size
-	for (c.opts.MaxEntries > 0 && c.lru.Len() > c.opts.MaxEntries) ||
+	for (c.opts.MaxEntries > 0 && c.entries.Len() > c.opts.MaxEntries) ||
 		(c.opts.MaxBytes > 0 && c.bytes > c.opts.MaxBytes) {
-		c.remove(c.lru.Back())
+		_, old, _ := c.entries.RemoveOldest()
+		c.bytes -= old.size
 		c.evictions.Add(1)
 	}
 }
 
-// remove deletes an entry. Called with c.mu held.
-func (c *Cache) remove(el *list.Element) {
-	e := c.lru.Remove(el).(*entry)
-	delete(c.entries, e.key)
-	c.bytes -= e.size
+// remove deletes the entry for key, if any. Called with c.mu held.
+func (c *Cache) remove(key string) {
+	if e, ok := c.entries.Remove(key); ok {
+		c.bytes -= e.size
+	}
 }
 
 // write sends a stored (xcache Hit) or shared response.
 func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, xcache string) {
 	h := w.Header()
 	for k, vs := range e.header {
-		h[k] = vs[:len(vs):len(vs)] // shared: an append must copy
+		// A copy: middleware outside may edit values in place, and the
+		// entry is everyone's.
+		h[k] = append([]string(nil), vs...)
 	}
+	h["X-Cache"] = []string{xcache}
 	if xcache == Hit {
-		h["X-Cache"] = xHit
 		h["Age"] = []string{strconv.FormatInt(int64(c.opts.Now().Sub(e.stored)/time.Second), 10)}
-	} else {
-		h["X-Cache"] = xShared
 	}
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
 	}
 }
-
-// Header values set on every response; the capacity of one makes an append
-// copy them.
-var (
-	xHit    = []string{Hit}[:1:1]
-	xShared = []string{Shared}[:1:1]
-)
 
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified

@@ -10,7 +10,12 @@
 // only GET and HEAD requests and 200 responses are cached. Responses with
 // Cache-Control no-store, private or no-cache, or with Set-Cookie, are never
 // stored, and requests with an Authorization header bypass the cache unless
-// Authorization is one of the VaryHeaders. A Cache-Control max-age or s-maxage
+// Authorization is one of the VaryHeaders. Requests with a Cookie bypass it
+// too, unless Cookie is one of the VaryHeaders or [Options].IgnoreCookies is
+// set; they are served only entries that are explicitly public (Cache-Control
+// public or s-maxage). A request header that a handler reads and a client
+// controls, such as X-Forwarded-Host, must be one of the VaryHeaders, or one
+// client's value is served to all. A Cache-Control max-age or s-maxage
 // shorter than the TTL shortens it. The cache is bounded by entry count and
 // optionally by bytes, evicting the least recently used entry first.
 //

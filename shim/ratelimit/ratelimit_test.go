@@ -206,11 +206,11 @@ func TestClientIP(t *testing.T) {
 		{"several XFF headers", "10.1.2.3:4000", map[string][]string{"X-Forwarded-For": {"6.6.6.6", "198.51.100.9", "192.0.2.7"}}, "198.51.100.9"},
 		{"all trusted: leftmost", "10.1.2.3:4000", map[string][]string{"X-Forwarded-For": {"10.0.0.1, 10.0.0.2"}}, "10.0.0.1"},
 		{"malformed stops the walk", "10.1.2.3:4000", map[string][]string{"X-Forwarded-For": {"6.6.6.6, garbage, 10.0.0.2"}}, "10.0.0.2"},
-		{"X-Real-IP from trusted proxy", "10.1.2.3:4000", map[string][]string{"X-Real-Ip": {"198.51.100.10"}}, "198.51.100.10"},
+		{"X-Real-IP from trusted proxy, not configured", "10.1.2.3:4000", map[string][]string{"X-Real-Ip": {"198.51.100.10"}}, "10.1.2.3"},
 		{"bad X-Real-IP", "10.1.2.3:4000", map[string][]string{"X-Real-Ip": {"nope"}}, "10.1.2.3"},
 		{"XFF wins over X-Real-IP", "10.1.2.3:4000", map[string][]string{"X-Forwarded-For": {"198.51.100.9"}, "X-Real-Ip": {"6.6.6.6"}}, "198.51.100.9"},
 		{"XFF with port", "10.1.2.3:4000", map[string][]string{"X-Forwarded-For": {"198.51.100.9:555"}}, "198.51.100.9"},
-		{"IPv6 proxy and client", "[2001:db8::1]:443", map[string][]string{"X-Forwarded-For": {"2001:470::5"}}, "2001:470::5"},
+		{"IPv6 proxy and client", "[2001:db8::1]:443", map[string][]string{"X-Forwarded-For": {"2001:470::5"}}, "2001:470::/64"},
 		{"IPv4-mapped peer", "[::ffff:203.0.113.5]:80", nil, "203.0.113.5"},
 		{"not an address", "@", nil, "@"},
 	} {
