@@ -11,8 +11,9 @@
 //   - A body is sent again only through [http.Request.GetBody]; a request
 //     whose body cannot be rewound is sent once, never with an empty body.
 //   - Only 429, 502, 503, 504 and transport errors (refused or reset
-//     connections, not TLS verification failures or the caller's own context)
-//     are retried by default; see [WithRetryIf].
+//     connections, an attempt's timeout; not TLS verification failures, the
+//     caller's own context, or refusals by the shim's breaker and limiters)
+//     are retried by default; see [Retryable] and [WithRetryIf].
 //   - Retry-After is honoured: the wait is at least what the server asked for.
 //     When it asks for more than [WithMaxRetryAfter] allows, or for more than
 //     the time left, the response is returned to the caller instead.

@@ -13,7 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blockcheck/blockcheck/shim/adaptive"
+	"github.com/blockcheck/blockcheck/shim/breaker"
 	"github.com/blockcheck/blockcheck/shim/retry"
+	"github.com/blockcheck/blockcheck/shim/shed"
 	"github.com/blockcheck/blockcheck/shim/wait"
 )
 
@@ -109,8 +112,17 @@ func (e *StatusError) Error() string {
 }
 
 // Retryable is the default judgement of [WithRetryIf]: statuses 429, 502, 503
-// and 504, and transport errors other than the context's and TLS
-// certificate errors, which another attempt would meet again.
+// and 504, and transport errors, including an attempt's own timeout, except:
+//
+//   - cancellation ([context.Canceled]);
+//   - TLS certificate errors, which another attempt would meet again;
+//   - refusals by the shim's own circuit breaker ([*breaker.OpenError]) and
+//     concurrency limits ([adaptive.ErrLimited], [shed.ErrShed]): nothing was
+//     sent, and the refusal stands for a while, so a retry would only spend
+//     the budget.
+//
+// An attempt is never retried once the request's context has ended, whatever
+// this says.
 func Retryable(resp *http.Response, err error) bool {
 	if err != nil {
 		var (
@@ -118,10 +130,12 @@ func Retryable(resp *http.Response, err error) bool {
 			uaerr x509.UnknownAuthorityError
 			herr  x509.HostnameError
 			cierr x509.CertificateInvalidError
+			open  *breaker.OpenError
 		)
 		switch {
-		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-			errors.As(err, &verr), errors.As(err, &uaerr), errors.As(err, &herr), errors.As(err, &cierr):
+		case errors.Is(err, context.Canceled),
+			errors.As(err, &verr), errors.As(err, &uaerr), errors.As(err, &herr), errors.As(err, &cierr),
+			errors.As(err, &open), errors.Is(err, adaptive.ErrLimited), errors.Is(err, shed.ErrShed):
 			return false
 		}
 		return true

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -21,8 +22,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/blockcheck/blockcheck/shim/adaptive"
+	"github.com/blockcheck/blockcheck/shim/breaker"
 	"github.com/blockcheck/blockcheck/shim/retry"
 	"github.com/blockcheck/blockcheck/shim/retryhttp"
+	"github.com/blockcheck/blockcheck/shim/shed"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -160,6 +164,10 @@ func TestClassification(t *testing.T) {
 		{"eof", outcome{err: io.ErrUnexpectedEOF}, true},
 		{"cert", outcome{err: *certErr}, false},
 		{"canceled", outcome{err: context.Canceled}, false},
+		{"attempt timeout", outcome{err: context.DeadlineExceeded}, true},
+		{"breaker open", outcome{err: &breaker.OpenError{Name: "db"}}, false},
+		{"limited", outcome{err: fmt.Errorf("limit: %w", adaptive.ErrLimited)}, false},
+		{"shed", outcome{err: shed.ErrShed}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &scripted{script: []outcome{tc.o, {status: 200}}}
