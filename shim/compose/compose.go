@@ -177,4 +177,3 @@ func closeIdle(rt http.RoundTripper) {
 		c.CloseIdleConnections()
 	}
 }
-

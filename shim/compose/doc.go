@@ -5,6 +5,7 @@
 //
 //	monitor → ratelimit → concurrency limit (shed or adaptive) → breaker → deadline → handler
 //
+// Because:
 //   - monitor outermost, so that it records every answer, refusals included.
 //   - The rate limit before the concurrency limit, so that one client's flood
 //     is refused with 429 without taking slots from everyone else.
@@ -24,6 +25,7 @@
 //
 //	fallback → retry (total timeout, retry budget) → concurrency limit → breaker → attempt timeout → transport
 //
+// Because:
 //   - The fallback outermost, so that it answers for every failure below.
 //   - Retry outside the breaker and the limit, so that each attempt asks both
 //     afresh and no permit is held during the waits; an open breaker or a
