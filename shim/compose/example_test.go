@@ -66,10 +66,15 @@ func ExampleServer_Handler() {
 
 func ExampleLimit() {
 	// Either kind of concurrency limit fits.
-	var fixed compose.Limit = shed.New(64)
-	var moving compose.Limit = adaptive.New(adaptive.AIMD{})
-	fmt.Println(fixed != nil, moving != nil)
-	// Output: true true
+	for _, l := range []compose.Limit{shed.New(64), adaptive.New(adaptive.AIMD{})} {
+		h := compose.Server{Limit: l}.Handler(http.NotFoundHandler())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		fmt.Printf("%T %d\n", l, rec.Code)
+	}
+	// Output:
+	// *shed.Shedder 404
+	// *adaptive.Limiter 404
 }
 
 func ExampleClient() {
