@@ -46,7 +46,7 @@ func TestCookieRequestsNotShared(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "account of "+c.Value)
 	})
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	srv := httptest.NewServer(c.Middleware(account))
 	defer srv.Close()
 
@@ -71,7 +71,7 @@ func TestCookieRequestsNotShared(t *testing.T) {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		_, _ = io.WriteString(w, "the same for everyone")
 	})
-	pc := cache.New(cache.Options{})
+	pc := cache.New()
 	psrv := httptest.NewServer(pc.Middleware(public))
 	defer psrv.Close()
 	get(t, psrv, "session=alice")
@@ -80,7 +80,7 @@ func TestCookieRequestsNotShared(t *testing.T) {
 	}
 
 	// Keying on the cookie opts in: each session has its own entry.
-	kc := cache.New(cache.Options{VaryHeaders: []string{"Cookie"}})
+	kc := cache.New(cache.WithVaryHeaders("Cookie"))
 	ksrv := httptest.NewServer(kc.Middleware(account))
 	defer ksrv.Close()
 	get(t, ksrv, "session=alice")
@@ -96,7 +96,7 @@ func TestCookieRequestsNotShared(t *testing.T) {
 // the stored header slices: a middleware editing a value in place corrupted
 // the entry for everyone after.
 func TestHitHeadersAreCopies(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Header().Set("X-Tenant", "acme")

@@ -14,7 +14,7 @@ import (
 	"github.com/blockcheck/blockcheck/shim/internal/shared"
 )
 
-// Defaults for the zero fields of [Options].
+// Defaults for [New].
 const (
 	DefaultTTL           = time.Minute
 	DefaultMaxEntries    = 1024
@@ -28,41 +28,67 @@ const (
 	Shared = "SHARED" // a copy of a concurrent identical request's response
 )
 
-// Options configures a [Cache]. The zero value is usable.
-type Options struct {
-	// TTL is how long a response stays fresh. Zero means DefaultTTL.
-	TTL time.Duration
-	// MaxEntries bounds the number of stored responses. When both
-	// MaxEntries and MaxBytes are zero, it is DefaultMaxEntries; when only
-	// MaxBytes is set, the count is unbounded.
-	MaxEntries int
-	// MaxBytes, if positive, bounds the total size of stored responses
-	// (bodies, header fields and keys).
-	MaxBytes int64
-	// MaxEntryBytes is the largest body stored or shared; larger responses
-	// stream through uncached. Zero means DefaultMaxEntryBytes.
-	MaxEntryBytes int64
-	// VaryHeaders are request headers whose values are part of the key.
-	// Add any request header a handler reads to shape its response and
-	// that a client controls, such as X-Forwarded-Host: otherwise one
-	// client's value is served to everyone (see docs/shim/cache.md).
-	// Listing Cookie keys entries by cookie, one per session.
-	VaryHeaders []string
-	// IgnoreCookies treats requests that carry a Cookie like any other.
-	// By default they bypass the cache (their responses are neither
-	// stored nor shared, and only explicitly public entries are served to
-	// them), since a response to a cookie is usually one user's. Set it
-	// only when no handler under the cache reads cookies.
-	IgnoreCookies bool
-	// Methods are the request methods served from the cache. Nil means
-	// GET and HEAD.
-	Methods []string
-	// Statuses are the response status codes stored. Nil means 200.
-	Statuses []int
-	// Now returns the current time. Nil means time.Now; tests inject a
-	// clock.
-	Now func() time.Time
+// An Option configures a [Cache].
+type Option func(*config)
+
+type config struct {
+	ttl           time.Duration
+	maxEntries    int
+	maxBytes      int64
+	maxEntryBytes int64
+	vary          []string
+	ignoreCookies bool
+	methods       []string
+	statuses      []int
+	now           func() time.Time
 }
+
+// WithTTL sets how long a response stays fresh. Zero or negative means
+// [DefaultTTL].
+func WithTTL(d time.Duration) Option { return func(c *config) { c.ttl = d } }
+
+// WithMaxEntries bounds the number of stored responses. When neither it nor
+// [WithMaxBytes] is set (or both are zero or negative), the bound is
+// [DefaultMaxEntries]; when only the bytes are bounded, the count is not.
+func WithMaxEntries(n int) Option { return func(c *config) { c.maxEntries = n } }
+
+// WithMaxBytes bounds the total size of stored responses (bodies, header
+// fields and keys); zero or negative means no bound on bytes.
+func WithMaxBytes(n int64) Option { return func(c *config) { c.maxBytes = n } }
+
+// WithMaxEntryBytes sets the largest body stored or shared; larger responses
+// stream through uncached. Zero or negative means [DefaultMaxEntryBytes].
+func WithMaxEntryBytes(n int64) Option { return func(c *config) { c.maxEntryBytes = n } }
+
+// WithVaryHeaders adds request headers whose values are part of the key.
+// Add any request header a handler reads to shape its response and that a
+// client controls, such as X-Forwarded-Host: otherwise one client's value is
+// served to everyone (see docs/shim/cache.md). Cookie keys entries by
+// cookie, one per session.
+func WithVaryHeaders(names ...string) Option {
+	return func(c *config) { c.vary = append(c.vary, names...) }
+}
+
+// WithIgnoreCookies treats requests that carry a Cookie like any other. By
+// default they bypass the cache (their responses are neither stored nor
+// shared, and only explicitly public entries are served to them), since a
+// response to a cookie is usually one user's. Use it only when no handler
+// under the cache reads cookies.
+func WithIgnoreCookies() Option { return func(c *config) { c.ignoreCookies = true } }
+
+// WithMethods sets the request methods served from the cache (default GET
+// and HEAD).
+func WithMethods(methods ...string) Option {
+	return func(c *config) { c.methods = append([]string(nil), methods...) }
+}
+
+// WithStatuses sets the response status codes stored (default 200).
+func WithStatuses(codes ...int) Option {
+	return func(c *config) { c.statuses = append([]int(nil), codes...) }
+}
+
+// WithClock replaces time.Now; tests inject a clock.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // Stats is a snapshot of a cache's counters.
 type Stats struct {
@@ -79,7 +105,7 @@ type Stats struct {
 // number of handlers, which then share its entries and bounds. Its methods
 // are safe for concurrent use.
 type Cache struct {
-	opts     Options
+	opts     config
 	methods  map[string]bool
 	statuses map[int]bool
 	vary     []string        // canonical header names
@@ -108,43 +134,49 @@ type entry struct {
 	public  bool // Cache-Control public or s-maxage: fit for requests with cookies
 }
 
-// New returns a cache configured by opts.
-func New(opts Options) *Cache {
-	if opts.TTL <= 0 {
-		opts.TTL = DefaultTTL
+// New returns a cache configured by options; with none, it keeps up to
+// [DefaultMaxEntries] 200 responses to GET and HEAD for [DefaultTTL].
+func New(options ...Option) *Cache {
+	var opts config
+	for _, o := range options {
+		o(&opts)
 	}
-	if opts.MaxEntries <= 0 && opts.MaxBytes <= 0 {
-		opts.MaxEntries = DefaultMaxEntries
+	if opts.ttl <= 0 {
+		opts.ttl = DefaultTTL
 	}
-	if opts.MaxEntryBytes <= 0 {
-		opts.MaxEntryBytes = DefaultMaxEntryBytes
+	opts.maxEntries, opts.maxBytes = max(opts.maxEntries, 0), max(opts.maxBytes, 0)
+	if opts.maxEntries == 0 && opts.maxBytes == 0 {
+		opts.maxEntries = DefaultMaxEntries
 	}
-	if opts.MaxBytes > 0 {
-		opts.MaxEntryBytes = min(opts.MaxEntryBytes, opts.MaxBytes)
+	if opts.maxEntryBytes <= 0 {
+		opts.maxEntryBytes = DefaultMaxEntryBytes
 	}
-	if opts.Methods == nil {
-		opts.Methods = []string{http.MethodGet, http.MethodHead}
+	if opts.maxBytes > 0 {
+		opts.maxEntryBytes = min(opts.maxEntryBytes, opts.maxBytes)
 	}
-	if opts.Statuses == nil {
-		opts.Statuses = []int{http.StatusOK}
+	if opts.methods == nil {
+		opts.methods = []string{http.MethodGet, http.MethodHead}
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.statuses == nil {
+		opts.statuses = []int{http.StatusOK}
+	}
+	if opts.now == nil {
+		opts.now = time.Now
 	}
 	c := &Cache{
 		opts:     opts,
 		methods:  make(map[string]bool),
 		statuses: make(map[int]bool),
 		varySet:  make(map[string]bool),
-		entries:  shared.NewLRU[string, *entry](min(opts.MaxEntries, 1024)),
+		entries:  shared.NewLRU[string, *entry](min(opts.maxEntries, 1024)),
 	}
-	for _, m := range opts.Methods {
+	for _, m := range opts.methods {
 		c.methods[m] = true
 	}
-	for _, s := range opts.Statuses {
+	for _, s := range opts.statuses {
 		c.statuses[s] = true
 	}
-	for _, h := range opts.VaryHeaders {
+	for _, h := range opts.vary {
 		h = textproto.CanonicalMIMEHeaderKey(h)
 		if !c.varySet[h] {
 			c.varySet[h] = true
@@ -179,7 +211,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if _, ok := r.Header["Cookie"]; ok && !c.opts.IgnoreCookies && !c.varySet["Cookie"] {
+		if _, ok := r.Header["Cookie"]; ok && !c.opts.ignoreCookies && !c.varySet["Cookie"] {
 			c.serveCookie(w, r, c.key(r), next)
 			return
 		}
@@ -296,7 +328,7 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 // whether the response was possibly truncated (followers should try again).
 // With onlyPublic, the response is stored only if it is explicitly public.
 func (c *Cache) record(w http.ResponseWriter, r *http.Request, key string, next http.Handler, onlyPublic bool) (*entry, bool) {
-	rec := &recorder{w: w, limit: c.opts.MaxEntryBytes}
+	rec := &recorder{w: w, limit: c.opts.maxEntryBytes}
 	next.ServeHTTP(rec, r)
 	if !rec.wroteHeader {
 		rec.WriteHeader(http.StatusOK) // what net/http would send
@@ -307,7 +339,7 @@ func (c *Cache) record(w http.ResponseWriter, r *http.Request, key string, next 
 	if rec.overflow {
 		return nil, false
 	}
-	now := c.opts.Now()
+	now := c.opts.now()
 	ttl, share, store, public := c.policy(rec.status, rec.header)
 	if !share || (onlyPublic && !public) {
 		return nil, false
@@ -352,7 +384,7 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 			}
 		}
 	}
-	ttl, store = c.opts.TTL, c.statuses[status]
+	ttl, store = c.opts.ttl, c.statuses[status]
 	for _, v := range h.Values("Cache-Control") {
 		for _, d := range strings.Split(v, ",") {
 			name, arg, _ := strings.Cut(textproto.TrimString(d), "=")
@@ -414,7 +446,7 @@ func (c *Cache) get(key string) *entry {
 	if !ok {
 		return nil
 	}
-	if !c.opts.Now().Before(e.expires) {
+	if !c.opts.now().Before(e.expires) {
 		c.remove(key)
 		return nil
 	}
@@ -423,7 +455,7 @@ func (c *Cache) get(key string) *entry {
 
 // put stores e and evicts the least recently used entries beyond the bounds.
 func (c *Cache) put(e *entry) {
-	if c.opts.MaxBytes > 0 && e.size > c.opts.MaxBytes {
+	if c.opts.maxBytes > 0 && e.size > c.opts.maxBytes {
 		return
 	}
 	c.mu.Lock()
@@ -431,8 +463,8 @@ func (c *Cache) put(e *entry) {
 	c.remove(e.key)
 	c.entries.Put(e.key, e)
 	c.bytes += e.size
-	for (c.opts.MaxEntries > 0 && c.entries.Len() > c.opts.MaxEntries) ||
-		(c.opts.MaxBytes > 0 && c.bytes > c.opts.MaxBytes) {
+	for (c.opts.maxEntries > 0 && c.entries.Len() > c.opts.maxEntries) ||
+		(c.opts.maxBytes > 0 && c.bytes > c.opts.maxBytes) {
 		_, old, _ := c.entries.RemoveOldest()
 		c.bytes -= old.size
 		c.evictions.Add(1)
@@ -456,7 +488,7 @@ func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, xcache s
 	}
 	h["X-Cache"] = []string{xcache}
 	if xcache == Hit {
-		h["Age"] = []string{strconv.FormatInt(int64(c.opts.Now().Sub(e.stored)/time.Second), 10)}
+		h["Age"] = []string{strconv.FormatInt(int64(c.opts.now().Sub(e.stored)/time.Second), 10)}
 	}
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {

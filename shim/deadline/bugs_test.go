@@ -47,6 +47,29 @@ func TestAnswerBetweenDeadlineAndTimerStands(t *testing.T) {
 	}
 }
 
+// expiring is a request context whose deadline passes when expire is called,
+// so that a test decides when "the deadline" comes, however slow the machine.
+type expiring struct {
+	context.Context
+	done chan struct{}
+}
+
+func newExpiring(parent context.Context) *expiring {
+	return &expiring{Context: parent, done: make(chan struct{})}
+}
+
+func (e *expiring) Done() <-chan struct{} { return e.done }
+func (e *expiring) expire()               { close(e.done) }
+
+func (e *expiring) Err() error {
+	select {
+	case <-e.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 // TestCompleteResponseStandsAtDeadline is the regression test for a complete
 // response, written but not flushed when the deadline passed: the middleware
 // aborted the connection and the client saw EOF, which invites a duplicate
@@ -58,16 +81,21 @@ func TestCompleteResponseStandsAtDeadline(t *testing.T) {
 		t.Run("Content-Length="+strconv.FormatBool(declareLength), func(t *testing.T) {
 			release := make(chan struct{})
 			returned := make(chan struct{})
-			h := deadline.Middleware(20*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var deadlineOf *expiring
+			h := deadline.Middleware(time.Hour, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				defer close(returned)
 				if declareLength {
 					w.Header().Set("Content-Length", "7")
 				}
 				w.WriteHeader(http.StatusCreated)
 				_, _ = io.WriteString(w, "created")
-				<-release // audit logging without a context, past the deadline
+				deadlineOf.expire() // the deadline passes now
+				<-release           // audit logging without a context, past the deadline
 			}))
-			srv := httptest.NewServer(h)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				deadlineOf = newExpiring(r.Context())
+				h.ServeHTTP(w, r.WithContext(deadlineOf))
+			}))
 			defer srv.Close()
 			defer func() { close(release); <-returned }()
 

@@ -59,17 +59,22 @@ func TestStatus504AndRetryAfter(t *testing.T) {
 // The handler's status stands once it wrote headers: never a second status.
 func TestNeverWritesAfterHandlerHeaders(t *testing.T) {
 	lateWrite := make(chan error, 1)
-	h := deadline.Middleware(20*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var deadlineOf *expiring
+	h := deadline.Middleware(time.Hour, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Handler", "yes")
 		w.WriteHeader(http.StatusCreated)
 		fmt.Fprint(w, "partial")
 		w.(http.Flusher).Flush()
+		deadlineOf.expire()  // the deadline passes, however slow the machine
 		<-r.Context().Done() // blocked past the deadline
 		w.WriteHeader(http.StatusTeapot)
 		_, err := w.Write([]byte(" rest"))
 		lateWrite <- err
 	}))
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		deadlineOf = newExpiring(r.Context())
+		h.ServeHTTP(w, r.WithContext(deadlineOf))
+	}))
 	defer srv.Close()
 
 	resp, err := srv.Client().Get(srv.URL)

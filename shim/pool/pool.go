@@ -106,15 +106,11 @@ type task struct {
 }
 
 // New starts a pool of size workers with room for queue waiting tasks. A
-// queue of 0 makes Submit hand each task straight to an idle worker. New
-// panics if size < 1 or queue < 0.
+// queue of 0 makes Submit hand each task straight to an idle worker. A size
+// below 1 is raised to 1 and a negative queue to 0: like every constructor in
+// the shim, New does not panic on a number.
 func New(size, queue int, opts ...Option) *Pool {
-	if size < 1 {
-		panic(fmt.Sprintf("pool: size %d, must be at least 1", size))
-	}
-	if queue < 0 {
-		panic(fmt.Sprintf("pool: queue %d, must not be negative", queue))
-	}
+	size, queue = max(size, 1), max(queue, 0)
 	p := &Pool{
 		size:  size,
 		tasks: make(chan task, queue),

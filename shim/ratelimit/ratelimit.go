@@ -64,8 +64,12 @@ func WithClock(now func() time.Time) Option { return func(l *Limiter) { l.now = 
 // New returns a Limiter that allows limit events per second with bursts of up
 // to burst, per key if [WithKey] is given and for all requests together
 // otherwise. A burst below 1 is raised to 1, since a bucket that holds no
-// token refuses everything.
+// token refuses everything; a negative or NaN limit is 0 (the burst, then
+// nothing). Use [rate.Inf] for no limit.
 func New(limit rate.Limit, burst int, opts ...Option) *Limiter {
+	if !(limit >= 0) { // negative or NaN: nothing is allowed beyond the burst
+		limit = 0
+	}
 	l := &Limiter{
 		limit:   limit,
 		burst:   max(burst, 1),

