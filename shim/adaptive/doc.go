@@ -11,8 +11,9 @@
 //
 // The same Limiter serves inbound requests ([Limiter.Middleware], which
 // answers 503 with Retry-After when over the limit), outbound calls
-// ([Limiter.Transport]) and anything else ([Limiter.Acquire], which waits
-// for a permit until its context ends, and [Limiter.TryAcquire]). Each
+// ([Limiter.Transport]) and anything else: [Limiter.Acquire] waits up to
+// [WithWait] (by default not at all), [Limiter.Wait] as long as its context
+// allows, [Limiter.TryAcquire] never. Each
 // [Permit] is given back once, with the outcome the limit learns from:
 // [Permit.Done] (a latency sample), [Permit.Drop] (an overload signal) or
 // [Permit.Ignore] (no information, such as a client that went away).

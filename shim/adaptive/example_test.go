@@ -23,7 +23,7 @@ func ExampleLimiter() {
 	// One limiter per protected resource: here, calls to a database.
 	db := adaptive.New(adaptive.AIMD{Latency: 250 * time.Millisecond}, adaptive.WithBounds(2, 64))
 	query := func(ctx context.Context) error {
-		p, err := db.Acquire(ctx)
+		p, err := db.Wait(ctx)
 		if err != nil {
 			return err
 		}
@@ -35,15 +35,27 @@ func ExampleLimiter() {
 	// Output: <nil>
 }
 
-func ExampleLimiter_Acquire() {
+func ExampleLimiter_Wait() {
 	l := adaptive.New(nil, adaptive.WithBounds(1, 1))
-	p, _ := l.Acquire(context.Background())
+	p, _ := l.Wait(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	_, err := l.Acquire(ctx) // waits until ctx ends: the only permit is out
+	_, err := l.Wait(ctx) // waits until ctx ends: the only permit is out
 	fmt.Println(errors.Is(err, context.DeadlineExceeded))
 	p.Done()
 	// Output: true
+}
+
+func ExampleLimiter_Acquire() {
+	l := adaptive.New(nil, adaptive.WithBounds(1, 1)) // no WithWait: refuse at once
+	p, err := l.Acquire(context.Background())
+	fmt.Println(err)
+	_, err = l.Acquire(context.Background())
+	fmt.Println(errors.Is(err, adaptive.ErrLimited))
+	p.Done()
+	// Output:
+	// <nil>
+	// true
 }
 
 func ExampleLimiter_TryAcquire() {

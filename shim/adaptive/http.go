@@ -22,7 +22,7 @@ import (
 // answers at its deadline and returns while the handler runs on.
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := l.acquireWait(r.Context())
+		p, err := l.Acquire(r.Context())
 		if err != nil {
 			// Answer even when the request's context ended: an outer
 			// deadline is not a departed client, and a departed client
@@ -76,7 +76,7 @@ type transport struct {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	p, err := t.l.acquireWait(req.Context())
+	p, err := t.l.Acquire(req.Context())
 	if err != nil {
 		// RoundTrip must close the body, even when it sends nothing.
 		if req.Body != nil {

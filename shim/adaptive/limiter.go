@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -61,8 +62,9 @@ func WithBounds(min, max int) Option {
 // clamped to the bounds.
 func WithInitial(n int) Option { return func(l *Limiter) { l.initial = n } }
 
-// WithWait lets [Limiter.Middleware] and [Limiter.Transport] wait up to d for
-// a permit before refusing. The default is 0: refuse at once.
+// WithWait lets [Limiter.Acquire], and so [Limiter.Middleware] and
+// [Limiter.Transport], wait up to d for a permit before refusing. The
+// default is 0: refuse at once. [Limiter.Wait] ignores it.
 func WithWait(d time.Duration) Option { return func(l *Limiter) { l.wait = max(d, 0) } }
 
 // WithRetryAfter sets the Retry-After sent by [Limiter.Middleware] with 503;
@@ -128,7 +130,7 @@ func (l *Limiter) InFlight() int {
 
 // TryAcquire returns a permit if one is free now, and never waits. Permits
 // are granted first come, first served: a free permit goes to a waiting
-// [Limiter.Acquire] before TryAcquire.
+// [Limiter.Wait] before TryAcquire.
 func (l *Limiter) TryAcquire() (*Permit, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -138,18 +140,46 @@ func (l *Limiter) TryAcquire() (*Permit, bool) {
 	return l.grantLocked(), true
 }
 
-// Acquire returns a permit, waiting for one until ctx ends; then it returns
-// ctx's error. It returns no permit once ctx has ended, even when one is free.
+// Acquire returns a permit, waiting for one up to the time set with
+// [WithWait] (by default not at all) or until ctx ends, whichever comes
+// first. It returns [ErrLimited] when the wait runs out, and an error wrapping
+// ctx's cause when ctx ends first. [Limiter.Middleware] and
+// [Limiter.Transport] acquire their permits this way.
 func (l *Limiter) Acquire(ctx context.Context) (*Permit, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("adaptive: acquire a permit: %w", context.Cause(ctx))
 	}
 	if p, ok := l.TryAcquire(); ok {
 		return p, nil
 	}
+	if l.wait <= 0 {
+		return nil, ErrLimited
+	}
+	wctx, cancel := context.WithTimeout(ctx, l.wait)
+	defer cancel()
+	p, err := l.Wait(wctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("adaptive: acquire a permit: %w", context.Cause(ctx))
+		}
+		return nil, ErrLimited
+	}
+	return p, nil
+}
+
+// Wait returns a permit, waiting for one as long as ctx allows, however long
+// the Limiter's own wait: for callers that would rather wait than be refused,
+// such as a batch job sharing a limit with interactive requests. Bound the
+// wait with ctx's deadline. Waiters are served first come, first served. It
+// returns no permit once ctx has ended, even when one is free, and then an
+// error wrapping ctx's cause.
+func (l *Limiter) Wait(ctx context.Context) (*Permit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("adaptive: wait for a permit: %w", context.Cause(ctx))
+	}
 	l.mu.Lock()
 	if l.inFlight < l.limitLocked() && l.waiters.Len() == 0 {
-		p := l.grantLocked() // freed since TryAcquire
+		p := l.grantLocked()
 		l.mu.Unlock()
 		return p, nil
 	}
@@ -172,28 +202,7 @@ func (l *Limiter) Acquire(ctx context.Context) (*Permit, error) {
 		l.waiters.Remove(elem)
 		l.mu.Unlock()
 	}
-	return nil, context.Cause(ctx)
-}
-
-// acquireWait is what the middleware and the transport use: wait up to the
-// configured time, then refuse with ErrLimited.
-func (l *Limiter) acquireWait(ctx context.Context) (*Permit, error) {
-	if p, ok := l.TryAcquire(); ok {
-		return p, nil
-	}
-	if l.wait <= 0 {
-		return nil, ErrLimited
-	}
-	wctx, cancel := context.WithTimeout(ctx, l.wait)
-	defer cancel()
-	p, err := l.Acquire(wctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		return nil, ErrLimited
-	}
-	return p, nil
+	return nil, fmt.Errorf("adaptive: wait for a permit: %w", context.Cause(ctx))
 }
 
 func (l *Limiter) grantLocked() *Permit {

@@ -227,10 +227,10 @@ func TestPermitReturnedOnce(t *testing.T) {
 	p3.Done()
 }
 
-func TestAcquireWaitsInOrderAndHonoursContext(t *testing.T) {
+func TestWaitInOrderAndHonoursContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, 1))
-		first, err := l.Acquire(context.Background())
+		first, err := l.Wait(context.Background())
 		require.NoError(t, err)
 
 		var order []int
@@ -238,7 +238,7 @@ func TestAcquireWaitsInOrderAndHonoursContext(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 3 {
 			wg.Go(func() {
-				p, err := l.Acquire(context.Background())
+				p, err := l.Wait(context.Background())
 				if !assert.NoError(t, err) {
 					return
 				}
@@ -253,7 +253,7 @@ func TestAcquireWaitsInOrderAndHonoursContext(t *testing.T) {
 		// A waiter whose context ends leaves the queue.
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		defer cancel()
-		_, err = l.Acquire(ctx)
+		_, err = l.Wait(ctx)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 
 		_, ok := l.TryAcquire()
@@ -265,11 +265,11 @@ func TestAcquireWaitsInOrderAndHonoursContext(t *testing.T) {
 	})
 }
 
-func TestAcquireAfterContextEnded(t *testing.T) {
+func TestWaitAfterContextEnded(t *testing.T) {
 	l := adaptive.New(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := l.Acquire(ctx)
+	_, err := l.Wait(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, l.InFlight())
 }
@@ -281,7 +281,7 @@ func TestLimitRiseWakesWaiters(t *testing.T) {
 		got := make(chan *adaptive.Permit, 4)
 		for range 4 {
 			go func() {
-				q, err := l.Acquire(context.Background())
+				q, err := l.Wait(context.Background())
 				if err == nil {
 					got <- q
 				}
@@ -295,5 +295,33 @@ func TestLimitRiseWakesWaiters(t *testing.T) {
 		for range 4 {
 			(<-got).Ignore()
 		}
+	})
+}
+
+func TestAcquireWaitsUpToWithWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := adaptive.New(nil, adaptive.WithBounds(1, 1), adaptive.WithWait(3*time.Second))
+		p, err := l.Acquire(context.Background())
+		require.NoError(t, err)
+
+		start := time.Now()
+		_, err = l.Acquire(context.Background())
+		require.ErrorIs(t, err, adaptive.ErrLimited)
+		assert.Equal(t, 3*time.Second, time.Since(start), "refused when the wait runs out")
+
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_, err = l.Acquire(ctx)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "the caller's context ended first")
+		assert.NotErrorIs(t, err, adaptive.ErrLimited)
+
+		go func() {
+			time.Sleep(time.Second)
+			p.Done()
+		}()
+		q, err := l.Acquire(context.Background())
+		require.NoError(t, err, "a permit freed within the wait is granted")
+		q.Done()
+		assert.Zero(t, l.InFlight())
 	})
 }
