@@ -103,20 +103,20 @@ func TestServerSheddingDoesNotOpenTheBreaker(t *testing.T) {
 	entered := make(chan struct{}, limit)
 	var g gauge
 	br := breaker.New(gobreaker.Settings{Name: "h", ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 3 }})
-	stack := compose.Server{
-		Observer:  monitor.NewMemory(),
-		RateLimit: ratelimit.New(rate.Every(time.Hour), limit+2, ratelimit.WithKey(ratelimit.Header("X-Client"))),
-		Limit:     shed.New(limit),
-		Breaker:   br,
-		Timeout:   time.Minute,
+	stack := []compose.ServerOption{
+		compose.WithObserver(monitor.NewMemory()),
+		compose.WithRateLimit(ratelimit.New(rate.Every(time.Hour), limit+2, ratelimit.WithKey(ratelimit.Header("X-Client")))),
+		compose.WithLimit(shed.New(limit)),
+		compose.WithBreaker(br),
+		compose.WithDeadline(time.Minute),
 	}
-	srv, client := serve(t, stack.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, client := serve(t, compose.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.enter()
 		defer g.exit()
 		entered <- struct{}{}
 		<-gate
 		io.WriteString(w, "ok")
-	})))
+	}), stack...))
 
 	var ans answers
 	var wg sync.WaitGroup
@@ -165,15 +165,19 @@ func TestServerTimedOutHandlersKeepTheirSlots(t *testing.T) {
 			var g gauge
 			br := breaker.New(gobreaker.Settings{Name: "h", Timeout: time.Hour,
 				ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= limit }})
-			stack := compose.Server{Limit: lim, Breaker: br, Timeout: 20 * time.Millisecond}
-			srv, client := serve(t, stack.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			stack := []compose.ServerOption{
+				compose.WithLimit(lim),
+				compose.WithBreaker(br),
+				compose.WithDeadline(20 * time.Millisecond),
+			}
+			srv, client := serve(t, compose.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				running.Add(1)
 				defer running.Done()
 				g.enter()
 				defer g.exit()
 				<-release // ignores its context, as the handlers blockcheck reports do
 				io.WriteString(w, "late")
-			})))
+			}), stack...))
 			defer running.Wait()
 			defer close(release)
 
@@ -220,13 +224,13 @@ func TestServerUnderLoad(t *testing.T) {
 			var g gauge
 			var running sync.WaitGroup
 			mem := monitor.NewMemory()
-			stack := compose.Server{
-				Observer:  mem,
-				RateLimit: ratelimit.New(rate.Inf, 1, ratelimit.WithKey(ratelimit.Header("X-Client"))),
-				Limit:     lim,
-				Breaker: breaker.New(gobreaker.Settings{Name: "h", Timeout: 5 * time.Millisecond,
-					ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 5 }}),
-				Timeout: 5 * time.Millisecond,
+			stack := []compose.ServerOption{
+				compose.WithObserver(mem),
+				compose.WithRateLimit(ratelimit.New(rate.Inf, 1, ratelimit.WithKey(ratelimit.Header("X-Client")))),
+				compose.WithLimit(lim),
+				compose.WithBreaker(breaker.New(gobreaker.Settings{Name: "h", Timeout: 5 * time.Millisecond,
+					ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 5 }})),
+				compose.WithDeadline(5 * time.Millisecond),
 			}
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /work/{kind}", func(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +250,7 @@ func TestServerUnderLoad(t *testing.T) {
 				}
 				io.WriteString(w, "ok")
 			})
-			srv, client := serve(t, stack.Handler(mux))
+			srv, client := serve(t, compose.Handler(mux, stack...))
 			defer running.Wait()
 
 			var ans answers
@@ -330,25 +334,23 @@ func TestClientDuringAnOutage(t *testing.T) {
 	br := breaker.New(gobreaker.Settings{Name: "svc", Timeout: time.Hour,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 50 }})
 	var fallbacks, openRefusals atomic.Int64
-	stack := compose.Client{
-		Retry: []retryhttp.Option{
-			retryhttp.WithPolicy(retry.Policy{Attempts: 4, Jitter: func(time.Duration) time.Duration { return 0 }}),
+	stack := []compose.ClientOption{
+		compose.WithRetry(retryhttp.WithPolicy(retry.Policy{Attempts: 4, Jitter: func(time.Duration) time.Duration { return 0 }}),
 			retryhttp.WithBudget(retryhttp.NewBudget(ratio, burst)),
-			retryhttp.WithTimeout(time.Minute),
-		},
-		Limit:          adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, maxLimit), adaptive.WithInitial(maxLimit), adaptive.WithWait(time.Second)),
-		Breaker:        br,
-		AttemptTimeout: time.Minute,
-		Fallback: func(req *http.Request, err error) (*http.Response, error) {
+			retryhttp.WithTimeout(time.Minute)),
+		compose.WithClientLimit(adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, maxLimit), adaptive.WithInitial(maxLimit), adaptive.WithWait(time.Second))),
+		compose.WithClientBreaker(br),
+		compose.WithAttemptTimeout(time.Minute),
+		compose.WithFallback(func(req *http.Request, err error) (*http.Response, error) {
 			fallbacks.Add(1)
 			var oe *breaker.OpenError
 			if errors.As(err, &oe) {
 				openRefusals.Add(1)
 			}
 			return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("cached")), Request: req}, nil
-		},
+		}),
 	}
-	client := &http.Client{Transport: stack.Transport(base)}
+	client := &http.Client{Transport: compose.Transport(base, stack...)}
 
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -390,17 +392,18 @@ func TestClientAttemptTimeoutIsRetried(t *testing.T) {
 	base := &http.Transport{}
 	defer base.CloseIdleConnections()
 	var retried atomic.Int32
-	stack := compose.Client{
-		Retry: []retryhttp.Option{retryhttp.WithPolicy(retry.Policy{Attempts: 3, Jitter: func(time.Duration) time.Duration { return 0 },
+	br := breaker.New(gobreaker.Settings{Name: "svc"})
+	stack := []compose.ClientOption{
+		compose.WithRetry(retryhttp.WithPolicy(retry.Policy{Attempts: 3, Jitter: func(time.Duration) time.Duration { return 0 },
 			OnRetry: func(int, error, time.Duration) {
 				retried.Add(1)
 				svc.hang.Store(false)
-			}})},
-		Limit:          adaptive.New(adaptive.AIMD{}),
-		Breaker:        breaker.New(gobreaker.Settings{Name: "svc"}),
-		AttemptTimeout: 20 * time.Millisecond,
+			}})),
+		compose.WithClientLimit(adaptive.New(adaptive.AIMD{})),
+		compose.WithClientBreaker(br),
+		compose.WithAttemptTimeout(20 * time.Millisecond),
 	}
-	client := &http.Client{Transport: stack.Transport(base)}
+	client := &http.Client{Transport: compose.Transport(base, stack...)}
 	resp, err := client.Get(srv.URL)
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
@@ -408,7 +411,7 @@ func TestClientAttemptTimeoutIsRetried(t *testing.T) {
 	assert.Equal(t, "ok", string(b))
 	assert.EqualValues(t, 1, retried.Load())
 	assert.EqualValues(t, 2, svc.attempts.Load())
-	assert.EqualValues(t, 1, stack.Breaker.Counts().TotalFailures, "the hung attempt counts as a failure")
+	assert.EqualValues(t, 1, br.Counts().TotalFailures, "the hung attempt counts as a failure")
 }
 
 func TestClientCallerCancelEndsEverything(t *testing.T) {
@@ -419,8 +422,12 @@ func TestClientCallerCancelEndsEverything(t *testing.T) {
 	defer base.CloseIdleConnections()
 	br := breaker.New(gobreaker.Settings{Name: "svc"})
 	lim := adaptive.New(adaptive.AIMD{})
-	stack := compose.Client{Retry: []retryhttp.Option{}, Limit: lim, Breaker: br}
-	client := &http.Client{Transport: stack.Transport(base)}
+	stack := []compose.ClientOption{
+		compose.WithRetry(),
+		compose.WithClientLimit(lim),
+		compose.WithClientBreaker(br),
+	}
+	client := &http.Client{Transport: compose.Transport(base, stack...)}
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	done := make(chan error, 1)
@@ -457,12 +464,12 @@ func TestClientLimitRefusalsAreNotFailures(t *testing.T) {
 	base := &http.Transport{}
 	defer base.CloseIdleConnections()
 	br := breaker.New(gobreaker.Settings{Name: "svc", ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 3 }})
-	stack := compose.Client{
-		Retry:   []retryhttp.Option{retryhttp.WithPolicy(retry.Policy{Attempts: 3, Jitter: func(time.Duration) time.Duration { return 0 }})},
-		Limit:   adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, 1)),
-		Breaker: br,
+	stack := []compose.ClientOption{
+		compose.WithRetry(retryhttp.WithPolicy(retry.Policy{Attempts: 3, Jitter: func(time.Duration) time.Duration { return 0 }})),
+		compose.WithClientLimit(adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, 1))),
+		compose.WithClientBreaker(br),
 	}
-	client := &http.Client{Transport: stack.Transport(base)}
+	client := &http.Client{Transport: compose.Transport(base, stack...)}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -498,13 +505,13 @@ func TestClientNoPermitHeldDuringRetryWait(t *testing.T) {
 	defer base.CloseIdleConnections()
 	waiting := make(chan struct{})
 	lim := adaptive.New(adaptive.AIMD{}, adaptive.WithBounds(1, 1))
-	stack := compose.Client{
-		Retry: []retryhttp.Option{retryhttp.WithPolicy(retry.Policy{Attempts: 2, Base: time.Hour, Max: time.Hour,
+	stack := []compose.ClientOption{
+		compose.WithRetry(retryhttp.WithPolicy(retry.Policy{Attempts: 2, Base: time.Hour, Max: time.Hour,
 			Jitter:  func(d time.Duration) time.Duration { return d },
-			OnRetry: func(int, error, time.Duration) { close(waiting) }})},
-		Limit: lim,
+			OnRetry: func(int, error, time.Duration) { close(waiting) }})),
+		compose.WithClientLimit(lim),
 	}
-	client := &http.Client{Transport: stack.Transport(base)}
+	client := &http.Client{Transport: compose.Transport(base, stack...)}
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	done := make(chan error, 1)

@@ -1,5 +1,6 @@
 // Package compose stacks the shim's protections in the one order that keeps
-// each of them honest, for servers ([Server]) and for clients ([Client]).
+// each of them honest, for servers ([Handler]) and for clients ([Transport]).
+// Options name the layers; their order in the call does not matter.
 //
 // Inbound, outermost first:
 //
