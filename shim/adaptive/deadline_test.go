@@ -27,10 +27,9 @@ func TestPermitHeldPastDeadline(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				l := adaptive.New(adaptive.AIMD{Backoff: 0.5}, adaptive.WithBounds(2, 4), adaptive.WithInitial(4))
 				release := make(chan struct{})
-				var running sync.WaitGroup
+				ended := make(chan struct{}, 4)
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					running.Add(1)
-					defer running.Done()
+					defer func() { ended <- struct{}{} }()
 					<-release // ignores its context
 				})
 				var top http.Handler
@@ -59,7 +58,9 @@ func TestPermitHeldPastDeadline(t *testing.T) {
 				assert.True(t, strings.Contains(rec.Body.String(), "concurrency limit"), "refused by the limiter: %q", rec.Body)
 
 				close(release)
-				running.Wait()
+				for range 4 {
+					<-ended
+				}
 				synctest.Wait()
 				assert.Zero(t, l.InFlight())
 				if order == "adaptive(deadline(h))" {
