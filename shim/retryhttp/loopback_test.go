@@ -82,8 +82,8 @@ func load(t *testing.T, client *http.Client, url string, n, c int) int64 {
 // retry budget, and checks the budget's bound.
 func TestOutageAmplification(t *testing.T) {
 	const (
-		requests = 2000
-		clients  = 16
+		requests = 1000
+		clients  = 8
 		attempts = 4
 		ratio    = 0.1
 		burst    = 10
