@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,6 +119,54 @@ func TestCompleteResponseStandsAtDeadline(t *testing.T) {
 	}
 }
 
+// flushSignal is the server's ResponseWriter, telling when the middleware
+// flushes it: at the deadline, just before it decides to cut a response.
+type flushSignal struct {
+	http.ResponseWriter
+	once    sync.Once
+	flushed chan struct{}
+}
+
+func (f *flushSignal) Flush() {
+	f.once.Do(func() { close(f.flushed) })
+	_ = http.NewResponseController(f.ResponseWriter).Flush()
+}
+
+// TestGraceLetsAFinishedResponseEnd: a handler that wrote its whole answer,
+// without Content-Length, and was returning as the deadline passed used to
+// have its response cut (the client read "answer" and then unexpected EOF).
+// The middleware now waits a grace for the handler to return. The test holds
+// the handler until the middleware has reached that decision.
+func TestGraceLetsAFinishedResponseEnd(t *testing.T) {
+	var deadlineOf *expiring
+	var sig *flushSignal
+	testEnd := make(chan struct{})
+	defer close(testEnd)
+	h := deadline.Middleware(time.Hour, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "answer")
+		deadlineOf.expire()
+		select { // returning just as the middleware decides
+		case <-sig.flushed:
+		case <-testEnd:
+		}
+	})) // waits only until the handler returns
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		deadlineOf = newExpiring(r.Context())
+		sig = &flushSignal{ResponseWriter: w, flushed: make(chan struct{})}
+		h.ServeHTTP(sig, r.WithContext(deadlineOf))
+	}))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "answer" || err != nil {
+		t.Fatalf("got %d %q, read error %v; want the whole answer", resp.StatusCode, body, err)
+	}
+}
+
 // TestAnswersAtTheDeadline races handlers that answer right at their deadline
 // against the middleware, over loopback: every client gets either the
 // handler's whole answer or the timeout status with Retry-After, never an
@@ -128,7 +177,7 @@ func TestAnswersAtTheDeadline(t *testing.T) {
 		dl, _ := r.Context().Deadline()
 		time.Sleep(time.Until(dl)) // the scenario: answer at the deadline
 		_, _ = io.WriteString(w, "answer")
-	}))
+	}), deadline.WithGrace(time.Minute)) // these handlers return at once: never cut, however loaded the machine
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	client := srv.Client()

@@ -23,9 +23,24 @@ type Option func(*config)
 type config struct {
 	status     int
 	retryAfter string
+	grace      time.Duration
 	obs        monitor.Observer
 	route      func(*http.Request) string
 }
+
+// DefaultGrace is how long, by default, the middleware waits at the deadline
+// for a handler that has started its response to return; see [WithGrace].
+const DefaultGrace = 50 * time.Millisecond
+
+// WithGrace sets how long the middleware waits, once the deadline has passed,
+// for a handler that has started a response of unknown length (no
+// Content-Length) to return (default [DefaultGrace]; negative means 0). A
+// handler that returns within the grace, without having had a write refused,
+// has finished its response, which then ends normally; otherwise the response
+// is cut. The grace covers the race of a handler that wrote its whole answer
+// and was returning as the deadline passed. It does not extend the handler's
+// context, whose deadline has passed: writes after the deadline are refused.
+func WithGrace(d time.Duration) Option { return func(c *config) { c.grace = max(d, 0) } }
 
 // WithStatus sets the status sent when the deadline passes before the
 // handler writes headers: [http.StatusServiceUnavailable] (the default) or
@@ -60,7 +75,7 @@ func (c *config) routeOf(r *http.Request) string {
 // runs, but the client gets the timeout status unless the handler has
 // answered first.
 func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.Handler {
-	c := config{status: http.StatusServiceUnavailable, retryAfter: "1"}
+	c := config{status: http.StatusServiceUnavailable, retryAfter: "1", grace: DefaultGrace}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -113,7 +128,7 @@ func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.H
 			if !clientGone && c.obs != nil {
 				c.obs.Error(c.routeOf(r), http.ErrHandlerTimeout)
 			}
-			if outcome == cut {
+			if outcome == cut && !finishesWithin(done, c.grace, tw) {
 				// What the handler wrote is out; the rest never will
 				// be. Abort rather than end the response as if it were
 				// complete.
@@ -146,6 +161,25 @@ func Middleware(timeout time.Duration, next http.Handler, opts ...Option) http.H
 		// ServeMux set the pattern on the copy; show it to outer middleware.
 		r.Pattern = r2.Pattern
 	})
+}
+
+// finishesWithin reports whether the handler returns within grace without
+// having had a write refused, that is, whether the response it had started
+// when the deadline passed was in fact whole.
+func finishesWithin(done <-chan struct{}, grace time.Duration, tw *writer) bool {
+	if grace <= 0 {
+		return false
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		tw.mu.Lock()
+		defer tw.mu.Unlock()
+		return !tw.refused
+	case <-t.C:
+		return false
+	}
 }
 
 // writer stands between the handler and the real ResponseWriter; mu guards

@@ -14,11 +14,15 @@
 //     middleware never writes a second status (chi's Timeout middleware
 //     writes 504 after the handler's headers), and flushes what the handler
 //     wrote. If that is complete (its Content-Length all written, or no body
-//     due: HEAD, 204, 304), the response ends normally; otherwise the
-//     middleware aborts it with [http.ErrAbortHandler], so the client has the
-//     status and what was written and sees the response truncated rather than
-//     one that looks complete. Set Content-Length on responses that must
-//     stand whole when the handler overruns after writing them;
+//     due: HEAD, 204, 304), the response ends normally. Otherwise the
+//     middleware waits a short grace ([WithGrace]) for the handler to
+//     return: one that was returning as the deadline passed has finished its
+//     response, which ends normally. Past the grace, or if a write was
+//     refused, the middleware aborts the response with
+//     [http.ErrAbortHandler], so the client has the status and what was
+//     written and sees the response truncated rather than one that looks
+//     complete. Set Content-Length on responses that must stand whole when
+//     the handler overruns after writing them;
 //   - if the client went away, nothing is written.
 //
 // "Late" is decided by one source, the request's context: the handler's
