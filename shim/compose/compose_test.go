@@ -415,9 +415,13 @@ func TestClientAttemptTimeoutIsRetried(t *testing.T) {
 }
 
 func TestClientCallerCancelEndsEverything(t *testing.T) {
-	svc := &outage{}
-	svc.hang.Store(true)
-	srv, _ := serve(t, svc)
+	var attempts atomic.Int64
+	arrived := make(chan struct{}, 4)
+	srv, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		attempts.Add(1)
+		arrived <- struct{}{}
+		<-r.Context().Done() // until the client gives up
+	}))
 	base := &http.Transport{}
 	defer base.CloseIdleConnections()
 	br := breaker.New(gobreaker.Settings{Name: "svc"})
@@ -438,12 +442,10 @@ func TestClientCallerCancelEndsEverything(t *testing.T) {
 		}
 		done <- err
 	}()
-	for svc.attempts.Load() == 0 {
-		time.Sleep(time.Millisecond) // until the attempt reaches the server
-	}
+	<-arrived // the attempt reached the server
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
-	assert.EqualValues(t, 1, svc.attempts.Load(), "a cancelled request is not retried")
+	assert.EqualValues(t, 1, attempts.Load(), "a cancelled request is not retried")
 	assert.Zero(t, br.Counts().TotalFailures, "the caller's cancellation is not the service's failure")
 	assert.Zero(t, lim.InFlight())
 }
