@@ -282,18 +282,17 @@ func (a *engine) analyze() error {
 		return err
 	}
 	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
-	a.idx = flow.NewIndex(a.fset, nonStd)
-	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
-	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
-	a.loadIgnores()
-
 	var own []*ssa.Function
 	for _, fn := range nonStd {
 		if a.ownCode(fn) {
 			own = append(own, fn)
 		}
 	}
-	roots := a.find.Find(own)
+	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
+	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
+	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
+	a.loadIgnores()
+	roots := a.find.Find()
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
