@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blockcheck/blockcheck/internal/extent"
+	"github.com/blockcheck/blockcheck/internal/values"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -66,6 +67,11 @@ type Index struct {
 	mapStores    map[string][]ssa.Value // by map type
 	callSites    map[*ssa.Function][]*ssa.CallCommon
 	closures     map[*ssa.Function][]*ssa.MakeClosure
+	opts         Options
+}
+
+// Options say how handlers pass through calls; the zero value follows no handler-passing call.
+type Options struct {
 	// Passes says, for a callee's rule name, which argument a handler-wrapping call serves (http.StripPrefix).
 	Passes map[string]int
 	// IsHandlerType reports whether a parameter of this type carries a handler into a middleware.
@@ -73,15 +79,15 @@ type Index struct {
 }
 
 // NewIndex indexes the given functions, whose positions are in fset.
-func NewIndex(fset *token.FileSet, funcs []*ssa.Function) *Index {
+func NewIndex(fset *token.FileSet, funcs []*ssa.Function, opts Options) *Index {
 	x := &Index{
+		opts:         opts,
 		fset:         fset,
 		fieldStores:  map[fieldKey][]ssa.Value{},
 		globalStores: map[*ssa.Global][]ssa.Value{},
 		mapStores:    map[string][]ssa.Value{},
 		callSites:    map[*ssa.Function][]*ssa.CallCommon{},
 		closures:     map[*ssa.Function][]*ssa.MakeClosure{},
-		Passes:       map[string]int{},
 	}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
@@ -166,8 +172,6 @@ type tracer struct {
 	typs  map[string]bool
 }
 
-const maxDepth = 64
-
 func (t *tracer) emit(tg Target) {
 	if tg.Fn != nil {
 		if t.fns == nil {
@@ -192,7 +196,7 @@ func (t *tracer) emit(tg Target) {
 
 func (t *tracer) value(v ssa.Value, depth int) {
 	v = t.bound(v)
-	if v == nil || t.seen[v] || depth > maxDepth {
+	if v == nil || t.seen[v] || depth > values.MaxDepth {
 		return
 	}
 	t.seen[v] = true
@@ -207,16 +211,10 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			return
 		}
 		t.emit(Target{Fn: fn})
-	case *ssa.ChangeType:
-		t.value(v.X, depth+1)
-	case *ssa.Convert:
-		t.value(v.X, depth+1)
-	case *ssa.ChangeInterface:
-		t.value(v.X, depth+1)
-	case *ssa.TypeAssert:
-		t.value(v.X, depth+1)
-	case *ssa.Slice:
-		t.value(v.X, depth+1)
+	case *ssa.ChangeType, *ssa.Convert, *ssa.ChangeInterface, *ssa.TypeAssert, *ssa.Slice, *ssa.Phi:
+		for _, x := range values.Through(v) {
+			t.value(x, depth+1)
+		}
 	case *ssa.MakeInterface:
 		if _, ok := v.X.Type().Underlying().(*types.Signature); ok {
 			t.value(v.X, depth+1)
@@ -227,10 +225,6 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			return
 		}
 		t.emit(Target{Type: v.X.Type()})
-	case *ssa.Phi:
-		for _, e := range v.Edges {
-			t.value(e, depth+1)
-		}
 	case *ssa.Call:
 		t.call(v.Common(), -1, depth)
 	case *ssa.Extract:
@@ -332,7 +326,15 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 			t.value(s, depth+1)
 		}
 	case *ssa.IndexAddr:
-		t.stores(underlyingAlloc(a.X), depth)
+		base := underlyingAlloc(a.X)
+		if fa, ok := base.(*ssa.FieldAddr); ok {
+			// An element of a slice held in a field (p.steps[i]): the elements of the slices stored there.
+			for _, s := range t.x.FieldStores(fa.X.Type(), fa.Field) {
+				t.stores(underlyingAlloc(s), depth+1)
+			}
+			return
+		}
+		t.stores(base, depth)
 	case *ssa.Alloc:
 		t.stores(a, depth)
 	case *ssa.FreeVar, *ssa.Parameter:
@@ -389,7 +391,7 @@ func (t *tracer) stores(a ssa.Value, depth int) {
 // call traces the result (or result index i of a tuple) of a call.
 func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	name := CalleeName(c)
-	if h, ok := t.x.Passes[name]; ok {
+	if h, ok := t.x.opts.Passes[name]; ok {
 		off := 0
 		if c.Signature().Recv() != nil && !c.IsInvoke() {
 			off = 1
@@ -431,9 +433,9 @@ func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	}
 	t.subst, t.seen = outer, seen
 	// A middleware serves what it wraps: the handlers passed to it are served too.
-	if t.x.IsHandlerType != nil {
+	if t.x.opts.IsHandlerType != nil {
 		for _, a := range c.Args {
-			if t.x.IsHandlerType(a.Type()) {
+			if t.x.opts.IsHandlerType(a.Type()) {
 				t.value(a, depth+1)
 			}
 		}

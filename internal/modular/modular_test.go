@@ -66,3 +66,18 @@ func TestSkip(t *testing.T) {
 	}
 	analysistest.Run(t, testdata, built, "./skip/...")
 }
+
+// TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
+// TestDrift checks.
+func TestDrift(t *testing.T) {
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := rules.Load(filepath.Join("..", "..", "testdata", "drift", "rules.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "testdata", "drift")
+	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api")
+}
