@@ -19,14 +19,14 @@ func TestOperations(t *testing.T) {
 			t.Errorf("default catalog: no wording for %q", op)
 		}
 	}
-	more, err := rules.Parse([]byte(`{"operations": [{"op": "send", "analyzer": "chanwait", "name": "send", "why": "blocks the handler"}]}`))
+	more, err := rules.Parse([]byte(`{"operations": [{"id": "operation/send", "op": "send", "analyzer": "chanwait", "name": "send", "why": "blocks the handler"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o, _ := cat.Merge(more).Operation("send"); o.Why != "blocks the handler" {
 		t.Errorf("reworded send: got %+v", o)
 	}
-	_, err = rules.Parse([]byte(`{"operations": [{"op": "wait", "analyzer": "chanwait", "why": "x"}]}`))
+	_, err = rules.Parse([]byte(`{"operations": [{"id": "w", "op": "wait", "analyzer": "chanwait", "why": "x"}]}`))
 	if err == nil || !strings.Contains(err.Error(), `unknown op "wait"`) {
 		t.Errorf("unknown op: err = %v", err)
 	}

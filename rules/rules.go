@@ -17,11 +17,25 @@ import (
 //go:embed *.json
 var embedded embed.FS
 
+// SchemaFile is the JSON Schema of rules files, beside the default rules; editors validate users' files with it.
+const SchemaFile = "schema.json"
+
 // Analyzers lists the finding kinds in the order blockcheck reports them.
 var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait"}
 
+// Version is the rules file format this package reads. A file says which format it is written in with "version";
+// a file without one is read as this version.
+const Version = 1
+
 // Catalog is a set of rules. The zero Catalog has none.
 type Catalog struct {
+	// Schema is the file's JSON Schema reference ("$schema"), for editors; blockcheck ignores it.
+	Schema string `json:"$schema,omitempty"`
+	// Version is the format version of the file the catalog was read from.
+	Version int `json:"version,omitempty"`
+	// Disable lists the ids of rules, from catalogs merged before this one, to drop (a default rule that does not
+	// fit a codebase).
+	Disable []string `json:"disable,omitempty"`
 	// Blocking lists calls that block a request.
 	Blocking []Call `json:"blocking"`
 	// Registrations lists calls that register a request handler.
@@ -52,6 +66,7 @@ var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "se
 // detached-arg (a value of a Detached type passed as a context; the Detached rule's fix wins). In Name, {timer}
 // stands for the timer ("time.After", "a time.Timer") and {type} for the detached type.
 type Operation struct {
+	ID       string `json:"id"`
 	Op       string `json:"op"`
 	Analyzer string `json:"analyzer"`
 	Name     string `json:"name,omitempty"`
@@ -74,6 +89,7 @@ func (c *Catalog) Operation(op string) (Operation, bool) {
 // Func is written as go/ssa prints functions: "time.Sleep", "(*net/http.Client).Do",
 // "(*database/sql.DB).Query", or "(context.Context).Done" for an interface method.
 type Call struct {
+	ID       string `json:"id"`
 	Analyzer string `json:"analyzer"`
 	Func     string `json:"func"`
 	// Why says what the call waits for, completing "<func> ...".
@@ -112,6 +128,7 @@ type Maker struct {
 
 // A Registration rule names a call that registers a handler.
 type Registration struct {
+	ID   string `json:"id"`
 	Func string `json:"func"`
 	// Handler is the index of the handler argument (0 is the first argument after any receiver). A variadic
 	// parameter registers each handler passed in it. -1 means the method's receiver is itself registered.
@@ -136,6 +153,7 @@ type Registration struct {
 // or it mounts a router under a prefix (chi's r.Mount("/admin", admin)). Middleware a group is given is a
 // Registration with server set on the same call.
 type Group struct {
+	ID   string `json:"id"`
 	Func string `json:"func"`
 	// Prefix is the index of the argument holding the path prefix; unset means the call adds none (chi's Group,
 	// gorilla's Subrouter keeps the prefix of the route it is called on).
@@ -153,12 +171,14 @@ type Group struct {
 
 // A Pass rule names a call whose result serves argument Handler.
 type Pass struct {
+	ID      string `json:"id"`
 	Func    string `json:"func"`
 	Handler int    `json:"handler"`
 }
 
 // A Handler describes a handler shape: a function type, or an interface whose method is the entry point.
 type Handler struct {
+	ID string `json:"id"`
 	// Type is a named function type ("net/http.HandlerFunc") or an interface ("net/http.Handler").
 	Type string `json:"type"`
 	// Method is the interface method a server calls, for interface types.
@@ -172,12 +192,14 @@ type Handler struct {
 
 // A Context rule says how to reach a request context from a value of Type, as a template over {v}.
 type Context struct {
+	ID   string `json:"id"`
 	Type string `json:"type"`
 	Expr string `json:"expr"`
 }
 
 // A Detached rule names a type that implements context.Context without carrying its request's cancellation.
 type Detached struct {
+	ID   string `json:"id"`
 	Type string `json:"type"`
 	Fix  string `json:"fix"`
 	// Unless names a boolean field ("github.com/gin-gonic/gin.Engine.ContextWithFallback") that, when the program
@@ -194,7 +216,7 @@ func Default() (*Catalog, error) {
 	}
 	names := []string{"default.json"}
 	for _, e := range entries {
-		if e.Name() != "default.json" {
+		if e.Name() != "default.json" && e.Name() != SchemaFile {
 			names = append(names, e.Name())
 		}
 	}
@@ -246,6 +268,18 @@ func Parse(data []byte) (*Catalog, error) {
 	}
 	if dec.More() {
 		return nil, errors.New("unexpected data after the rules object")
+	}
+	if c.Version == 0 {
+		c.Version = Version
+	}
+	if c.Version != Version {
+		return nil, fmt.Errorf("version %d: this blockcheck reads version %d rules files", c.Version, Version)
+	}
+	if err := c.checkIDs(); err != nil {
+		return nil, err
+	}
+	if err := c.expand(); err != nil {
+		return nil, err
 	}
 	if err := c.validate(); err != nil {
 		return nil, err
@@ -333,16 +367,40 @@ func (c *Catalog) validate() error {
 	return errors.Join(errs...)
 }
 
-// Merge returns a catalog holding c's rules followed by more's.
+// Merge returns a catalog holding c's rules followed by more's. A rule of more with the id of one of c's takes its
+// place, and the ids more disables are dropped from c.
 func (c *Catalog) Merge(more *Catalog) *Catalog {
-	return &Catalog{
-		Blocking:      slices.Concat(c.Blocking, more.Blocking),
-		Registrations: slices.Concat(c.Registrations, more.Registrations),
-		Groups:        slices.Concat(c.Groups, more.Groups),
-		Passes:        slices.Concat(c.Passes, more.Passes),
-		Handlers:      slices.Concat(c.Handlers, more.Handlers),
-		Contexts:      slices.Concat(c.Contexts, more.Contexts),
-		Detached:      slices.Concat(c.Detached, more.Detached),
-		Operations:    slices.Concat(c.Operations, more.Operations),
+	drop := map[string]bool{}
+	for _, id := range more.Disable {
+		drop[id] = true
 	}
+	return &Catalog{
+		Version:       Version,
+		Blocking:      merge(c.Blocking, more.Blocking, drop, func(r Call) string { return r.ID }),
+		Registrations: merge(c.Registrations, more.Registrations, drop, func(r Registration) string { return r.ID }),
+		Groups:        merge(c.Groups, more.Groups, drop, func(r Group) string { return r.ID }),
+		Passes:        merge(c.Passes, more.Passes, drop, func(r Pass) string { return r.ID }),
+		Handlers:      merge(c.Handlers, more.Handlers, drop, func(r Handler) string { return r.ID }),
+		Contexts:      merge(c.Contexts, more.Contexts, drop, func(r Context) string { return r.ID }),
+		Detached:      merge(c.Detached, more.Detached, drop, func(r Detached) string { return r.ID }),
+		Operations:    merge(c.Operations, more.Operations, drop, func(r Operation) string { return r.ID }),
+	}
+}
+
+// merge appends more to base, leaving out the rules of base whose id is dropped or redefined by more. A rule
+// written for several versions of a package expands to several rules with one id, so an id replaces them all.
+func merge[R any](base, more []R, drop map[string]bool, id func(R) string) []R {
+	redefined := map[string]bool{}
+	for _, r := range more {
+		if id(r) != "" {
+			redefined[id(r)] = true
+		}
+	}
+	out := make([]R, 0, len(base)+len(more))
+	for _, r := range base {
+		if !drop[id(r)] && !redefined[id(r)] {
+			out = append(out, r)
+		}
+	}
+	return append(out, more...)
 }

@@ -83,7 +83,7 @@ func TestCustomRouter(t *testing.T) {
 // the methods of the service interface are roots.
 func TestGRPCGeneratedElsewhere(t *testing.T) {
 	t.Parallel()
-	cat, err := rules.Parse([]byte(`{"registrations": [{"func": "google.golang.org/grpc/health/grpc_health_v1.RegisterHealthServer", "handler": 1, "pattern": -1, "service": true}]}`))
+	cat, err := rules.Parse([]byte(`{"registrations": [{"id": "route/grpc_health_v1.RegisterHealthServer", "func": "google.golang.org/grpc/health/grpc_health_v1.RegisterHealthServer", "handler": 1, "pattern": -1, "service": true}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
