@@ -6,6 +6,7 @@ package whole
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -39,6 +40,9 @@ type Config struct {
 	Enabled map[string]bool
 	// UnusedIgnores reports //blockcheck:ignore directives that silence nothing.
 	UnusedIgnores bool
+	// Overlay maps absolute file names to contents that replace what is on disk (an editor's unsaved buffers),
+	// as packages.Config.Overlay.
+	Overlay map[string][]byte
 }
 
 // Result is the outcome of a run.
@@ -62,20 +66,22 @@ type PkgError struct {
 	Msgs []string
 }
 
-// Run analyzes the packages.
-func Run(cfg *Config) (*Result, error) {
+// Run analyzes the packages. It stops between stages when ctx is done and returns ctx.Err().
+func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	patterns := cfg.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
 	fset := token.NewFileSet()
-	b, err := planBodies(cfg, patterns)
+	b, err := planBodies(ctx, cfg, patterns)
 	if err != nil {
 		return nil, err
 	}
 	lcfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Context:   ctx,
+		Overlay:   cfg.Overlay,
 		Dir:       cfg.Dir,
 		Env:       cfg.Env,
 		Tests:     cfg.Tests,
@@ -94,11 +100,20 @@ func Run(cfg *Config) (*Result, error) {
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	a.load(pkgs)
 	if len(a.good) == 0 {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	a.analyze()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
