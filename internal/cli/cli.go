@@ -53,6 +53,8 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	dir := fs.String("C", "", "run in `dir`")
 	version := fs.Bool("version", false, "print the version and exit")
 	unusedIgnores := fs.Bool("unused-ignores", false, "report //blockcheck:ignore directives that silence nothing")
+	fixFlag := fs.Bool("fix", false, "apply the first suggested fix of each finding")
+	diffFlag := fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
 	enabled := map[string]*bool{}
 	for _, a := range analyzers {
 		enabled[a.Name] = fs.Bool(a.Name, true, "enable the "+a.Name+" analyzer: "+firstLine(a.Doc))
@@ -75,6 +77,10 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	}
 	if *jsonOut && *sarifOut {
 		fmt.Fprintln(stderr, "blockcheck: -json and -sarif cannot be used together")
+		return ExitError
+	}
+	if (*fixFlag || *diffFlag) && (*jsonOut || *sarifOut) {
+		fmt.Fprintln(stderr, "blockcheck: -fix and -diff print no -json or -sarif")
 		return ExitError
 	}
 	if *dir != "" && *rulesFile != "" && !filepath.IsAbs(*rulesFile) {
@@ -113,6 +119,9 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	}
 	for _, p := range res.Skipped {
 		fmt.Fprintf(stderr, "blockcheck: %s not analyzed: it imports a package with errors\n", p)
+	}
+	if *fixFlag || *diffFlag {
+		return applyFixes(res, wd, *diffFlag, stdout, stderr)
 	}
 	switch {
 	case *jsonOut:

@@ -186,10 +186,7 @@ func (e *engine) fixes(ed *blocking.Edit) []analysis.SuggestedFix {
 	if file == nil {
 		return nil
 	}
-	if sf := fix.Suggest(e.pass.Fset, file, ed, fix.ContextExpr(ed.Fn, e.cat)); sf != nil {
-		return []analysis.SuggestedFix{*sf}
-	}
-	return nil
+	return fix.Suggest(e.pass.Fset, file, ed, fix.ContextExpr(ed.Fn, e.cat))
 }
 
 // servers reports servers without read timeouts wherever the package makes them.
