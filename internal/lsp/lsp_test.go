@@ -226,7 +226,11 @@ func TestSyntaxError(t *testing.T) {
 
 	// A syntax error in the handlers' own package, unsaved: that package and what imports it are not analyzed,
 	// the findings there are cleared, and the findings elsewhere stay.
-	change(3, strings.Replace(text, "func (h supplierHook) ServeHTTP(", "func (h supplierHook) ServeHTTP(((", 1))
+	bad := strings.Replace(text, "ServeHTTP(w http.ResponseWriter", "ServeHTTP(((w http.ResponseWriter", 1)
+	if bad == text {
+		t.Fatal("no ServeHTTP method to break")
+	}
+	change(3, bad)
 	pub, next = c.awaitPublication(uri(file), next, func(p publication) bool { return p.Version != nil && *p.Version == 3 })
 	if len(pub.Diagnostics) != 0 {
 		t.Errorf("the broken file: %d diagnostics, want them cleared", len(pub.Diagnostics))
