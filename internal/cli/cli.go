@@ -38,6 +38,7 @@ each, and reports each blocking operation a handler reaches, with the route, the
 Exit status: 0 no findings, 3 findings, 1 errors.
 
 Run under go vet as: go vet -vettool=$(command -v blockcheck) ./...
+Run as a language server beside gopls as: blockcheck lsp (see docs/editors.md)
 
 Flags:
 `
