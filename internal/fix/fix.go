@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -149,8 +150,19 @@ func suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, template, imp, 
 	if strings.Contains(template, "{ctx}, {args}") && len(args) == 0 {
 		out = strings.Replace(out, ctx+", ", ctx, 1)
 	}
+	if _, stmt := parent.(*ast.ExprStmt); stmt && !strings.Contains(template, "{return") {
+		// Only a call can stand as a statement: context.Background() alone on a line cannot become ctx.
+		if x, err := parser.ParseExpr(out); err != nil || !isCall(x) {
+			return nil
+		}
+	}
 	edits = append([]analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(out)}}, edits...)
 	return &analysis.SuggestedFix{Message: fmt.Sprintf("Replace with %s", firstLine(out)), TextEdits: edits}
+}
+
+func isCall(x ast.Expr) bool {
+	_, ok := ast.Unparen(x).(*ast.CallExpr)
+	return ok
 }
 
 // returnErr returns a return statement for fn that returns err as its error result and zero values for the

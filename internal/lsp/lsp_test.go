@@ -12,8 +12,11 @@ import (
 	"time"
 )
 
-// blockcheck is the binary under test, built once by TestMain.
-var blockcheck string
+// blockcheck is the binary under test, built once by TestMain with buildFlags.
+var (
+	blockcheck string
+	buildFlags []string
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "blockcheck-lsp")
@@ -22,7 +25,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	blockcheck = filepath.Join(dir, "blockcheck")
-	build := exec.Command("go", "build", "-o", blockcheck, "github.com/blockcheck/blockcheck/cmd/blockcheck")
+	args := append(append([]string{"build"}, buildFlags...), "-o", blockcheck, "github.com/blockcheck/blockcheck/cmd/blockcheck")
+	build := exec.Command("go", args...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building blockcheck:", err)
