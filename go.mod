@@ -2,11 +2,10 @@ module github.com/blockcheck/blockcheck
 
 go 1.26.0
 
-require github.com/golangci/plugin-module-register v0.1.2
-
 require (
+	github.com/golangci/plugin-module-register v0.1.2
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
-	github.com/sourcegraph/jsonrpc2 v0.2.3 // indirect
+	github.com/sourcegraph/jsonrpc2 v0.2.3
 	github.com/stretchr/testify v1.12.1 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
