@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -194,10 +193,4 @@ func Do[T any](ctx context.Context, b *Breaker, fn func(context.Context) (T, err
 	returned = true
 	done(outcome(ctx, err))
 	return v, err
-}
-
-// retryAfterSeconds turns a wait into a Retry-After value: whole seconds,
-// rounded up, at least 1.
-func retryAfterSeconds(d time.Duration) string {
-	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 }

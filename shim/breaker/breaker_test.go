@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package breaker_test
 
 import (
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -36,36 +39,44 @@ func settings(n uint32, timeout time.Duration) gobreaker.Settings {
 func fail(context.Context) error    { return errDown }
 func succeed(context.Context) error { return nil }
 
+// TestOpensHalfOpensCloses runs on synctest's fake clock, so that "open"
+// lasts exactly its timeout however slow the machine (on the real clock a
+// 20 ms window could pass before the refused call was made).
 func TestOpensHalfOpensCloses(t *testing.T) {
-	mem := monitor.NewMemory()
-	b := breaker.New(settings(3, 20*time.Millisecond), breaker.WithObserver(mem))
-	ctx := t.Context()
-	for range 3 {
+	synctest.Test(t, func(t *testing.T) {
+		mem := monitor.NewMemory()
+		b := breaker.New(settings(3, 20*time.Millisecond), breaker.WithObserver(mem))
+		ctx := t.Context()
+		for range 3 {
+			require.ErrorIs(t, b.Execute(ctx, fail), errDown)
+		}
+		require.Equal(t, gobreaker.StateOpen, b.State())
+
+		time.Sleep(19 * time.Millisecond) // still open, however slow the machine
+		called := false
+		err := b.Execute(ctx, func(context.Context) error { called = true; return nil })
+		assert.False(t, called, "an open breaker must not call fn")
+		assert.ErrorIs(t, err, gobreaker.ErrOpenState)
+		var oe *breaker.OpenError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, "dep", oe.Name)
+		assert.Equal(t, time.Millisecond, oe.RetryAfter)
+
+		// Half-open comes lazily once Timeout has passed.
+		time.Sleep(2 * time.Millisecond)
+		require.Equal(t, gobreaker.StateHalfOpen, b.State())
+		assert.Zero(t, b.RetryAfter())
+		// One failing probe re-opens it.
 		require.ErrorIs(t, b.Execute(ctx, fail), errDown)
-	}
-	require.Equal(t, gobreaker.StateOpen, b.State())
+		require.Equal(t, gobreaker.StateOpen, b.State())
+		time.Sleep(21 * time.Millisecond)
+		require.Equal(t, gobreaker.StateHalfOpen, b.State())
+		// One successful probe (MaxRequests defaults to 1) closes it.
+		require.NoError(t, b.Execute(ctx, succeed))
+		require.Equal(t, gobreaker.StateClosed, b.State())
 
-	called := false
-	err := b.Execute(ctx, func(context.Context) error { called = true; return nil })
-	assert.False(t, called, "an open breaker must not call fn")
-	assert.ErrorIs(t, err, gobreaker.ErrOpenState)
-	var oe *breaker.OpenError
-	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "dep", oe.Name)
-	assert.LessOrEqual(t, oe.RetryAfter, 20*time.Millisecond)
-
-	// Half-open comes lazily once Timeout has passed.
-	require.Eventually(t, func() bool { return b.State() == gobreaker.StateHalfOpen }, 5*time.Second, time.Millisecond)
-	assert.Zero(t, b.RetryAfter())
-	// One failing probe re-opens it.
-	require.ErrorIs(t, b.Execute(ctx, fail), errDown)
-	require.Equal(t, gobreaker.StateOpen, b.State())
-	require.Eventually(t, func() bool { return b.State() == gobreaker.StateHalfOpen }, 5*time.Second, time.Millisecond)
-	// One successful probe (MaxRequests defaults to 1) closes it.
-	require.NoError(t, b.Execute(ctx, succeed))
-	require.Equal(t, gobreaker.StateClosed, b.State())
-
-	assert.Equal(t, monitor.BreakerStats{State: "closed", Changes: 5, Opened: 2}, mem.Snapshot().Breakers["dep"])
+		assert.Equal(t, monitor.BreakerStats{State: "closed", Changes: 5, Opened: 2}, mem.Snapshot().Breakers["dep"])
+	})
 }
 
 func TestHalfOpenTooManyRequests(t *testing.T) {
@@ -176,38 +187,47 @@ func get(t *testing.T, c *http.Client, url string) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// TestTransport talks to a loopback server while the breaker's clock is
+// synctest's: the server lives outside the bubble and the client keeps no
+// idle connections, so that nothing in the bubble waits on the network when
+// the test sleeps through the open state.
 func TestTransport(t *testing.T) {
 	f := &flaky{}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	b := breaker.New(settings(3, 20*time.Millisecond))
-	c := &http.Client{Transport: b.Transport(srv.Client().Transport)}
-	defer c.CloseIdleConnections()
+	synctest.Test(t, func(t *testing.T) {
+		b := breaker.New(settings(3, 20*time.Millisecond))
+		tr := srv.Client().Transport.(*http.Transport).Clone()
+		tr.DisableKeepAlives = true
+		c := &http.Client{Transport: b.Transport(tr)}
 
-	code, err := get(t, c, srv.URL)
-	require.NoError(t, err)
-	assert.Equal(t, 200, code)
-
-	f.failing.Store(true)
-	for range 3 {
 		code, err := get(t, c, srv.URL)
-		require.NoError(t, err, "a 5xx response still reaches the caller")
-		assert.Equal(t, http.StatusBadGateway, code)
-	}
-	require.Equal(t, gobreaker.StateOpen, b.State())
-	hits := f.hits.Load()
-	_, err = get(t, c, srv.URL)
-	assert.ErrorIs(t, err, gobreaker.ErrOpenState)
-	var oe *breaker.OpenError
-	assert.ErrorAs(t, err, &oe)
-	assert.Equal(t, hits, f.hits.Load(), "an open breaker must not send")
+		require.NoError(t, err)
+		assert.Equal(t, 200, code)
 
-	f.failing.Store(false)
-	require.Eventually(t, func() bool { return b.State() == gobreaker.StateHalfOpen }, 5*time.Second, time.Millisecond)
-	code, err = get(t, c, srv.URL)
-	require.NoError(t, err)
-	assert.Equal(t, 200, code)
-	assert.Equal(t, gobreaker.StateClosed, b.State())
+		f.failing.Store(true)
+		for range 3 {
+			code, err := get(t, c, srv.URL)
+			require.NoError(t, err, "a 5xx response still reaches the caller")
+			assert.Equal(t, http.StatusBadGateway, code)
+		}
+		require.Equal(t, gobreaker.StateOpen, b.State())
+		hits := f.hits.Load()
+		time.Sleep(19 * time.Millisecond) // still open, however slow the machine
+		_, err = get(t, c, srv.URL)
+		assert.ErrorIs(t, err, gobreaker.ErrOpenState)
+		var oe *breaker.OpenError
+		assert.ErrorAs(t, err, &oe)
+		assert.Equal(t, hits, f.hits.Load(), "an open breaker must not send")
+
+		f.failing.Store(false)
+		time.Sleep(2 * time.Millisecond)
+		require.Equal(t, gobreaker.StateHalfOpen, b.State())
+		code, err = get(t, c, srv.URL)
+		require.NoError(t, err)
+		assert.Equal(t, 200, code)
+		assert.Equal(t, gobreaker.StateClosed, b.State())
+	})
 }
 
 func TestTransportErrorsAndCancel(t *testing.T) {

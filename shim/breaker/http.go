@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/internal/statuswriter"
 )
 
@@ -77,7 +78,7 @@ func (b *Breaker) Middleware(next http.Handler) http.Handler {
 		if err != nil {
 			var oe *OpenError
 			errors.As(err, &oe)
-			w.Header().Set("Retry-After", retryAfterSeconds(oe.RetryAfter))
+			w.Header().Set("Retry-After", shared.RetryAfter(oe.RetryAfter))
 			http.Error(w, "service unavailable: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}

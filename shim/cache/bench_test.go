@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package cache_test
 
 import (
@@ -28,7 +30,7 @@ func upstreamHandler() http.Handler {
 
 // BenchmarkCacheHit is the per-request cost of serving a stored response.
 func BenchmarkCacheHit(b *testing.B) {
-	c := cache.New(cache.Options{VaryHeaders: []string{"Accept-Language"}})
+	c := cache.New(cache.WithVaryHeaders("Accept-Language"))
 	h := c.Middleware(upstreamHandler())
 	r := httptest.NewRequest("GET", "/products/7?currency=EUR", nil)
 	r.Header.Set("Accept-Language", "en")
@@ -48,7 +50,7 @@ func BenchmarkCacheHit(b *testing.B) {
 // recording of the response and its storage (with evictions), over a
 // trivial upstream.
 func BenchmarkCacheMiss(b *testing.B) {
-	c := cache.New(cache.Options{MaxEntries: 1024})
+	c := cache.New(cache.WithMaxEntries(1024))
 	h := c.Middleware(upstreamHandler())
 	reqs := make([]*http.Request, 4096)
 	for i := range reqs {

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"container/list"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -11,9 +10,11 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 )
 
-// Defaults for the zero fields of [Options].
+// Defaults for [New].
 const (
 	DefaultTTL           = time.Minute
 	DefaultMaxEntries    = 1024
@@ -27,31 +28,67 @@ const (
 	Shared = "SHARED" // a copy of a concurrent identical request's response
 )
 
-// Options configures a [Cache]. The zero value is usable.
-type Options struct {
-	// TTL is how long a response stays fresh. Zero means DefaultTTL.
-	TTL time.Duration
-	// MaxEntries bounds the number of stored responses. When both
-	// MaxEntries and MaxBytes are zero, it is DefaultMaxEntries; when only
-	// MaxBytes is set, the count is unbounded.
-	MaxEntries int
-	// MaxBytes, if positive, bounds the total size of stored responses
-	// (bodies, header fields and keys).
-	MaxBytes int64
-	// MaxEntryBytes is the largest body stored or shared; larger responses
-	// stream through uncached. Zero means DefaultMaxEntryBytes.
-	MaxEntryBytes int64
-	// VaryHeaders are request headers whose values are part of the key.
-	VaryHeaders []string
-	// Methods are the request methods served from the cache. Nil means
-	// GET and HEAD.
-	Methods []string
-	// Statuses are the response status codes stored. Nil means 200.
-	Statuses []int
-	// Now returns the current time. Nil means time.Now; tests inject a
-	// clock.
-	Now func() time.Time
+// An Option configures a [Cache].
+type Option func(*config)
+
+type config struct {
+	ttl           time.Duration
+	maxEntries    int
+	maxBytes      int64
+	maxEntryBytes int64
+	vary          []string
+	ignoreCookies bool
+	methods       []string
+	statuses      []int
+	now           func() time.Time
 }
+
+// WithTTL sets how long a response stays fresh. Zero or negative means
+// [DefaultTTL].
+func WithTTL(d time.Duration) Option { return func(c *config) { c.ttl = d } }
+
+// WithMaxEntries bounds the number of stored responses. When neither it nor
+// [WithMaxBytes] is set (or both are zero or negative), the bound is
+// [DefaultMaxEntries]; when only the bytes are bounded, the count is not.
+func WithMaxEntries(n int) Option { return func(c *config) { c.maxEntries = n } }
+
+// WithMaxBytes bounds the total size of stored responses (bodies, header
+// fields and keys); zero or negative means no bound on bytes.
+func WithMaxBytes(n int64) Option { return func(c *config) { c.maxBytes = n } }
+
+// WithMaxEntryBytes sets the largest body stored or shared; larger responses
+// stream through uncached. Zero or negative means [DefaultMaxEntryBytes].
+func WithMaxEntryBytes(n int64) Option { return func(c *config) { c.maxEntryBytes = n } }
+
+// WithVaryHeaders adds request headers whose values are part of the key.
+// Add any request header a handler reads to shape its response and that a
+// client controls, such as X-Forwarded-Host: otherwise one client's value is
+// served to everyone (see docs/shim/cache.md). Cookie keys entries by
+// cookie, one per session.
+func WithVaryHeaders(names ...string) Option {
+	return func(c *config) { c.vary = append(c.vary, names...) }
+}
+
+// WithIgnoreCookies treats requests that carry a Cookie like any other. By
+// default they bypass the cache (their responses are neither stored nor
+// shared, and only explicitly public entries are served to them), since a
+// response to a cookie is usually one user's. Use it only when no handler
+// under the cache reads cookies.
+func WithIgnoreCookies() Option { return func(c *config) { c.ignoreCookies = true } }
+
+// WithMethods sets the request methods served from the cache (default GET
+// and HEAD).
+func WithMethods(methods ...string) Option {
+	return func(c *config) { c.methods = append([]string(nil), methods...) }
+}
+
+// WithStatuses sets the response status codes stored (default 200).
+func WithStatuses(codes ...int) Option {
+	return func(c *config) { c.statuses = append([]int(nil), codes...) }
+}
+
+// WithClock replaces time.Now; tests inject a clock.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // Stats is a snapshot of a cache's counters.
 type Stats struct {
@@ -68,7 +105,7 @@ type Stats struct {
 // number of handlers, which then share its entries and bounds. Its methods
 // are safe for concurrent use.
 type Cache struct {
-	opts     Options
+	opts     config
 	methods  map[string]bool
 	statuses map[int]bool
 	vary     []string        // canonical header names
@@ -76,8 +113,7 @@ type Cache struct {
 	group    singleflight.Group
 
 	mu      sync.Mutex
-	lru     *list.List // of *entry; front is most recent
-	entries map[string]*list.Element
+	entries *shared.LRU[string, *entry]
 	bytes   int64
 
 	hits, misses, shared, bypassed, evictions atomic.Uint64
@@ -95,46 +131,52 @@ type entry struct {
 	stored  time.Time
 	expires time.Time
 	size    int64
+	public  bool // Cache-Control public or s-maxage: fit for requests with cookies
 }
 
-// New returns a cache configured by opts.
-func New(opts Options) *Cache {
-	if opts.TTL <= 0 {
-		opts.TTL = DefaultTTL
+// New returns a cache configured by options; with none, it keeps up to
+// [DefaultMaxEntries] 200 responses to GET and HEAD for [DefaultTTL].
+func New(options ...Option) *Cache {
+	var opts config
+	for _, o := range options {
+		o(&opts)
 	}
-	if opts.MaxEntries <= 0 && opts.MaxBytes <= 0 {
-		opts.MaxEntries = DefaultMaxEntries
+	if opts.ttl <= 0 {
+		opts.ttl = DefaultTTL
 	}
-	if opts.MaxEntryBytes <= 0 {
-		opts.MaxEntryBytes = DefaultMaxEntryBytes
+	opts.maxEntries, opts.maxBytes = max(opts.maxEntries, 0), max(opts.maxBytes, 0)
+	if opts.maxEntries == 0 && opts.maxBytes == 0 {
+		opts.maxEntries = DefaultMaxEntries
 	}
-	if opts.MaxBytes > 0 {
-		opts.MaxEntryBytes = min(opts.MaxEntryBytes, opts.MaxBytes)
+	if opts.maxEntryBytes <= 0 {
+		opts.maxEntryBytes = DefaultMaxEntryBytes
 	}
-	if opts.Methods == nil {
-		opts.Methods = []string{http.MethodGet, http.MethodHead}
+	if opts.maxBytes > 0 {
+		opts.maxEntryBytes = min(opts.maxEntryBytes, opts.maxBytes)
 	}
-	if opts.Statuses == nil {
-		opts.Statuses = []int{http.StatusOK}
+	if opts.methods == nil {
+		opts.methods = []string{http.MethodGet, http.MethodHead}
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.statuses == nil {
+		opts.statuses = []int{http.StatusOK}
+	}
+	if opts.now == nil {
+		opts.now = time.Now
 	}
 	c := &Cache{
 		opts:     opts,
 		methods:  make(map[string]bool),
 		statuses: make(map[int]bool),
 		varySet:  make(map[string]bool),
-		lru:      list.New(),
-		entries:  make(map[string]*list.Element),
+		entries:  shared.NewLRU[string, *entry](min(opts.maxEntries, 1024)),
 	}
-	for _, m := range opts.Methods {
+	for _, m := range opts.methods {
 		c.methods[m] = true
 	}
-	for _, s := range opts.Statuses {
+	for _, s := range opts.statuses {
 		c.statuses[s] = true
 	}
-	for _, h := range opts.VaryHeaders {
+	for _, h := range opts.vary {
 		h = textproto.CanonicalMIMEHeaderKey(h)
 		if !c.varySet[h] {
 			c.varySet[h] = true
@@ -147,7 +189,7 @@ func New(opts Options) *Cache {
 // Stats returns the cache's counters.
 func (c *Cache) Stats() Stats {
 	c.mu.Lock()
-	n, b := c.lru.Len(), c.bytes
+	n, b := c.entries.Len(), c.bytes
 	c.mu.Unlock()
 	return Stats{
 		Hits:      c.hits.Load(),
@@ -169,8 +211,26 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if _, ok := r.Header["Cookie"]; ok && !c.opts.ignoreCookies && !c.varySet["Cookie"] {
+			c.serveCookie(w, r, c.key(r), next)
+			return
+		}
 		c.serve(w, r, c.key(r), next)
 	})
+}
+
+// serveCookie serves a request with cookies: from an explicitly public entry,
+// or else from next, storing the response only if it is explicitly public.
+// It joins no flight: a leader's response to other cookies, or to none, may
+// not be this user's, nor this user's response theirs.
+func (c *Cache) serveCookie(w http.ResponseWriter, r *http.Request, key string, next http.Handler) {
+	if e := c.get(key); e != nil && e.public {
+		c.hits.Add(1)
+		c.write(w, r, e, Hit)
+		return
+	}
+	c.bypassed.Add(1)
+	c.record(w, r, key, next, true)
 }
 
 // maxFlights bounds how often a request joins a new flight after leaders
@@ -250,7 +310,8 @@ func (f *flight) run() (any, error) {
 }
 
 func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next http.Handler, f *flight) {
-	o := outcome{retry: true} // if next panics, the followers try again
+	var o outcome
+	o.retry = true // if next panics, the followers try again
 	defer func() {
 		// Requests that arrive from now on must not join this finished
 		// flight (singleflight forgets it only once run has returned, on
@@ -259,22 +320,29 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 		f.outcome <- o
 	}()
 
-	rec := &recorder{w: w, limit: c.opts.MaxEntryBytes}
+	o.e, o.retry = c.record(w, r, key, next, false)
+}
+
+// record runs next, passing its response through to w, and stores it when
+// it may be. It returns the entry to share with followers, if any, and
+// whether the response was possibly truncated (followers should try again).
+// With onlyPublic, the response is stored only if it is explicitly public.
+func (c *Cache) record(w http.ResponseWriter, r *http.Request, key string, next http.Handler, onlyPublic bool) (*entry, bool) {
+	rec := &recorder{w: w, limit: c.opts.maxEntryBytes}
 	next.ServeHTTP(rec, r)
 	if !rec.wroteHeader {
 		rec.WriteHeader(http.StatusOK) // what net/http would send
 	}
 	if rec.writeErr != nil || r.Context().Err() != nil {
-		return // possibly truncated
+		return nil, true // possibly truncated
 	}
-	o.retry = false
 	if rec.overflow {
-		return
+		return nil, false
 	}
-	now := c.opts.Now()
-	ttl, share, store := c.policy(rec.status, rec.header)
-	if !share {
-		return
+	now := c.opts.now()
+	ttl, share, store, public := c.policy(rec.status, rec.header)
+	if !share || (onlyPublic && !public) {
+		return nil, false
 	}
 	e := &entry{
 		key:    key,
@@ -282,6 +350,7 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 		header: rec.header,
 		body:   rec.buf,
 		stored: now,
+		public: public,
 	}
 	if _, ok := e.header["Content-Length"]; !ok && r.Method != http.MethodHead && bodyAllowed(e.status) {
 		e.header["Content-Length"] = []string{strconv.Itoa(len(e.body))}
@@ -292,37 +361,44 @@ func (c *Cache) lead(w http.ResponseWriter, r *http.Request, key string, next ht
 			e.size += int64(len(k) + len(v))
 		}
 	}
-	o.e = e
 	if store {
 		e.expires = now.Add(ttl)
 		c.put(e)
 	}
+	return e, false
 }
 
 // policy decides from a response whether it may be shared with concurrent
-// followers and stored, and for how long.
-func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, store bool) {
+// followers and stored, for how long, and whether it says it is public
+// (Cache-Control public or s-maxage), which makes it fit for requests with
+// cookies.
+func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, store, public bool) {
 	if len(h.Values("Set-Cookie")) > 0 {
-		return 0, false, false
+		return 0, false, false, false
 	}
 	for _, v := range h.Values("Vary") {
-		for f := range strings.SplitSeq(v, ",") {
+		for _, f := range strings.Split(v, ",") {
 			f = textproto.TrimString(f)
 			if f == "*" || (f != "" && !c.varySet[textproto.CanonicalMIMEHeaderKey(f)]) {
-				return 0, false, false // depends on a header not in the key
+				return 0, false, false, false // depends on a header not in the key
 			}
 		}
 	}
-	ttl, store = c.opts.TTL, c.statuses[status]
+	ttl, store = c.opts.ttl, c.statuses[status]
 	for _, v := range h.Values("Cache-Control") {
-		for d := range strings.SplitSeq(v, ",") {
+		for _, d := range strings.Split(v, ",") {
 			name, arg, _ := strings.Cut(textproto.TrimString(d), "=")
 			switch strings.ToLower(name) {
 			case "no-store", "private":
-				return 0, false, false
+				return 0, false, false, false
 			case "no-cache":
 				store = false
+			case "public":
+				public = true
 			case "max-age", "s-maxage":
+				if strings.EqualFold(name, "s-maxage") {
+					public = true
+				}
 				secs, err := strconv.ParseInt(strings.Trim(arg, `"`), 10, 64)
 				if err != nil || secs <= 0 {
 					store = false
@@ -332,7 +408,7 @@ func (c *Cache) policy(status int, h http.Header) (ttl time.Duration, share, sto
 			}
 		}
 	}
-	return ttl, true, store
+	return ttl, true, store, public
 }
 
 // key builds the cache key: method, host, path and query, and the values of
@@ -366,69 +442,59 @@ func (c *Cache) key(r *http.Request) string {
 func (c *Cache) get(key string) *entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	e, ok := c.entries.Get(key)
 	if !ok {
 		return nil
 	}
-	e := el.Value.(*entry)
-	if !c.opts.Now().Before(e.expires) {
-		c.remove(el)
+	if !c.opts.now().Before(e.expires) {
+		c.remove(key)
 		return nil
 	}
-	c.lru.MoveToFront(el)
 	return e
 }
 
 // put stores e and evicts the least recently used entries beyond the bounds.
 func (c *Cache) put(e *entry) {
-	if c.opts.MaxBytes > 0 && e.size > c.opts.MaxBytes {
+	if c.opts.maxBytes > 0 && e.size > c.opts.maxBytes {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.entries[e.key]; ok {
-		c.remove(el)
-	}
-	c.entries[e.key] = c.lru.PushFront(e)
+	c.remove(e.key)
+	c.entries.Put(e.key, e)
 	c.bytes += e.size
-	for (c.opts.MaxEntries > 0 && c.lru.Len() > c.opts.MaxEntries) ||
-		(c.opts.MaxBytes > 0 && c.bytes > c.opts.MaxBytes) {
-		c.remove(c.lru.Back())
+	for (c.opts.maxEntries > 0 && c.entries.Len() > c.opts.maxEntries) ||
+		(c.opts.maxBytes > 0 && c.bytes > c.opts.maxBytes) {
+		_, old, _ := c.entries.RemoveOldest()
+		c.bytes -= old.size
 		c.evictions.Add(1)
 	}
 }
 
-// remove deletes an entry. Called with c.mu held.
-func (c *Cache) remove(el *list.Element) {
-	e := c.lru.Remove(el).(*entry)
-	delete(c.entries, e.key)
-	c.bytes -= e.size
+// remove deletes the entry for key, if any. Called with c.mu held.
+func (c *Cache) remove(key string) {
+	if e, ok := c.entries.Remove(key); ok {
+		c.bytes -= e.size
+	}
 }
 
 // write sends a stored (xcache Hit) or shared response.
 func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, xcache string) {
 	h := w.Header()
 	for k, vs := range e.header {
-		h[k] = vs[:len(vs):len(vs)] // shared: an append must copy
+		// A copy: middleware outside may edit values in place, and the
+		// entry is everyone's.
+		h[k] = append([]string(nil), vs...)
 	}
+	h["X-Cache"] = []string{xcache}
 	if xcache == Hit {
-		h["X-Cache"] = xHit
-		h["Age"] = []string{strconv.FormatInt(int64(c.opts.Now().Sub(e.stored)/time.Second), 10)}
-	} else {
-		h["X-Cache"] = xShared
+		h["Age"] = []string{strconv.FormatInt(int64(c.opts.now().Sub(e.stored)/time.Second), 10)}
 	}
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
 	}
 }
-
-// Header values set on every response; the capacity of one makes an append
-// copy them.
-var (
-	xHit    = []string{Hit}[:1:1]
-	xShared = []string{Shared}[:1:1]
-)
 
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified

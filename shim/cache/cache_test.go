@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package cache_test
 
 import (
@@ -82,7 +84,7 @@ func recv[T any](t *testing.T, ch <-chan T) T {
 
 func TestHitMissAndTTL(t *testing.T) {
 	clk := newClock()
-	c := cache.New(cache.Options{TTL: 10 * time.Second, Now: clk.Now})
+	c := cache.New(cache.WithTTL(10*time.Second), cache.WithClock(clk.Now))
 	up := &upstream{}
 	h := c.Middleware(up)
 
@@ -116,7 +118,7 @@ func TestHitMissAndTTL(t *testing.T) {
 
 func TestMaxAgeShortensTTL(t *testing.T) {
 	clk := newClock()
-	c := cache.New(cache.Options{TTL: time.Hour, Now: clk.Now})
+	c := cache.New(cache.WithTTL(time.Hour), cache.WithClock(clk.Now))
 	up := &upstream{fn: func(n int64, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=5")
 		fmt.Fprint(w, n)
@@ -149,7 +151,7 @@ func TestNotCached(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := cache.New(cache.Options{})
+			c := cache.New()
 			up := &upstream{fn: func(n int64, w http.ResponseWriter, r *http.Request) {
 				if tc.fn != nil {
 					tc.fn(w)
@@ -167,7 +169,7 @@ func TestNotCached(t *testing.T) {
 }
 
 func TestConfigurableMethodsAndStatuses(t *testing.T) {
-	c := cache.New(cache.Options{Methods: []string{"GET"}, Statuses: []int{200, 404}})
+	c := cache.New(cache.WithMethods("GET"), cache.WithStatuses(200, 404))
 	up := &upstream{fn: func(n int64, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }}
 	h := c.Middleware(up)
 	do(h, "GET", "/gone")
@@ -180,7 +182,7 @@ func TestConfigurableMethodsAndStatuses(t *testing.T) {
 }
 
 func TestVaryHeaders(t *testing.T) {
-	c := cache.New(cache.Options{VaryHeaders: []string{"accept-language", "Authorization"}})
+	c := cache.New(cache.WithVaryHeaders("accept-language", "Authorization"))
 	up := &upstream{fn: func(n int64, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Vary", "Accept-Language")
 		fmt.Fprintf(w, "%d:%s", n, r.Header.Get("Accept-Language"))
@@ -198,7 +200,7 @@ func TestVaryHeaders(t *testing.T) {
 }
 
 func TestHead(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	h := c.Middleware(&upstream{})
 	do(h, "HEAD", "/h")
 	w := do(h, "HEAD", "/h")
@@ -208,7 +210,7 @@ func TestHead(t *testing.T) {
 }
 
 func TestEvictionLRU(t *testing.T) {
-	c := cache.New(cache.Options{MaxEntries: 2})
+	c := cache.New(cache.WithMaxEntries(2))
 	up := &upstream{}
 	h := c.Middleware(up)
 	do(h, "GET", "/a")
@@ -224,7 +226,7 @@ func TestEvictionLRU(t *testing.T) {
 
 func TestEvictionBytes(t *testing.T) {
 	body := strings.Repeat("x", 1000)
-	c := cache.New(cache.Options{MaxBytes: 2500})
+	c := cache.New(cache.WithMaxBytes(2500))
 	up := &upstream{fn: func(_ int64, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, body) }}
 	h := c.Middleware(up)
 	for _, p := range []string{"/1", "/2", "/3"} {
@@ -237,7 +239,7 @@ func TestEvictionBytes(t *testing.T) {
 }
 
 func TestLargeBodyStreamsUncached(t *testing.T) {
-	c := cache.New(cache.Options{MaxEntryBytes: 10})
+	c := cache.New(cache.WithMaxEntryBytes(10))
 	up := &upstream{fn: func(_ int64, w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "0123456789")
 		require.NoError(t, http.NewResponseController(w).Flush(), "Flush reaches the client's writer")
@@ -252,7 +254,7 @@ func TestLargeBodyStreamsUncached(t *testing.T) {
 
 func TestStampedeCollapsesToOneUpstreamCall(t *testing.T) {
 	const n = 20
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	var joined sync.WaitGroup
 	joined.Add(n)
 	cache.SetJoinedHook(c, joined.Done)
@@ -306,7 +308,7 @@ func TestStampedeCollapsesToOneUpstreamCall(t *testing.T) {
 }
 
 func TestCancelledFollowerDoesNotAffectLeader(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	joined := make(chan struct{}, 2)
 	cache.SetJoinedHook(c, func() { joined <- struct{}{} })
 	started, release := make(chan struct{}), make(chan struct{})
@@ -344,7 +346,7 @@ func TestCancelledFollowerDoesNotAffectLeader(t *testing.T) {
 }
 
 func TestCancelledLeaderFollowersRetry(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	joined := make(chan struct{}, 4)
 	cache.SetJoinedHook(c, func() { joined <- struct{}{} })
 	started := make(chan struct{})
@@ -382,7 +384,7 @@ func TestCancelledLeaderFollowersRetry(t *testing.T) {
 }
 
 func TestLeaderPanicReleasesFollowers(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	joined := make(chan struct{}, 4)
 	cache.SetJoinedHook(c, func() { joined <- struct{}{} })
 	started, release := make(chan struct{}), make(chan struct{})
@@ -412,7 +414,7 @@ func TestLeaderPanicReleasesFollowers(t *testing.T) {
 }
 
 func TestConcurrentHitsShareHeadersSafely(t *testing.T) {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	h := c.Middleware(&upstream{fn: func(_ int64, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Add("Link", "</a>; rel=preload")
 		io.WriteString(w, "x")

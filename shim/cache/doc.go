@@ -2,15 +2,20 @@
 // collapses concurrent identical requests into one upstream call. It reduces
 // the load a slow dependency sees, so fewer requests wait on it.
 //
-//	c := cache.New(cache.Options{TTL: 30 * time.Second, MaxEntries: 10_000, VaryHeaders: []string{"Accept-Language"}})
+//	c := cache.New(cache.WithTTL(30*time.Second), cache.WithMaxEntries(10_000), cache.WithVaryHeaders("Accept-Language"))
 //	mux.Handle("GET /products/{id}", c.Middleware(productHandler))
 //
 // A response is stored under the request's method, host, path and query and
-// the values of the VaryHeaders, and served until its TTL ends. By default
+// the values of the vary headers ([WithVaryHeaders]), and served until its TTL ends. By default
 // only GET and HEAD requests and 200 responses are cached. Responses with
 // Cache-Control no-store, private or no-cache, or with Set-Cookie, are never
 // stored, and requests with an Authorization header bypass the cache unless
-// Authorization is one of the VaryHeaders. A Cache-Control max-age or s-maxage
+// Authorization is one of the vary headers. Requests with a Cookie bypass it
+// too, unless Cookie is one of the vary headers or [WithIgnoreCookies] is
+// given; they are served only entries that are explicitly public (Cache-Control
+// public or s-maxage). A request header that a handler reads and a client
+// controls, such as X-Forwarded-Host, must be one of the vary headers, or one
+// client's value is served to all. A Cache-Control max-age or s-maxage
 // shorter than the TTL shortens it. The cache is bounded by entry count and
 // optionally by bytes, evicting the least recently used entry first.
 //

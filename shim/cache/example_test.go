@@ -11,12 +11,12 @@ import (
 )
 
 func ExampleNew() {
-	c := cache.New(cache.Options{
-		TTL:         30 * time.Second,
-		MaxEntries:  10_000,
-		MaxBytes:    64 << 20,
-		VaryHeaders: []string{"Accept-Language"},
-	})
+	c := cache.New(
+		cache.WithTTL(30*time.Second),
+		cache.WithMaxEntries(10_000),
+		cache.WithMaxBytes(64<<20),
+		cache.WithVaryHeaders("Accept-Language"),
+	)
 	calls := 0
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++ // e.g. a query to a slow database
@@ -38,7 +38,7 @@ func ExampleNew() {
 }
 
 func ExampleCache_Middleware() {
-	c := cache.New(cache.Options{TTL: time.Minute})
+	c := cache.New(cache.WithTTL(time.Minute))
 	mux := http.NewServeMux()
 	mux.Handle("GET /weather/{city}", c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "sunny in %s", r.PathValue("city"))
@@ -62,7 +62,7 @@ func ExampleCache_Middleware() {
 }
 
 func ExampleCache_Stats() {
-	c := cache.New(cache.Options{})
+	c := cache.New()
 	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
 	for _, path := range []string{"/a", "/a", "/b"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
@@ -73,13 +73,13 @@ func ExampleCache_Stats() {
 	// Output: 1 2 1 2
 }
 
-func ExampleOptions() {
+func ExampleWithStatuses() {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	c := cache.New(cache.Options{
-		TTL:      10 * time.Second,
-		Statuses: []int{http.StatusOK, http.StatusNotFound}, // cache "not found" too
-		Now:      func() time.Time { return now },           // an injected clock
-	})
+	c := cache.New(
+		cache.WithTTL(10*time.Second),
+		cache.WithStatuses(http.StatusOK, http.StatusNotFound), // cache "not found" too
+		cache.WithClock(func() time.Time { return now }),       // an injected clock
+	)
 	h := c.Middleware(http.NotFoundHandler())
 	get := func() *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
@@ -98,7 +98,7 @@ func ExampleOptions() {
 }
 
 func ExampleStats() {
-	c := cache.New(cache.Options{MaxEntries: 1})
+	c := cache.New(cache.WithMaxEntries(1))
 	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
 	for _, path := range []string{"/a", "/b"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
@@ -109,11 +109,49 @@ func ExampleStats() {
 
 func ExampleCache() {
 	// One Cache can front several handlers; they share its bounds.
-	c := cache.New(cache.Options{MaxEntries: 100})
+	c := cache.New(cache.WithMaxEntries(100))
 	users := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "users") }))
 	orders := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "orders") }))
 	users.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/users", nil))
 	orders.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/orders", nil))
 	fmt.Println(c.Stats().Entries)
 	// Output: 2
+}
+
+func ExampleWithVaryHeaders() {
+	// The handler builds links from X-Forwarded-Host: key on it, or one
+	// client's value would be served to everyone.
+	c := cache.New(cache.WithVaryHeaders("X-Forwarded-Host"))
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "https://"+r.Header.Get("X-Forwarded-Host")+"/login")
+	}))
+	for _, host := range []string{"evil.example", "shop.example"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("X-Forwarded-Host", host)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Header().Get("X-Cache"), w.Body.String())
+	}
+	// Output:
+	// MISS https://evil.example/login
+	// MISS https://shop.example/login
+}
+
+func ExampleWithIgnoreCookies() {
+	// No handler under this cache reads cookies (an analytics cookie rides
+	// along on every request), so cookie-bearing requests may share entries.
+	c := cache.New(cache.WithIgnoreCookies())
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "catalogue")
+	}))
+	for _, id := range []string{"a", "b"} {
+		r := httptest.NewRequest("GET", "/catalogue", nil)
+		r.Header.Set("Cookie", "_ga="+id)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Header().Get("X-Cache"))
+	}
+	// Output:
+	// MISS
+	// HIT
 }

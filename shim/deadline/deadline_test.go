@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package deadline_test
 
 import (
@@ -57,17 +59,22 @@ func TestStatus504AndRetryAfter(t *testing.T) {
 // The handler's status stands once it wrote headers: never a second status.
 func TestNeverWritesAfterHandlerHeaders(t *testing.T) {
 	lateWrite := make(chan error, 1)
-	h := deadline.Middleware(20*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var deadlineOf *expiring
+	h := deadline.Middleware(time.Hour, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Handler", "yes")
 		w.WriteHeader(http.StatusCreated)
 		fmt.Fprint(w, "partial")
 		w.(http.Flusher).Flush()
+		deadlineOf.expire()  // the deadline passes, however slow the machine
 		<-r.Context().Done() // blocked past the deadline
 		w.WriteHeader(http.StatusTeapot)
 		_, err := w.Write([]byte(" rest"))
 		lateWrite <- err
 	}))
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		deadlineOf = newExpiring(r.Context())
+		h.ServeHTTP(w, r.WithContext(deadlineOf))
+	}))
 	defer srv.Close()
 
 	resp, err := srv.Client().Get(srv.URL)
@@ -242,8 +249,15 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
-func TestNonPositiveTimeoutPanics(t *testing.T) {
-	assert.PanicsWithValue(t, "deadline: timeout 0s, must be positive", func() {
-		deadline.Middleware(0, http.NotFoundHandler())
-	})
+// A timeout that is not positive has passed already, as with
+// context.WithTimeout; it is not a reason to panic.
+func TestNonPositiveTimeout(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		h := deadline.Middleware(d, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	}
 }

@@ -82,3 +82,14 @@ func ExampleWithRoute() {
 	fmt.Println(mem.Snapshot().Routes["GET /report/{id}"].Errors)
 	// Output: 1
 }
+
+func ExampleWithGrace() {
+	// A handler that has started a response of unknown length when the
+	// deadline passes gets up to 200 ms to return before the response is
+	// cut; one that returns in time ends its response normally.
+	h := deadline.Middleware(5*time.Second, http.NotFoundHandler(), deadline.WithGrace(200*time.Millisecond))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	fmt.Println(rec.Code)
+	// Output: 404
+}

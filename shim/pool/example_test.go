@@ -174,7 +174,7 @@ func ExampleStats() {
 	p.TryGo(func(context.Context) error { return errors.New("x") })
 	_ = p.Shutdown(context.Background())
 	fmt.Printf("%+v\n", p.Stats())
-	// Output: {Workers:1 Queued:0 Running:0 Submitted:1 Completed:1 Failed:1 Rejected:0 Dropped:0}
+	// Output: {Workers:1 Queued:0 Running:0 Submitted:1 Completed:1 Failed:1 Rejected:0 Dropped:0 CallbackPanics:0}
 }
 
 func ExampleWithErrorHandler() {
@@ -233,7 +233,7 @@ func ExamplePanicError_Error() {
 	err := &pool.PanicError{Value: "boom", Stack: []byte("goroutine 7 [running]:\n...")}
 	fmt.Println(err.Error())
 	// Output:
-	// pool: task panicked: boom
+	// panic: boom
 	//
 	// goroutine 7 [running]:
 	// ...

@@ -5,33 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 )
 
 // ErrClosed is returned when work is submitted to a pool that is shutting
 // down, and is the error of tasks dropped by a [Pool.Shutdown] that gave up.
 var ErrClosed = errors.New("pool: closed")
 
-// PanicError is the error of a task that panicked.
-type PanicError struct {
-	Value any    // the value passed to panic
-	Stack []byte // the stack of the panicking goroutine
-}
-
-// Error returns the panic value followed by the stack.
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("pool: task panicked: %v\n\n%s", e.Value, e.Stack)
-}
-
-// Unwrap returns the panic value if it is an error, so that errors.Is sees,
-// for example, http.ErrAbortHandler.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
+// PanicError is the error of a task that panicked: its Value is the value
+// passed to panic and its Stack the stack of the panicking goroutine. Unwrap
+// returns the value if it is an error, so that errors.Is sees, for example,
+// http.ErrAbortHandler. It is the same type as taskq.PanicError.
+type PanicError = shared.PanicError
 
 // ShutdownError is returned by [Pool.Shutdown] when its context ends before
 // every accepted task has finished.
@@ -59,6 +47,9 @@ type Stats struct {
 	Failed    uint64 // completed tasks that returned an error or panicked
 	Rejected  uint64 // Submit, Go and TryGo calls that did not queue a task
 	Dropped   uint64 // accepted tasks discarded by a Shutdown that gave up
+	// CallbackPanics counts panics of the error handler, recovered and
+	// logged so that they cannot take the process down.
+	CallbackPanics uint64
 }
 
 // An Option configures a [Pool].
@@ -68,7 +59,8 @@ type Option func(*Pool)
 // task whose result nobody holds (tasks from Submit and TryGo), with every
 // panic as a [*PanicError] (tasks from Go included), and with an error
 // wrapping [ErrClosed] for each Submit or TryGo task dropped at shutdown.
-// It runs on the worker goroutine, so it should be quick.
+// It runs on the worker goroutine, so it should be quick. A panic in h is
+// recovered, logged with its stack and counted in Stats.CallbackPanics.
 func WithErrorHandler(h func(error)) Option {
 	return func(p *Pool) { p.onError = h }
 }
@@ -100,6 +92,7 @@ type Pool struct {
 	failed    atomic.Uint64
 	rejected  atomic.Uint64
 	dropped   atomic.Uint64
+	cbPanics  atomic.Uint64
 }
 
 type task struct {
@@ -113,15 +106,11 @@ type task struct {
 }
 
 // New starts a pool of size workers with room for queue waiting tasks. A
-// queue of 0 makes Submit hand each task straight to an idle worker. New
-// panics if size < 1 or queue < 0.
+// queue of 0 makes Submit hand each task straight to an idle worker. A size
+// below 1 is raised to 1 and a negative queue to 0: like every constructor in
+// the shim, New does not panic on a number.
 func New(size, queue int, opts ...Option) *Pool {
-	if size < 1 {
-		panic(fmt.Sprintf("pool: size %d, must be at least 1", size))
-	}
-	if queue < 0 {
-		panic(fmt.Sprintf("pool: queue %d, must not be negative", queue))
-	}
+	size, queue = max(size, 1), max(queue, 0)
 	p := &Pool{
 		size:  size,
 		tasks: make(chan task, queue),
@@ -227,14 +216,14 @@ func (p *Pool) run(t task) {
 		if t.drop != nil {
 			t.drop(err)
 		}
-		if t.report && p.onError != nil {
-			p.onError(err)
+		if t.report {
+			p.report(err)
 		}
 		return
 	}
 	var ctx context.Context = p.life
 	if t.parent != nil {
-		ctx = detached{values: context.WithoutCancel(t.parent), life: p.life}
+		ctx = shared.Detached{Values: context.WithoutCancel(t.parent), Life: p.life, Name: "pool.taskContext"}
 	}
 	p.running.Add(1)
 	err := call(ctx, t.fn)
@@ -244,11 +233,18 @@ func (p *Pool) run(t task) {
 		return
 	}
 	p.failed.Add(1)
+	if _, panicked := err.(*PanicError); panicked || t.report {
+		p.report(err)
+	}
+}
+
+// report gives err to the error handler, if any; a panic there is recovered.
+func (p *Pool) report(err error) {
 	if p.onError == nil {
 		return
 	}
-	if _, panicked := err.(*PanicError); panicked || t.report {
-		p.onError(err)
+	if shared.Callback("pool: error handler", func() { p.onError(err) }) != nil {
+		p.cbPanics.Add(1)
 	}
 }
 
@@ -256,7 +252,7 @@ func (p *Pool) run(t task) {
 func call(ctx context.Context, fn func(context.Context) error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
+			err = shared.NewPanicError("pool: task", v)
 		}
 	}()
 	return fn(ctx)
@@ -309,25 +305,7 @@ func (p *Pool) Stats() Stats {
 		Failed:    p.failed.Load(),
 		Rejected:  p.rejected.Load(),
 		Dropped:   p.dropped.Load(),
+
+		CallbackPanics: p.cbPanics.Load(),
 	}
 }
-
-// detached is a task's context: the values of the submitter's context with
-// the pool's lifetime. values is context.WithoutCancel(parent), so that
-// context.Cause does not find the parent's cancellation.
-type detached struct {
-	values context.Context
-	life   context.Context
-}
-
-func (c detached) Deadline() (time.Time, bool) { return c.life.Deadline() }
-func (c detached) Done() <-chan struct{}       { return c.life.Done() }
-func (c detached) Err() error                  { return c.life.Err() }
-func (c detached) Value(key any) any           { return c.values.Value(key) }
-
-// AfterFunc lets context.WithCancel and friends derive from a detached
-// context without starting a goroutine to watch it.
-func (c detached) AfterFunc(f func()) (stop func() bool) { return context.AfterFunc(c.life, f) }
-
-// String names the context for debugging.
-func (c detached) String() string { return "pool.taskContext" }

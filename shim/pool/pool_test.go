@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package pool_test
 
 import (
@@ -389,8 +391,10 @@ func TestShutdownWithConcurrentSubmittersLosesNothing(t *testing.T) {
 }
 
 func TestNewArguments(t *testing.T) {
-	assert.Panics(t, func() { pool.New(0, 1) })
-	assert.Panics(t, func() { pool.New(1, -1) })
+	// Out-of-range numbers are clamped, never a panic.
+	clamped := pool.New(0, -1)
+	assert.Equal(t, 1, clamped.Stats().Workers)
+	shutdown(t, clamped)
 	p := pool.NewCPU()
 	assert.Positive(t, p.Stats().Workers)
 	shutdown(t, p)

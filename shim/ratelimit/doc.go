@@ -7,11 +7,16 @@
 // header value such as an API key ([Header]), or per anything a
 // [KeyFunc] returns.
 //
-// Client addresses: [ClientIP] honours X-Forwarded-For and X-Real-IP only when
-// the request comes directly from a trusted proxy, and then only as far back as
-// the chain of trusted proxies goes. Trusting X-Forwarded-For blindly lets any
-// client pick its own key, and so its own limit (chi #711, httprate #53,
-// tollbooth #2).
+// Client addresses: [ClientIP] and [ClientIPWith] honour X-Forwarded-For only
+// when the request comes directly from a trusted proxy, and then only as far
+// back as the chain of trusted proxies goes; X-Real-IP only when told to
+// ([TrustXRealIP]). Trusting these headers blindly lets any client pick its
+// own key, and so its own limit (chi #711, httprate #53, tollbooth #2). IPv6
+// clients are keyed by their /64 ([IPv6Prefix]), since a client can use any
+// address in the prefix it is given.
+//
+// [Limiter.Wait] waits for a token as long as a context allows, for callers
+// that would rather wait a bounded time than be refused.
 //
 // Memory: per-key buckets live in a size-bounded LRU ([WithMaxKeys], 10,000
 // by default), split in shards to spread lock contention, so a flood of

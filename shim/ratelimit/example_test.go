@@ -147,3 +147,20 @@ func ExampleWithClock() {
 	// false 1s
 	// true 0s
 }
+
+func ExampleClientIPWith() {
+	key := ratelimit.ClientIPWith(
+		ratelimit.TrustedProxies(netip.MustParsePrefix("10.0.0.0/8")),
+		ratelimit.TrustXRealIP(), // this proxy always overwrites X-Real-IP
+		ratelimit.IPv6Prefix(56),
+	)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.5:3000"
+	r.Header.Set("X-Real-IP", "2001:db8:1:2aa::77")
+	fmt.Println(key(r))
+	r.RemoteAddr = "[2001:db8:1:2bb::9]:443" // a direct client in the same /56
+	fmt.Println(key(r))
+	// Output:
+	// 2001:db8:1:200::/56
+	// 2001:db8:1:200::/56
+}

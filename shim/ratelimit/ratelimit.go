@@ -1,16 +1,17 @@
 package ratelimit
 
 import (
-	"container/list"
+	"context"
+	"errors"
+	"fmt"
 	"hash/maphash"
-	"math"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/monitor"
 )
 
@@ -37,17 +38,11 @@ type Limiter struct {
 	shards []shard
 }
 
-// shard is an LRU of buckets: front is most recently used.
+// shard is an LRU of buckets.
 type shard struct {
-	mu    sync.Mutex
-	items map[string]*list.Element // of *entry
-	lru   list.List
-	cap   int
-}
-
-type entry struct {
-	key string
-	lim *rate.Limiter
+	mu  sync.Mutex
+	lru *shared.LRU[string, *rate.Limiter]
+	cap int
 }
 
 // Option configures a [Limiter].
@@ -69,8 +64,12 @@ func WithClock(now func() time.Time) Option { return func(l *Limiter) { l.now = 
 // New returns a Limiter that allows limit events per second with bursts of up
 // to burst, per key if [WithKey] is given and for all requests together
 // otherwise. A burst below 1 is raised to 1, since a bucket that holds no
-// token refuses everything.
+// token refuses everything; a negative or NaN limit is 0 (the burst, then
+// nothing). Use [rate.Inf] for no limit.
 func New(limit rate.Limit, burst int, opts ...Option) *Limiter {
+	if !(limit >= 0) { // negative or NaN: nothing is allowed beyond the burst
+		limit = 0
+	}
 	l := &Limiter{
 		limit:   limit,
 		burst:   max(burst, 1),
@@ -90,7 +89,7 @@ func New(limit rate.Limit, burst int, opts ...Option) *Limiter {
 	for i := range l.shards {
 		// Rounding down keeps the total at or under maxKeys.
 		l.shards[i].cap = l.maxKeys / n
-		l.shards[i].items = make(map[string]*list.Element)
+		l.shards[i].lru = shared.NewLRU[string, *rate.Limiter](0)
 	}
 	return l
 }
@@ -102,7 +101,7 @@ func (l *Limiter) Len() int {
 	for i := range l.shards {
 		s := &l.shards[i]
 		s.mu.Lock()
-		n += len(s.items)
+		n += s.lru.Len()
 		s.mu.Unlock()
 	}
 	return n
@@ -115,24 +114,15 @@ func (l *Limiter) bucket(key string) *rate.Limiter {
 	s := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if el, ok := s.items[key]; ok {
-		s.lru.MoveToFront(el)
-		return el.Value.(*entry).lim
+	if lim, ok := s.lru.Get(key); ok {
+		return lim
 	}
-	if len(s.items) >= s.cap {
-		// Reuse the evicted entry to spare an allocation under floods.
-		el := s.lru.Back()
-		e := el.Value.(*entry)
-		delete(s.items, e.key)
-		e.key = key
-		e.lim = rate.NewLimiter(l.limit, l.burst)
-		s.items[key] = el
-		s.lru.MoveToFront(el)
-		return e.lim
+	if s.lru.Len() >= s.cap {
+		s.lru.RemoveOldest()
 	}
-	e := &entry{key: key, lim: rate.NewLimiter(l.limit, l.burst)}
-	s.items[key] = s.lru.PushFront(e)
-	return e.lim
+	lim := rate.NewLimiter(l.limit, l.burst)
+	s.lru.Put(key, lim)
+	return lim
 }
 
 // Allow takes a token from key's bucket (the global bucket if the Limiter has
@@ -154,6 +144,46 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	return false, d
 }
 
+// ErrLimited is returned by [Limiter.Wait] when the wait for a token would
+// outlast the context's deadline, or when no token will ever come (a limit
+// of zero with the burst spent).
+var ErrLimited = errors.New("ratelimit: rate limit exceeded")
+
+// Wait takes a token from key's bucket, waiting for one if need be, for
+// callers that would rather wait a bounded time than be refused, such as a
+// client pacing its calls to a partner's API. It returns at once, with an
+// error wrapping [ErrLimited], if ctx's deadline comes before the token
+// would, and with an error wrapping ctx's cause if ctx ends while it waits;
+// either way the token is given back.
+func (l *Limiter) Wait(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ratelimit: wait: %w", context.Cause(ctx))
+	}
+	lim := l.bucket(key)
+	now := l.now()
+	r := lim.ReserveN(now, 1)
+	if !r.OK() {
+		return fmt.Errorf("ratelimit: wait: %w", ErrLimited)
+	}
+	d := r.DelayFrom(now)
+	if d == 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(now) < d {
+		r.CancelAt(now)
+		return fmt.Errorf("ratelimit: wait of %v outlasts the deadline: %w", d, ErrLimited)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.CancelAt(l.now())
+		return fmt.Errorf("ratelimit: wait: %w", context.Cause(ctx))
+	}
+}
+
 // Middleware returns a handler that calls next while the request's bucket has
 // tokens, and otherwise answers 429 Too Many Requests with Retry-After.
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
@@ -166,7 +196,7 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 			if l.obs != nil {
 				l.obs.Limited(r.Pattern)
 			}
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			w.Header().Set("Retry-After", shared.RetryAfter(wait))
 			http.Error(w, http.StatusText(http.StatusTooManyRequests), http.StatusTooManyRequests)
 			return
 		}

@@ -20,7 +20,8 @@ const (
 )
 
 // Policy says how often and how long to retry. The zero value is usable: each
-// zero field takes the matching Default constant.
+// zero field takes the matching Default constant. Every value is safe:
+// out-of-range values are clamped as each field says, never a panic.
 type Policy struct {
 	// Attempts is the total number of calls, the first included.
 	// Zero or negative means DefaultAttempts.
@@ -57,7 +58,7 @@ func (p Policy) withDefaults() Policy {
 	if p.Max < p.Base {
 		p.Max = p.Base
 	}
-	if p.Multiplier < 1 {
+	if !(p.Multiplier >= 1) { // NaN included
 		p.Multiplier = DefaultMultiplier
 	}
 	return p
@@ -87,7 +88,9 @@ func (p Policy) Backoff(n int) time.Duration {
 	if p.Jitter != nil {
 		d = p.Jitter(bound)
 	} else {
-		d = time.Duration(rand.Int64N(int64(bound) + 1))
+		// In unsigned arithmetic bound+1 cannot overflow, even for
+		// a bound of math.MaxInt64.
+		d = time.Duration(rand.Uint64N(uint64(bound) + 1))
 	}
 	return min(max(d, 0), bound)
 }

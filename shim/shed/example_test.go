@@ -71,17 +71,35 @@ func ExampleShedder_Limit() {
 }
 
 func ExampleWithWait() {
-	s := shed.New(1, shed.WithWait(10*time.Millisecond))
+	s := shed.New(1, shed.WithWait(time.Minute))
 	release, _ := s.Acquire(context.Background())
-	go func() {
-		time.Sleep(time.Millisecond)
-		release()
-	}()
-	// Waits for the slot the goroutine gives back.
+	go release()
+	// Waits, up to a minute, for the slot the goroutine gives back.
 	r2, err := s.Acquire(context.Background())
 	fmt.Println(err)
-	r2()
+	if err == nil {
+		r2()
+	}
 	// Output: <nil>
+}
+
+func ExampleShedder_Wait() {
+	// A batch job shares the limit with interactive requests; rather than be
+	// shed, it waits for a slot, up to a bound of its own.
+	s := shed.New(1)
+	busy, _ := s.Acquire(context.Background())
+	go busy() // an interactive request ends
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	release, err := s.Wait(ctx)
+	if err != nil {
+		fmt.Println("gave up:", err)
+		return
+	}
+	defer release()
+	fmt.Println("in flight:", s.InFlight())
+	// Output: in flight: 1
 }
 
 func ExampleWithRetryAfter() {

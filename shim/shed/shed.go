@@ -3,11 +3,12 @@ package shed
 import (
 	"context"
 	"errors"
-	"math"
+	"fmt"
 	"net/http"
-	"strconv"
+	"sync/atomic"
 	"time"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/monitor"
 )
 
@@ -55,12 +56,44 @@ func (s *Shedder) InFlight() int { return len(s.slots) }
 
 // Acquire takes a slot, waiting for one up to the Shedder's wait or until ctx
 // is done, whichever comes first. It returns a function that gives the slot
-// back, to be called exactly once, or [ErrShed], or ctx's error.
+// back, or [ErrShed], or ctx's error. Calling release more than once gives
+// the slot back once.
 func (s *Shedder) Acquire(ctx context.Context) (release func(), err error) {
 	if err := s.acquire(ctx); err != nil {
 		return nil, err
 	}
-	return s.release, nil
+	return s.releaser(), nil
+}
+
+// Wait takes a slot, waiting for one as long as ctx allows, however long the
+// Shedder's own wait; it is for callers that would rather wait a bounded time
+// than be shed, such as a batch job sharing a limit with interactive
+// requests. Bound the wait with ctx's deadline. It returns a function that
+// gives the slot back (idempotent, like Acquire's), or an error wrapping
+// ctx's cause.
+func (s *Shedder) Wait(ctx context.Context) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		return s.releaser(), nil
+	default:
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return s.releaser(), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("shed: wait for a slot: %w", context.Cause(ctx))
+	}
+}
+
+// releaser returns a function that gives a slot back once, however often it
+// is called: a second call must not free a slot someone else holds.
+func (s *Shedder) releaser() func() {
+	var done atomic.Bool
+	return func() {
+		if done.CompareAndSwap(false, true) {
+			s.release()
+		}
+	}
 }
 
 func (s *Shedder) acquire(ctx context.Context) error {
@@ -90,13 +123,20 @@ func (s *Shedder) acquire(ctx context.Context) error {
 func (s *Shedder) release() { <-s.slots }
 
 // Middleware returns a handler that calls next when it gets a slot and
-// otherwise answers 503 Service Unavailable with Retry-After. A request whose
-// client goes away while waiting gets no answer.
+// otherwise answers 503 Service Unavailable with Retry-After, also when an
+// outer deadline ends the wait for a slot. A request whose client goes away
+// while waiting (its context is cancelled) gets no answer.
+//
+// The slot is held until the handler really ends. When a middleware inside
+// runs the handler on a goroutine of its own and may return first, as
+// [github.com/blockcheck/blockcheck/shim/deadline.Middleware] does at its
+// deadline, the slot is given back only when that goroutine ends, so the
+// bound holds in either order of the two.
 func (s *Shedder) Middleware(next http.Handler) http.Handler {
-	retryAfter := strconv.Itoa(max(1, int(math.Ceil(s.retryAfter.Seconds()))))
+	retryAfter := shared.RetryAfter(s.retryAfter)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.acquire(r.Context()); err != nil {
-			if !errors.Is(err, ErrShed) {
+			if !errors.Is(err, ErrShed) && errors.Is(r.Context().Err(), context.Canceled) {
 				return // the client is gone; nobody to answer
 			}
 			if s.obs != nil {
@@ -106,7 +146,11 @@ func (s *Shedder) Middleware(next http.Handler) http.Handler {
 			http.Error(w, "service unavailable: over capacity", http.StatusServiceUnavailable)
 			return
 		}
-		defer s.release()
-		next.ServeHTTP(w, r)
+		ctx, lt := shared.WithLifetime(r.Context(), s.release)
+		defer lt.Release()
+		r2 := r.WithContext(ctx)
+		next.ServeHTTP(w, r2)
+		// ServeMux set the pattern on the copy; show it to outer middleware.
+		r.Pattern = r2.Pattern
 	})
 }

@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package shed_test
 
 import (
@@ -96,17 +98,6 @@ func TestWaitForSlot(t *testing.T) {
 	release() // the waiter gets the slot
 	require.NoError(t, <-got)
 	assert.Equal(t, 0, s.InFlight())
-}
-
-func TestWaitBounded(t *testing.T) {
-	s := shed.New(1, shed.WithWait(5*time.Millisecond))
-	release, err := s.Acquire(t.Context())
-	require.NoError(t, err)
-	defer release()
-	start := time.Now()
-	_, err = s.Acquire(t.Context())
-	assert.ErrorIs(t, err, shed.ErrShed)
-	assert.GreaterOrEqual(t, time.Since(start), 5*time.Millisecond)
 }
 
 func TestWaitHonoursContext(t *testing.T) {

@@ -135,7 +135,7 @@ func ExampleStats() {
 	_, _ = q.Enqueue(context.Background(), "t", nil)
 	fmt.Printf("%+v\n", q.Stats())
 	_, _ = q.Shutdown(context.Background())
-	// Output: {Queued:1 Waiting:0 Running:0 Enqueued:1 Done:0 Failed:0 Retries:0 Rejected:0 HandedBack:0}
+	// Output: {Queued:1 Waiting:0 Running:0 Enqueued:1 Done:0 Failed:0 Retries:0 Rejected:0 HandedBack:0 CallbackPanics:0}
 }
 
 func ExampleHandler() {
@@ -316,7 +316,7 @@ func ExamplePanicError_Error() {
 	err := &taskq.PanicError{Value: "boom", Stack: []byte("goroutine 7 [running]:")}
 	fmt.Println(err.Error())
 	// Output:
-	// taskq: handler panicked: boom
+	// panic: boom
 	//
 	// goroutine 7 [running]:
 }

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/retry"
 )
 
@@ -82,22 +82,11 @@ type Task struct {
 	Interrupted bool
 }
 
-// PanicError is the error of an attempt whose handler panicked.
-type PanicError struct {
-	Value any    // the value passed to panic
-	Stack []byte // the stack of the panicking goroutine
-}
-
-// Error returns the panic value followed by the stack.
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("taskq: handler panicked: %v\n\n%s", e.Value, e.Stack)
-}
-
-// Unwrap returns the panic value if it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
+// PanicError is the error of an attempt whose handler panicked: its Value is
+// the value passed to panic and its Stack the stack of the panicking
+// goroutine. Unwrap returns the value if it is an error. It is the same type
+// as pool.PanicError.
+type PanicError = shared.PanicError
 
 // Stats is a snapshot of a queue's counters, taken under its lock.
 type Stats struct {
@@ -110,6 +99,9 @@ type Stats struct {
 	Retries    uint64 // attempts scheduled after a failure
 	Rejected   uint64 // Enqueue calls refused because the queue was full or closed
 	HandedBack uint64 // tasks returned by Shutdown
+	// CallbackPanics counts panics of the failure handler, recovered and
+	// logged so that they cannot take the process down.
+	CallbackPanics uint64
 }
 
 // An Option configures a [Queue].
@@ -148,7 +140,8 @@ func WithHistory(n int) Option { return func(q *Queue) { q.history = max(n, 0) }
 // WithFailureHandler sets a function called with a task that failed for
 // good: its attempts are used up or its error is permanent. Use it to log
 // or to move the task to a dead-letter store. It runs on a worker, outside
-// the queue's lock.
+// the queue's lock. A panic in f is recovered, logged with its stack and
+// counted in Stats.CallbackPanics; the worker goes on.
 func WithFailureHandler(f func(Task)) Option { return func(q *Queue) { q.onFailure = f } }
 
 // Queue is a background task queue. Its methods are safe for concurrent use.
@@ -440,8 +433,11 @@ func (q *Queue) worker() {
 		failed := q.finish(t, err)
 		if failed != nil && q.onFailure != nil {
 			q.mu.Unlock()
-			q.onFailure(*failed)
+			perr := shared.Callback("taskq: failure handler", func() { q.onFailure(*failed) })
 			q.mu.Lock()
+			if perr != nil {
+				q.stats.CallbackPanics++
+			}
 		}
 	}
 }
@@ -450,10 +446,10 @@ func (q *Queue) worker() {
 func (q *Queue) call(t *task) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
+			err = shared.NewPanicError("taskq: handler", v)
 		}
 	}()
-	return t.handler(detached{values: t.values, life: q.life}, t.payload)
+	return t.handler(shared.Detached{Values: t.values, Life: q.life, Name: "taskq.taskContext"}, t.payload)
 }
 
 // finish records the outcome of an attempt and returns the task if it failed
@@ -531,22 +527,3 @@ func (t *task) status() TaskStatus {
 	}
 	return s
 }
-
-// detached is a handler's context: the values of the Enqueue context with
-// the queue's lifetime.
-type detached struct {
-	values context.Context
-	life   context.Context
-}
-
-func (c detached) Deadline() (time.Time, bool) { return c.life.Deadline() }
-func (c detached) Done() <-chan struct{}       { return c.life.Done() }
-func (c detached) Err() error                  { return c.life.Err() }
-func (c detached) Value(key any) any           { return c.values.Value(key) }
-
-// AfterFunc lets context.WithCancel and friends derive from a detached
-// context without starting a goroutine to watch it.
-func (c detached) AfterFunc(f func()) (stop func() bool) { return context.AfterFunc(c.life, f) }
-
-// String names the context for debugging.
-func (c detached) String() string { return "taskq.taskContext" }

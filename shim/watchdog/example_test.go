@@ -44,7 +44,7 @@ func checkUntil(wd *watchdog.Watchdog, wait watchdog.Wait) []watchdog.Report {
 }
 
 func ExampleWatchdog_Check() {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	var mu sync.Mutex
 	mu.Lock()
 	wait := stuck(wd, func() { mu.Lock() })
@@ -91,6 +91,7 @@ func ExampleWatchdog_Start() {
 	wd := watchdog.New(
 		watchdog.WithThreshold(10*time.Millisecond),
 		watchdog.WithInterval(5*time.Millisecond),
+		watchdog.WithMaxOverhead(1), // every interval, however long a profile takes
 		watchdog.WithReporter(watchdog.ReporterFunc(func(r []watchdog.Report) {
 			if r[0].Wait == watchdog.WaitSleep {
 				select {
@@ -112,7 +113,7 @@ func ExampleWatchdog_Start() {
 }
 
 func ExampleWatchdog_Reports() {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	ch := make(chan struct{})
 	wait := stuck(wd, func() { <-ch })
 	checkUntil(wd, watchdog.WaitChannel)
@@ -123,7 +124,7 @@ func ExampleWatchdog_Reports() {
 }
 
 func ExampleWatchdog_Handler() {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	ch := make(chan struct{})
 	wait := stuck(wd, func() {
 		select {
@@ -266,4 +267,13 @@ func ExampleWithRoute() {
 	close(ch)
 	<-done
 	// Output: GET /slow/{id}
+}
+
+func ExampleWithMaxOverhead() {
+	// During an incident with thousands of stuck requests a profile costs
+	// hundreds of milliseconds; keep profiling under half a percent of a
+	// core and report the ten longest running requests.
+	wd := watchdog.New(watchdog.WithMaxOverhead(0.005), watchdog.WithMaxReports(10))
+	fmt.Println(wd.InFlight())
+	// Output: 0
 }

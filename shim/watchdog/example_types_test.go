@@ -9,7 +9,7 @@ import (
 )
 
 func ExampleWatchdog() {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	ch := make(chan struct{})
 	wait := stuck(wd, func() { <-ch })
 	r := checkUntil(wd, watchdog.WaitChannel)
@@ -20,7 +20,7 @@ func ExampleWatchdog() {
 }
 
 func ExampleReport() {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	wait := stuck(wd, func() { time.Sleep(200 * time.Millisecond) })
 	r := checkUntil(wd, watchdog.WaitSleep)[0]
 	fmt.Println(r.Wait, r.WaitFrame, r.Elapsed >= 0, r.Frame.Function != "", len(r.Stack) > 0)

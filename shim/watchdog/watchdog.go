@@ -23,6 +23,8 @@ const (
 	DefaultThreshold       = 5 * time.Second
 	DefaultInterval        = time.Second
 	DefaultMaxProfileBytes = 4 << 20
+	DefaultMaxReports      = 20
+	DefaultMaxOverhead     = 0.01
 )
 
 // maxStack bounds the frames kept in a report.
@@ -42,11 +44,13 @@ func (f ReporterFunc) Report(reports []Report) { f(reports) }
 // Watchdog tracks in-flight requests and reports where slow ones are stuck.
 // It is safe for concurrent use.
 type Watchdog struct {
-	threshold time.Duration
-	interval  time.Duration
-	maxBytes  int
-	reporter  Reporter
-	route     func(*http.Request) string
+	threshold   time.Duration
+	interval    time.Duration
+	maxBytes    int
+	maxReports  int
+	maxOverhead float64
+	reporter    Reporter
+	route       func(*http.Request) string
 
 	marker string // the function name of track, the middleware's own frame
 	prefix string // makes request ids unique to this Watchdog
@@ -56,11 +60,15 @@ type Watchdog struct {
 	inflight map[string]*request
 	last     []Report
 	lastAt   time.Time
+	lastSlow int           // slow requests found by the last check, reported or not
+	lastCost time.Duration // what the last profile took, parse included
 
-	checkMu  sync.Mutex // serialises checks; guards buf and profiled
+	checkMu  sync.Mutex // serialises checks; guards buf and next
 	buf      limitedBuffer
-	profiled time.Time
+	next     time.Time // no profile before then
 	profiles atomic.Uint64
+
+	now func() time.Time // time.Now; tests inject a clock
 }
 
 type request struct {
@@ -83,6 +91,27 @@ func WithInterval(d time.Duration) Option { return func(w *Watchdog) { w.interva
 // is discarded. The default is [DefaultMaxProfileBytes].
 func WithMaxProfileBytes(n int) Option { return func(w *Watchdog) { w.maxBytes = n } }
 
+// WithMaxReports caps how many slow requests a check reports, the longest
+// running first (default [DefaultMaxReports]; values below 1 mean 1). Only
+// these are looked up in the profile and symbolised, so the cost of a check
+// beyond the profile itself does not grow with the number of slow requests.
+func WithMaxReports(n int) Option { return func(w *Watchdog) { w.maxReports = max(n, 1) } }
+
+// WithMaxOverhead caps the share of one core that profiling may take
+// (default [DefaultMaxOverhead], 1%): after a profile that took d, the next
+// is taken no sooner than d/frac later, even when the interval is shorter.
+// A goroutine profile costs in proportion to the number of goroutines, so
+// during an incident with thousands of stuck requests checks become rarer
+// rather than eating the CPU the service needs to recover. Values outside
+// (0, 1] mean the default.
+func WithMaxOverhead(frac float64) Option {
+	return func(w *Watchdog) {
+		if frac > 0 && frac <= 1 {
+			w.maxOverhead = frac
+		}
+	}
+}
+
 // WithReporter sends the reports of each check that finds slow requests to r.
 func WithReporter(r Reporter) Option { return func(w *Watchdog) { w.reporter = r } }
 
@@ -100,10 +129,13 @@ func WithRoute(route func(*http.Request) string) Option {
 // ([Watchdog.Start]).
 func New(opts ...Option) *Watchdog {
 	w := &Watchdog{
-		threshold: DefaultThreshold,
-		interval:  DefaultInterval,
-		maxBytes:  DefaultMaxProfileBytes,
-		inflight:  make(map[string]*request),
+		threshold:   DefaultThreshold,
+		interval:    DefaultInterval,
+		maxBytes:    DefaultMaxProfileBytes,
+		maxReports:  DefaultMaxReports,
+		maxOverhead: DefaultMaxOverhead,
+		inflight:    make(map[string]*request),
+		now:         time.Now,
 	}
 	for _, o := range opts {
 		o(w)
@@ -130,7 +162,7 @@ func (w *Watchdog) Middleware(next http.Handler) http.Handler {
 			route:  route,
 			method: r.Method,
 			path:   r.URL.Path,
-			start:  time.Now(),
+			start:  w.now(),
 		}
 		w.mu.Lock()
 		w.inflight[req.id] = req
@@ -185,24 +217,23 @@ func (w *Watchdog) Start(ctx context.Context) <-chan struct{} {
 }
 
 // Check looks for requests running past the threshold and, if there are any,
-// takes a goroutine profile and reports where each is waiting, to the
-// Reporter and for [Watchdog.Reports]. If the last profile is less than 0.9
-// of an interval old, it returns the last reports instead of taking another.
+// takes a goroutine profile and reports where the longest running of them
+// (at most [WithMaxReports]) are waiting, to the Reporter and for
+// [Watchdog.Reports]. It returns the last reports instead of profiling again
+// if the last profile is less than 0.9 of an interval old, or more recent
+// than the overhead cap allows ([WithMaxOverhead]).
 func (w *Watchdog) Check() []Report {
 	w.checkMu.Lock()
 	defer w.checkMu.Unlock()
-	now := time.Now()
-	// A tenth of slack so that a ticker firing a little early is not
-	// refused every other time.
-	if !w.profiled.IsZero() && now.Sub(w.profiled) < w.interval-w.interval/10 {
+	now := w.now()
+	if now.Before(w.next) {
 		return w.Reports()
 	}
-	slow := w.slow(now)
+	slow, total := w.slow(now)
 	if len(slow) == 0 {
-		w.setLast(nil, now)
+		w.setLast(nil, 0, 0, now)
 		return nil
 	}
-	w.profiled = now
 	w.profiles.Add(1)
 	w.buf.reset(w.maxBytes)
 	// The writer never fails; an error here would only be a short profile.
@@ -226,29 +257,43 @@ func (w *Watchdog) Check() []Report {
 		}
 		reports = append(reports, rep)
 	}
-	slices.SortFunc(reports, func(a, b Report) int { return cmp.Compare(b.Elapsed, a.Elapsed) })
-	w.setLast(reports, now)
+	cost := w.now().Sub(now)
+	// A tenth of slack so that a ticker firing a little early is not
+	// refused every other time; and no more than maxOverhead of a core.
+	w.next = now.Add(max(w.interval-w.interval/10, time.Duration(float64(cost)/w.maxOverhead)))
+	w.setLast(reports, total, cost, now)
 	if w.reporter != nil {
 		w.reporter.Report(reports)
 	}
 	return reports
 }
 
-func (w *Watchdog) slow(now time.Time) []request {
+// slow returns the longest running of the requests past the threshold, at
+// most maxReports of them, longest first, and how many there are in all.
+func (w *Watchdog) slow(now time.Time) ([]request, int) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	var out []request
 	for _, req := range w.inflight {
 		if now.Sub(req.start) >= w.threshold {
 			out = append(out, *req)
 		}
 	}
-	return out
+	w.mu.Unlock()
+	slices.SortFunc(out, func(a, b request) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	return out[:min(len(out), w.maxReports)], len(out)
 }
 
-func (w *Watchdog) setLast(r []Report, at time.Time) {
+func (w *Watchdog) setLast(r []Report, slow int, cost time.Duration, at time.Time) {
 	w.mu.Lock()
-	w.last, w.lastAt = r, at
+	w.last, w.lastAt, w.lastSlow = r, at, slow
+	if cost > 0 {
+		w.lastCost = cost
+	}
 	w.mu.Unlock()
 }
 
@@ -269,8 +314,10 @@ func (w *Watchdog) Handler() http.Handler {
 			CheckedAt time.Time `json:"checked_at"`
 			InFlight  int       `json:"in_flight"`
 			Threshold string    `json:"threshold"`
+			SlowTotal int       `json:"slow_total"` // slow requests found, reported or not
+			CheckCost string    `json:"check_cost"` // what the last profile took
 			Slow      []Report  `json:"slow"`
-		}{w.lastAt, len(w.inflight), w.threshold.String(), slices.Clone(w.last)}
+		}{w.lastAt, len(w.inflight), w.threshold.String(), w.lastSlow, w.lastCost.String(), slices.Clone(w.last)}
 		w.mu.Unlock()
 		if body.Slow == nil {
 			body.Slow = []Report{}

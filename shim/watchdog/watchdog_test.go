@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package watchdog_test
 
 import (
@@ -103,7 +105,7 @@ func TestClassification(t *testing.T) {
 	var repMu sync.Mutex
 	wd := watchdog.New(
 		watchdog.WithThreshold(time.Millisecond),
-		watchdog.WithInterval(time.Millisecond),
+		watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1),
 		watchdog.WithRoute(muxRoute(mux)),
 		watchdog.WithReporter(watchdog.ReporterFunc(func(r []watchdog.Report) {
 			repMu.Lock()
@@ -206,7 +208,7 @@ func TestClassification(t *testing.T) {
 
 func TestNoProfileWhenNothingSlow(t *testing.T) {
 	var calls int
-	wd := watchdog.New(watchdog.WithThreshold(time.Hour), watchdog.WithInterval(time.Millisecond),
+	wd := watchdog.New(watchdog.WithThreshold(time.Hour), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1),
 		watchdog.WithReporter(watchdog.ReporterFunc(func([]watchdog.Report) { calls++ })))
 	release := make(chan struct{})
 	entered := make(chan struct{})
@@ -252,7 +254,7 @@ func TestAtMostOneProfilePerInterval(t *testing.T) {
 }
 
 func TestSizeCap(t *testing.T) {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxProfileBytes(64))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1), watchdog.WithMaxProfileBytes(64))
 	release := make(chan struct{})
 	entered := make(chan struct{})
 	h := wd.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
@@ -274,7 +276,7 @@ func TestSizeCap(t *testing.T) {
 
 func TestStartStops(t *testing.T) {
 	got := make(chan []watchdog.Report, 1)
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond),
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1),
 		watchdog.WithReporter(watchdog.ReporterFunc(func(r []watchdog.Report) {
 			select {
 			case got <- r:
@@ -327,7 +329,7 @@ func BenchmarkWatchdog(b *testing.B) {
 // A goroutine the handler starts inherits its labels; only the handler's own
 // goroutine, which holds the middleware's frame, is the request.
 func TestChildGoroutineNotAttributed(t *testing.T) {
-	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond))
+	wd := watchdog.New(watchdog.WithThreshold(0), watchdog.WithInterval(time.Millisecond), watchdog.WithMaxOverhead(1))
 	var mu sync.Mutex
 	mu.Lock()
 	child := make(chan struct{})

@@ -65,7 +65,13 @@ type Server struct {
 
 	events atomic.Uint64 // accepted by POST /events
 	orders atomic.Uint64 // accepted by POST /orders
+
+	slowNow, slowPeak atomic.Int64 // GET /slow handlers running, and their most at once
 }
+
+// SlowPeak returns the most GET /slow handlers that ran at once: never more
+// than Config.MaxInFlight.
+func (s *Server) SlowPeak() int64 { return s.slowPeak.Load() }
 
 // Counts says what became of the background work accepted: at shutdown every
 // accepted task is completed or handed back.
@@ -131,6 +137,10 @@ func NewServer(cfg Config) (*Server, error) {
 
 	slow := shed.New(cfg.MaxInFlight, shed.WithWait(time.Millisecond), shed.WithObserver(s.Memory))
 	mux.Handle("GET /slow", slow.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := s.slowNow.Add(1)
+		defer s.slowNow.Add(-1)
+		for p := s.slowPeak.Load(); n > p && !s.slowPeak.CompareAndSwap(p, n); p = s.slowPeak.Load() {
+		}
 		d := cfg.SlowLatency
 		if v, err := time.ParseDuration(r.URL.Query().Get("d")); err == nil {
 			d = v

@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package loadsvc_test
 
 import (
@@ -20,14 +22,19 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// TestLoad drives the service past its limits over loopback and checks that
-// it stays bounded and says so with the right statuses.
+// TestLoad drives the service past its limits over loopback and checks its
+// invariants, which hold at any speed: no bound is exceeded (requests in
+// flight, workers, queues, rate, goroutines, heap), no accepted task is lost,
+// every 429 and 503 carries Retry-After. It asserts nothing about throughput
+// or timing, so that it passes on a loaded 2-core machine under -race (it
+// used to require that each limit had been hit, which assumed a throughput
+// the race detector does not reach).
 func TestLoad(t *testing.T) {
 	const (
 		total       = 2000
 		concurrency = 200
 	)
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a cap against hangs, not a speed
 	defer cancel()
 
 	cfg := loadsvc.DefaultConfig()
@@ -45,11 +52,18 @@ func TestLoad(t *testing.T) {
 
 	tr := &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 5 * time.Second}
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
 
-	// Sample goroutines and heap while the load runs.
+	// Sample goroutines, heap and the background workers' bounds while the
+	// load runs.
 	var maxG atomic.Int64
 	var maxHeap atomic.Uint64
+	var maxPoolRunning, maxQueueRunning, maxQueueBacklog atomic.Int64
+	raise := func(a *atomic.Int64, v int) {
+		if int64(v) > a.Load() {
+			a.Store(int64(v))
+		}
+	}
 	stopSampling := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
@@ -61,6 +75,10 @@ func TestLoad(t *testing.T) {
 			if g := int64(runtime.NumGoroutine()); g > maxG.Load() {
 				maxG.Store(g)
 			}
+			ps, qs := s.Pool.Stats(), s.Queue.Stats()
+			raise(&maxPoolRunning, ps.Running)
+			raise(&maxQueueRunning, qs.Running)
+			raise(&maxQueueBacklog, qs.Queued+qs.Waiting)
 			if i%10 == 0 {
 				runtime.ReadMemStats(&ms)
 				if ms.HeapInuse > maxHeap.Load() {
@@ -149,14 +167,24 @@ func TestLoad(t *testing.T) {
 	for p, c := range byPath {
 		t.Logf("  %-12s %v", p, c)
 	}
-	assert.Positive(t, codes[http.StatusTooManyRequests], "the rate limit must have answered 429")
-	assert.Positive(t, codes[http.StatusServiceUnavailable], "shedding must have answered 503")
-	assert.Positive(t, byPath["/slow?d=10s"][http.StatusServiceUnavailable], "the deadline must have answered 503")
-	assert.Positive(t, codes[http.StatusOK])
-	assert.Positive(t, byPath["/orders"][http.StatusServiceUnavailable], "a full task queue must answer 503")
 	for code := range codes {
 		assert.Contains(t, []int{200, 202, 429, 503}, code)
 	}
+	// A request whose dependency hangs is answered by the deadline, at any
+	// speed: never with the dependency's 200.
+	assert.Zero(t, byPath["/slow?d=10s"][http.StatusOK], "a hanging dependency cannot answer 200")
+
+	// Bounds, whatever the machine managed.
+	assert.LessOrEqual(t, s.SlowPeak(), int64(cfg.MaxInFlight), "GET /slow ran more handlers at once than its limit")
+	assert.LessOrEqual(t, maxPoolRunning.Load(), int64(cfg.PoolWorkers))
+	assert.LessOrEqual(t, maxQueueRunning.Load(), int64(cfg.QueueWorkers))
+	// A retry is never refused, so the backlog may pass the size by at most
+	// the number of workers.
+	assert.LessOrEqual(t, maxQueueBacklog.Load(), int64(cfg.QueueSize+cfg.QueueWorkers))
+	// The rate limit granted no more than its burst and rate allow over the
+	// time the load took (every client is 127.0.0.1: one bucket).
+	allowed := float64(cfg.Burst) + float64(cfg.RatePerClient)*elapsed.Seconds() + 1
+	assert.LessOrEqual(t, float64(byPath["/search"][http.StatusOK]), allowed, "the rate limit granted more than it allows")
 
 	// Per in-flight request: the client's goroutine and its connection's
 	// read and write loops, the server's connection goroutine and its
@@ -170,9 +198,12 @@ func TestLoad(t *testing.T) {
 
 	// Monitoring saw the same thing.
 	snap := s.Memory.Snapshot()
-	assert.Positive(t, snap.Routes["GET /slow"].Shed)
-	assert.Positive(t, snap.Routes["GET /search"].Limited)
-	assert.Positive(t, snap.Routes["GET /slow"].Errors, "deadline timeouts are reported")
+	assert.Equal(t, uint64(byPath["/search"][http.StatusTooManyRequests]), snap.Routes["GET /search"].Limited)
+	slow503 := byPath["/slow"][http.StatusServiceUnavailable] + byPath["/slow?d=10s"][http.StatusServiceUnavailable]
+	// A request whose deadline ends its wait for a slot is counted twice,
+	// shed by the shedder and timed out by the deadline, for one 503.
+	assert.GreaterOrEqual(t, snap.Routes["GET /slow"].Shed+snap.Routes["GET /slow"].Errors, uint64(slow503),
+		"every 503 on GET /slow is a shed request or a reported deadline")
 
 	// Shutdown, with little time: every accepted task is completed or
 	// handed back, none is lost.
@@ -183,10 +214,17 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("orders: accepted %d, done or failed %d, handed back %d; events: accepted %d, run %d, dropped %d",
 		c.Orders, c.OrdersDone, len(c.HandedBack), c.Events, c.EventsRun, c.EventsDrop)
-	assert.Equal(t, accepted("/orders"), c.Orders)
+	// A task accepted just as the request's deadline passed is answered
+	// 503 by the deadline (the handler's 202 comes too late): the service
+	// may have accepted more than its clients saw, never fewer, and never
+	// more than those 503s account for.
+	atMost := func(p string) uint64 { return accepted(p) + uint64(byPath[p][http.StatusServiceUnavailable]) }
+	assert.GreaterOrEqual(t, c.Orders, accepted("/orders"))
+	assert.LessOrEqual(t, c.Orders, atMost("/orders"))
 	assert.Positive(t, c.Orders)
 	assert.Equal(t, c.Orders, c.OrdersDone+uint64(len(c.HandedBack)))
-	assert.Equal(t, accepted("/events"), c.Events)
+	assert.GreaterOrEqual(t, c.Events, accepted("/events"))
+	assert.LessOrEqual(t, c.Events, atMost("/events"))
 	assert.Positive(t, c.Events)
 	assert.Equal(t, c.Events, c.EventsRun+c.EventsDrop)
 	ids := map[string]bool{}
