@@ -99,12 +99,25 @@ type Call struct {
 	// Edit is an optional template for a suggested fix that replaces the call expression. It may use {recv} (the
 	// receiver expression), {qual} (the package qualifier as written, with its dot), {args} (the arguments as
 	// written) and {ctx} (the request context in scope). A fix is offered only where a context is in scope.
+	// A template with {return} (return ctx.Err(), with zero values for the other results) or {return err}
+	// replaces a call that stands as a statement, and is offered only where the enclosing function can return
+	// so: it has no results, or its last result is an error.
 	Edit string `json:"edit,omitempty"`
+	// More lists further fixes, offered after Edit (an editor shows each as a code action; -fix applies the
+	// first fix only).
+	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
 	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
 	Check string `json:"check,omitempty"`
+}
+
+// A Fix is an alternative edit template, with the package it needs imported.
+type Fix struct {
+	// Edit is a template as Call.Edit; {pkg} names the package Import, as the file imports it.
+	Edit   string `json:"edit"`
+	Import string `json:"import,omitempty"`
 }
 
 // An Origin makes a Call rule fire only when operand Arg (0 is the receiver of a method, or the first parameter of a

@@ -50,6 +50,8 @@ type Edit struct {
 	Lparen   token.Pos
 	Template string
 	Fn       *ssa.Function
+	// More are further templates for the same call (rules.Call.More).
+	More []rules.Fix
 }
 
 // Classifier classifies the instructions of functions by a catalog.
@@ -163,7 +165,7 @@ func (c *Classifier) lang(ops []Op, op string, pos token.Pos, timer string) []Op
 func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.CallCommon, r *rules.Call) (Op, bool) {
 	op := Op{Analyzer: r.Analyzer, Pos: in.Pos(), Name: shortName(r.Func), Why: r.Why, Fix: r.Fix, Call: true}
 	if r.Edit != "" {
-		op.Edit = &Edit{Lparen: cc.Pos(), Template: r.Edit, Fn: fn}
+		op.Edit = &Edit{Lparen: cc.Pos(), Template: r.Edit, Fn: fn, More: r.More}
 	}
 	if r.Origin != nil {
 		if r.Origin.Arg >= len(cc.Args) {

@@ -38,6 +38,7 @@ each, and reports each blocking operation a handler reaches, with the route, the
 Exit status: 0 no findings, 3 findings, 1 errors.
 
 Run under go vet as: go vet -vettool=$(command -v blockcheck) ./...
+Run as a language server beside gopls as: blockcheck lsp (see docs/editors.md)
 
 Flags:
 `
@@ -53,6 +54,8 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	dir := fs.String("C", "", "run in `dir`")
 	version := fs.Bool("version", false, "print the version and exit")
 	unusedIgnores := fs.Bool("unused-ignores", false, "report //blockcheck:ignore directives that silence nothing")
+	fixFlag := fs.Bool("fix", false, "apply the first suggested fix of each finding")
+	diffFlag := fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
 	enabled := map[string]*bool{}
 	for _, a := range analyzers {
 		enabled[a.Name] = fs.Bool(a.Name, true, "enable the "+a.Name+" analyzer: "+firstLine(a.Doc))
@@ -75,6 +78,10 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	}
 	if *jsonOut && *sarifOut {
 		fmt.Fprintln(stderr, "blockcheck: -json and -sarif cannot be used together")
+		return ExitError
+	}
+	if (*fixFlag || *diffFlag) && (*jsonOut || *sarifOut) {
+		fmt.Fprintln(stderr, "blockcheck: -fix and -diff print no -json or -sarif")
 		return ExitError
 	}
 	if *dir != "" && *rulesFile != "" && !filepath.IsAbs(*rulesFile) {
@@ -113,6 +120,9 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	}
 	for _, p := range res.Skipped {
 		fmt.Fprintf(stderr, "blockcheck: %s not analyzed: it imports a package with errors\n", p)
+	}
+	if *fixFlag || *diffFlag {
+		return applyFixes(res, wd, *diffFlag, stdout, stderr)
 	}
 	switch {
 	case *jsonOut:

@@ -84,10 +84,15 @@ func TestJSON(t *testing.T) {
 	assert.True(t, strings.HasSuffix(sleep[0].End, "app/app.go:9:25"), sleep[0].End)
 	require.Len(t, sleep[0].Related, 1)
 	assert.Equal(t, "GET /slow is handled by slow", sleep[0].Related[0].Message)
-	require.Len(t, sleep[0].SuggestedFixes, 1)
+	// The fix returns when the request ends; the alternative uses shim/wait and imports it.
+	require.Len(t, sleep[0].SuggestedFixes, 2)
 	edit := sleep[0].SuggestedFixes[0].Edits[0]
-	assert.Equal(t, "select { case <-time.After(time.Second): case <-r.Context().Done(): }", edit.New)
+	assert.Equal(t, "select { case <-time.After(time.Second): case <-r.Context().Done(): return }", edit.New)
 	assert.Less(t, edit.Start, edit.End)
+	alt := sleep[0].SuggestedFixes[1].Edits
+	require.Len(t, alt, 2)
+	assert.Equal(t, "if err := wait.Sleep(r.Context(), time.Second); err != nil { return }", alt[0].New)
+	assert.Equal(t, "\n\t\"github.com/blockcheck/blockcheck/shim/wait\"", alt[1].New)
 }
 
 func keys[V any](m map[string]V) []string {

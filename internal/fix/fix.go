@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
@@ -63,22 +66,38 @@ func isA(t types.Type, name string) bool {
 	return false
 }
 
-// Suggest builds the suggested fix for an edit in file f, or returns nil when the template cannot be filled in.
-func Suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, ctx string) *analysis.SuggestedFix {
-	if ctx == "" && strings.Contains(e.Template, "{ctx}") {
+// Suggest builds the suggested fixes for an edit in file f: the edit's template, then its alternatives. It returns
+// none when no template can be filled in (no context in scope, no way to return from the function, an import
+// name taken).
+func Suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, ctx string) []analysis.SuggestedFix {
+	var out []analysis.SuggestedFix
+	if sf := suggest(fset, f, e, e.Template, "", ctx); sf != nil {
+		out = append(out, *sf)
+	}
+	for _, m := range e.More {
+		if sf := suggest(fset, f, e, m.Edit, m.Import, ctx); sf != nil {
+			out = append(out, *sf)
+		}
+	}
+	return out
+}
+
+func suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, template, imp, ctx string) *analysis.SuggestedFix {
+	if ctx == "" && strings.Contains(template, "{ctx}") {
 		return nil
 	}
+	path, _ := astutil.PathEnclosingInterval(f, e.Lparen, e.Lparen)
 	var call *ast.CallExpr
-	ast.Inspect(f, func(n ast.Node) bool {
-		if call != nil {
-			return false
-		}
+	var parent ast.Node
+	for i, n := range path {
 		if c, ok := n.(*ast.CallExpr); ok && c.Lparen == e.Lparen {
 			call = c
-			return false
+			if i+1 < len(path) {
+				parent = path[i+1]
+			}
+			break
 		}
-		return n == nil || n.Pos() <= e.Lparen && e.Lparen < n.End()
-	})
+	}
 	if call == nil {
 		return nil
 	}
@@ -102,15 +121,168 @@ func Suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, ctx string) *an
 	if call.Ellipsis.IsValid() {
 		argText += "..."
 	}
-	out := strings.NewReplacer("{recv}", recv, "{qual}", qual, "{args}", argText, "{ctx}", ctx).Replace(e.Template)
-	if strings.Contains(e.Template, "{ctx}, {args}") && len(args) == 0 {
+	pairs := []string{"{recv}", recv, "{qual}", qual, "{args}", argText, "{ctx}", ctx}
+	if strings.Contains(template, "{return") {
+		// A statement template: the call must be a statement of its own, not the operand of go or defer, and the
+		// function must be able to return its context's error.
+		if _, ok := parent.(*ast.ExprStmt); !ok {
+			return nil
+		}
+		ret, ok := returnErr(e.Fn, f, ctx+".Err()")
+		if !ok {
+			return nil
+		}
+		retVar, _ := returnErr(e.Fn, f, "err")
+		pairs = append(pairs, "{return}", ret, "{return err}", retVar)
+	}
+	var edits []analysis.TextEdit
+	if imp != "" {
+		name, edit, ok := importName(f, imp)
+		if !ok {
+			return nil
+		}
+		pairs = append(pairs, "{pkg}", name)
+		if edit != nil {
+			edits = append(edits, *edit)
+		}
+	}
+	out := strings.NewReplacer(pairs...).Replace(template)
+	if strings.Contains(template, "{ctx}, {args}") && len(args) == 0 {
 		out = strings.Replace(out, ctx+", ", ctx, 1)
 	}
-	start, end := call.Pos(), call.End()
-	return &analysis.SuggestedFix{
-		Message:   fmt.Sprintf("Replace with %s", firstLine(out)),
-		TextEdits: []analysis.TextEdit{{Pos: start, End: end, NewText: []byte(out)}},
+	if _, stmt := parent.(*ast.ExprStmt); stmt && !strings.Contains(template, "{return") {
+		// Only a call can stand as a statement: context.Background() alone on a line cannot become ctx.
+		if x, err := parser.ParseExpr(out); err != nil || !isCall(x) {
+			return nil
+		}
 	}
+	edits = append([]analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(out)}}, edits...)
+	return &analysis.SuggestedFix{Message: fmt.Sprintf("Replace with %s", firstLine(out)), TextEdits: edits}
+}
+
+func isCall(x ast.Expr) bool {
+	_, ok := ast.Unparen(x).(*ast.CallExpr)
+	return ok
+}
+
+// returnErr returns a return statement for fn that returns err as its error result and zero values for the
+// others: "return" when fn has no results. It reports false when fn's last result is not an error, or when a
+// zero value cannot be written in file f.
+func returnErr(fn *ssa.Function, f *ast.File, err string) (string, bool) {
+	if fn == nil {
+		return "", false
+	}
+	if o := fn.Origin(); o != nil {
+		fn = o // write the generic function's own types, not an instance's
+	}
+	res := fn.Signature.Results()
+	if res.Len() == 0 {
+		return "return", true
+	}
+	if !types.Identical(res.At(res.Len()-1).Type(), types.Universe.Lookup("error").Type()) {
+		return "", false
+	}
+	qual, ok := qualifier(f, fn.Pkg)
+	vals := make([]string, 0, res.Len())
+	for i := range res.Len() - 1 {
+		z := zero(res.At(i).Type(), qual)
+		if z == "" || !*ok {
+			return "", false
+		}
+		vals = append(vals, z)
+	}
+	return "return " + strings.Join(append(vals, err), ", "), true
+}
+
+// qualifier names packages as file f imports them; it sets *ok to false when a type needs a package f does not
+// import.
+func qualifier(f *ast.File, pkg *ssa.Package) (types.Qualifier, *bool) {
+	ok := true
+	names := map[string]string{}
+	for _, spec := range f.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		if spec.Name != nil {
+			names[path] = spec.Name.Name
+		} else {
+			names[path] = ""
+		}
+	}
+	return func(p *types.Package) string {
+		if pkg != nil && p == pkg.Pkg {
+			return ""
+		}
+		name, imported := names[p.Path()]
+		switch {
+		case !imported || name == "_" || name == ".":
+			ok = false
+			return p.Name()
+		case name == "":
+			return p.Name()
+		}
+		return name
+	}, &ok
+}
+
+// zero writes the zero value of t, or "" when it cannot.
+func zero(t types.Type, qual types.Qualifier) string {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false"
+		case u.Info()&types.IsString != 0:
+			return `""`
+		case u.Info()&types.IsNumeric != 0:
+			return "0"
+		case u.Kind() == types.UnsafePointer:
+			return "nil"
+		}
+		return ""
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		if _, ok := t.(*types.TypeParam); ok {
+			return "*new(" + types.TypeString(t, qual) + ")"
+		}
+		return "nil"
+	case *types.Struct, *types.Array:
+		return types.TypeString(t, qual) + "{}"
+	}
+	return ""
+}
+
+// importName returns the name under which file f refers to the package at path, with the edit that imports it
+// when f does not yet. It reports false when that name is already taken by another import.
+func importName(f *ast.File, path string) (string, *analysis.TextEdit, bool) {
+	name := path[strings.LastIndex(path, "/")+1:]
+	for _, spec := range f.Imports {
+		p, _ := strconv.Unquote(spec.Path.Value)
+		local := p[strings.LastIndex(p, "/")+1:]
+		if spec.Name != nil {
+			local = spec.Name.Name
+		}
+		if p == path && local != "_" && local != "." {
+			return local, nil, true
+		}
+		if local == name {
+			return "", nil, false
+		}
+	}
+	if f.Scope != nil && f.Scope.Lookup(name) != nil {
+		return "", nil, false
+	}
+	quoted := strconv.Quote(path)
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		if gd.Lparen.IsValid() && len(gd.Specs) > 0 {
+			end := gd.Specs[len(gd.Specs)-1].End()
+			return name, &analysis.TextEdit{Pos: end, End: end, NewText: []byte("\n\t" + quoted)}, true
+		}
+		return name, &analysis.TextEdit{Pos: gd.End(), End: gd.End(), NewText: []byte("\n\nimport " + quoted)}, true
+	}
+	end := f.Name.End()
+	return name, &analysis.TextEdit{Pos: end, End: end, NewText: []byte("\n\nimport " + quoted)}, true
 }
 
 func firstLine(s string) string {

@@ -22,19 +22,19 @@ func TestRouters(t *testing.T) {
 		fix  string   // the suggested fix of the first handler's time.Sleep
 		more []string // other fixes expected
 	}{
-		{pkg: "chi", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): }"},
-		{pkg: "gorillamux", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): }"},
-		{pkg: "gin", fix: "select { case <-time.After(time.Second): case <-c.Request.Context().Done(): }"},
+		{pkg: "chi", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): return }"},
+		{pkg: "gorillamux", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): return }"},
+		{pkg: "gin", fix: "select { case <-time.After(time.Second): case <-c.Request.Context().Done(): return }"},
 		{pkg: "ginfallback", fix: ""},
-		{pkg: "echo4", fix: "select { case <-time.After(time.Second): case <-c.Request().Context().Done(): }"},
-		{pkg: "echo5", fix: "select { case <-time.After(time.Second): case <-c.Request().Context().Done(): }"},
-		{pkg: "fiber2", fix: "select { case <-time.After(time.Second): case <-c.UserContext().Done(): }"},
-		{pkg: "fiber3", fix: "select { case <-time.After(time.Second): case <-c.Context().Done(): }"},
-		{pkg: "httprouter", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): }"},
-		{pkg: "grpc", fix: "select { case <-time.After(time.Second): case <-ctx.Done(): }",
+		{pkg: "echo4", fix: "select { case <-time.After(time.Second): case <-c.Request().Context().Done(): return c.Request().Context().Err() }"},
+		{pkg: "echo5", fix: "select { case <-time.After(time.Second): case <-c.Request().Context().Done(): return c.Request().Context().Err() }"},
+		{pkg: "fiber2", fix: "select { case <-time.After(time.Second): case <-c.UserContext().Done(): return c.UserContext().Err() }"},
+		{pkg: "fiber3", fix: "select { case <-time.After(time.Second): case <-c.Context().Done(): return c.Context().Err() }"},
+		{pkg: "httprouter", fix: "select { case <-time.After(time.Second): case <-r.Context().Done(): return }"},
+		{pkg: "grpc", fix: "select { case <-time.After(time.Second): case <-ctx.Done(): return nil, ctx.Err() }",
 			// A streaming handler's context is its stream's, whose type is generic.
 			more: []string{`h.db.ExecContext(stream.Context(), "LISTEN health")`}},
-		{pkg: "connect", fix: "select { case <-time.After(time.Second): case <-ctx.Done(): }"},
+		{pkg: "connect", fix: "select { case <-time.After(time.Second): case <-ctx.Done(): return nil, ctx.Err() }"},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			t.Parallel()
@@ -73,7 +73,7 @@ func TestCustomRouter(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := wanttest.Run(t, routers, &wanttest.Options{Rules: cat}, "./custom/...")
-	want := "select { case <-time.After(time.Second): case <-c.Req.Context().Done(): }"
+	want := "select { case <-time.After(time.Second): case <-c.Req.Context().Done(): return c.Req.Context().Err() }"
 	if fixes := fixTexts(res); !slices.Contains(fixes, want) {
 		t.Errorf("no suggested fix %q; have:\n%s", want, strings.Join(fixes, "\n"))
 	}

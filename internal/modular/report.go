@@ -163,10 +163,10 @@ func (e *engine) fixes(ed *blocking.Edit) []analysis.SuggestedFix {
 	if file == nil {
 		return nil
 	}
-	if sf := fix.Suggest(e.pass.Fset, file, ed, fix.ContextExpr(ed.Fn, e.cat)); sf != nil {
-		return []analysis.SuggestedFix{*sf}
-	}
-	return nil
+	fixes := fix.Suggest(e.pass.Fset, file, ed, fix.ContextExpr(ed.Fn, e.cat))
+	// golangci-lint --fix applies every fix of a diagnostic, so alternatives would conflict and none would be
+	// applied: the drivers of this engine get the first fix only (the one go vet -fix and go fix apply anyway).
+	return fixes[:min(len(fixes), 1)]
 }
 
 // servers reports servers without read timeouts wherever the package makes them.

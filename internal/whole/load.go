@@ -1,6 +1,7 @@
 package whole
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -26,9 +27,9 @@ type bodies struct {
 	dirs     map[string]bool // directories of the dependency packages parsed in full
 }
 
-func planBodies(cfg *Config, patterns []string) (*bodies, error) {
+func planBodies(ctx context.Context, cfg *Config, patterns []string) (*bodies, error) {
 	b := &bodies{}
-	cmd := exec.Command("go", "env", "GOROOT", "GOMODCACHE")
+	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT", "GOMODCACHE")
 	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
 	out, err := cmd.Output()
 	if err != nil {
@@ -43,8 +44,9 @@ func planBodies(cfg *Config, patterns []string) (*bodies, error) {
 
 	// The import graph alone (go list, no type checking) says which modules the user's code imports directly.
 	graph, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
-		Dir:  cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,
+		Mode:    packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Context: ctx, Overlay: cfg.Overlay,
+		Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,
 	}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)

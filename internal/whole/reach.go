@@ -236,9 +236,7 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 	d := pf.Diagnostic(pos, end)
 	if e := f.op.Edit; e != nil && a.isInitial(e.Fn) && f.at == f.op.Pos {
 		if file := a.files[a.fset.File(e.Lparen)]; file != nil {
-			if sf := fix.Suggest(a.fset, file, e, fix.ContextExpr(e.Fn, a.cfg.Catalog)); sf != nil {
-				d.SuggestedFixes = []analysis.SuggestedFix{*sf}
-			}
+			d.SuggestedFixes = fix.Suggest(a.fset, file, e, fix.ContextExpr(e.Fn, a.cfg.Catalog))
 		}
 	}
 	return d

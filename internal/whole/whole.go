@@ -41,6 +41,9 @@ type Config struct {
 	Enabled map[string]bool
 	// UnusedIgnores reports //blockcheck:ignore directives that silence nothing.
 	UnusedIgnores bool
+	// Overlay maps absolute file names to contents that replace what is on disk (an editor's unsaved buffers),
+	// as packages.Config.Overlay.
+	Overlay map[string][]byte
 }
 
 // Result is the outcome of a run.
@@ -76,7 +79,7 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	fset := token.NewFileSet()
-	b, err := planBodies(cfg, patterns)
+	b, err := planBodies(ctx, cfg, patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +90,7 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		Context: ctx,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Overlay:   cfg.Overlay,
 		Dir:       cfg.Dir,
 		Env:       cfg.Env,
 		Tests:     cfg.Tests,
@@ -104,6 +108,9 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	a.load(pkgs)
 	if len(a.good) == 0 {
