@@ -31,6 +31,10 @@ type Finder struct {
 	mounts    map[ssa.Value][]groupCall
 	scopeMemo map[ssa.Value][]scope
 	own       map[*ssa.Function]bool
+
+	// Unresolved lists the registrations seen whose handler could not be traced, and those of handlers from the
+	// standard library, which are not analyzed (unresolved.go).
+	Unresolved []Unresolved
 }
 
 // A groupCall is a call of a group rule.
@@ -177,6 +181,7 @@ func (f *Finder) Find(funcs []*ssa.Function) []Root {
 			}
 		}
 		if r.Fn == nil || r.Fn.Pkg == nil || flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+			f.library(r) // unresolved.go
 			return
 		}
 		k := rootKey{r.Fn, r.Method, r.Pattern, r.Server}
@@ -238,8 +243,12 @@ func (f *Finder) store(in *ssa.Store, add func(Root)) {
 	}
 	name := types.TypeString(elem, nil) + "." + st.Field(fa.Field).Name()
 	if reg, ok := f.field[name]; ok {
-		for _, t := range f.idx.Targets(in.Val) {
+		ts := f.idx.Targets(in.Val)
+		for _, t := range ts {
 			f.rootsOf(t, reg, scope{}, nil, in.Pos(), add)
+		}
+		if len(ts) == 0 {
+			f.unresolved(reg, scope{}, in.Pos()) // unresolved.go
 		}
 	}
 }
@@ -499,9 +508,15 @@ func (f *Finder) registerPair(in ssa.CallInstruction, reg rules.Registration, re
 		only = interfaceMethods(hv)
 	}
 	for _, h := range elements(hv) {
-		for _, t := range f.idx.TargetsWith(h, p.subst) {
+		ts := f.idx.TargetsWith(h, p.subst)
+		for _, t := range ts {
 			for _, base := range bases {
 				f.rootsOf(t, reg, base.join(own), only, in.Pos(), add)
+			}
+		}
+		if len(ts) == 0 {
+			for _, base := range bases {
+				f.unresolved(reg, base.join(own), in.Pos()) // unresolved.go
 			}
 		}
 	}
@@ -536,7 +551,7 @@ func elements(v ssa.Value) []ssa.Value {
 // rootsOf turns a traced handler value into roots.
 func (f *Finder) rootsOf(t flow.Target, reg rules.Registration, sc scope, only []string, pos token.Pos, add func(Root)) {
 	mk := func(fn *ssa.Function) Root {
-		return Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos}
+		return Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
 	}
 	if t.Fn != nil {
 		if f.isMiddleware(t.Fn.Signature) {

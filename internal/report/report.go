@@ -20,6 +20,40 @@ type Finding struct {
 	Pkg      string
 	Analyzer string
 	Diag     analysis.Diagnostic
+
+	// The whole-program engine also says what was found where, for fingerprints, the route inventory and the
+	// HTML report. Func is the function holding the operation, package-qualified ("example.com/app.Server.get");
+	// Op names the operation ("time.Sleep"); Route and Handler are the route of the shortest path and its
+	// handler ("" when no handler reaches it: a server without timeouts, a directive problem).
+	Func, Op       string
+	Route, Handler string
+	// Routes are the indices, in the run's route inventory, of every route that reaches the operation.
+	Routes []int
+	// Graph holds the call paths from those routes to the operation, shared steps merged.
+	Graph *Graph
+}
+
+// A Graph is the call paths from routes to an operation: routes, functions and the operation are nodes, calls
+// are edges. Each function appears once however many routes pass through it.
+type Graph struct {
+	Nodes []Node
+	Edges []Edge
+	// Omitted counts the routes left out to keep the graph readable.
+	Omitted int
+}
+
+// A Node of a Graph.
+type Node struct {
+	Kind  string // "route", "func" or "op"
+	Label string
+	Pos   token.Pos // the function's declaration, the registration, or the operation
+	Route int       // for a route node: its index in the route inventory
+}
+
+// An Edge of a Graph: From calls (or, from a route node, registers) To at Pos.
+type Edge struct {
+	From, To int
+	Pos      token.Pos
 }
 
 // Text writes "file:line:col: analyzer: message", with the path from the handler indented beneath. File names are

@@ -24,6 +24,7 @@ type bodies struct {
 	goroot   string          // GOROOT/src/
 	modcache string          // GOMODCACHE/
 	dirs     map[string]bool // directories of the dependency packages parsed in full
+	listed   int             // packages in the import graph, for progress
 }
 
 func planBodies(cfg *Config, patterns []string) (*bodies, error) {
@@ -69,6 +70,7 @@ func planBodies(cfg *Config, patterns []string) (*bodies, error) {
 		}
 	}
 	packages.Visit(graph, nil, func(p *packages.Package) {
+		b.listed++
 		if p.Module == nil || !own[p.Module.Path] {
 			return
 		}

@@ -39,6 +39,8 @@ type Config struct {
 	Enabled map[string]bool
 	// UnusedIgnores reports //blockcheck:ignore directives that silence nothing.
 	UnusedIgnores bool
+	// Progress, when set, is called as each stage of the run starts (progress.go).
+	Progress func(Stage)
 }
 
 // Result is the outcome of a run.
@@ -54,6 +56,14 @@ type Result struct {
 	Skipped []string
 	// Files are the Go files of the packages analyzed.
 	Files []string
+
+	// Packages are the import paths of the packages analyzed.
+	Packages []string
+	// Routes is the route inventory: every route found, worst first, then the registrations that could not be
+	// resolved (routes.go).
+	Routes []Route
+	// Stages holds each stage's time and memory (progress.go).
+	Stages []Stage
 }
 
 // A PkgError holds the errors of a package that failed to load.
@@ -69,6 +79,8 @@ func Run(cfg *Config) (*Result, error) {
 		patterns = []string{"./..."}
 	}
 	fset := token.NewFileSet()
+	st := newStages(cfg)
+	st.start("listing packages", 0)
 	b, err := planBodies(cfg, patterns)
 	if err != nil {
 		return nil, err
@@ -82,13 +94,15 @@ func Run(cfg *Config) (*Result, error) {
 		Fset:      fset,
 		ParseFile: b.parse,
 	}
+	st.start("loading packages", b.listed)
 	pkgs, err := packages.Load(lcfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
+	defer st.finish(res)
 	a := &engine{
-		cfg: cfg, res: res, fset: fset, bodies: b,
+		cfg: cfg, res: res, fset: fset, bodies: b, stages: st,
 		initial: map[*types.Package]bool{},
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
@@ -109,6 +123,8 @@ type engine struct {
 	fset    *token.FileSet
 	prog    *ssa.Program
 	good    []*packages.Package // initial packages that loaded cleanly
+	roots   []handlers.Root
+	stages  *stages
 	initial map[*types.Package]bool
 	own     map[string]bool // module paths of the initial packages: their code is analyzed in full
 	files   map[*token.File]*ast.File
@@ -150,6 +166,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 			}
 		}
 	})
+	a.stages.start("building SSA", len(order))
 	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
 	var built []*ssa.Package
 	for _, p := range order {
@@ -173,6 +190,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 			continue
 		}
 		a.good = append(a.good, p)
+		a.res.Packages = append(a.res.Packages, p.PkgPath)
 		a.res.Files = append(a.res.Files, p.GoFiles...)
 		for _, f := range p.Syntax {
 			a.files[a.fset.File(f.FileStart)] = f
@@ -277,13 +295,19 @@ func (a *engine) analyze() {
 			own = append(own, fn)
 		}
 	}
+	a.stages.start("finding handlers", len(own))
 	roots := a.find.Find(own)
+	a.roots = roots
+	a.stages.start("call graph", len(roots))
 	a.graph = a.callGraph(roots, own)
+	a.stages.start("reachability", len(roots))
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
 	r.reachAll(roots)
 	r.servers(own)
+	a.stages.start("reporting", len(r.order))
 	r.emit()
 	a.ignoreProblems()
+	a.inventory(roots) // routes.go
 }
 
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
