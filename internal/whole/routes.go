@@ -287,3 +287,29 @@ func (a *engine) inventory(roots []handlers.Root) {
 	}
 	a.res.Routes = out
 }
+
+// Filter keeps the findings for which keep returns true (given their index) and recounts the routes.
+func (res *Result) Filter(keep func(i int) bool) {
+	where := make([]int, len(res.Findings))
+	var kept []report.Finding
+	for i, f := range res.Findings {
+		where[i] = -1
+		if keep(i) {
+			where[i] = len(kept)
+			kept = append(kept, f)
+		}
+	}
+	res.Findings = kept
+	for i := range res.Routes {
+		rt := &res.Routes[i]
+		var fs []int
+		counts := map[string]int{}
+		for _, fi := range rt.Findings {
+			if n := where[fi]; n >= 0 {
+				fs = append(fs, n)
+				counts[res.Findings[n].Analyzer]++
+			}
+		}
+		rt.Findings, rt.Counts = fs, counts
+	}
+}

@@ -1,0 +1,7 @@
+package report
+
+import "io"
+
+type Page struct{}
+
+func HTML(w io.Writer, p *Page) error { return nil }
