@@ -183,9 +183,9 @@ func SARIF(w io.Writer, l *SARIFLog) error {
 		"tool": map[string]any{"driver": map[string]any{"name": "blockcheck", "version": l.Version, "semanticVersion": strings.TrimPrefix(l.Version, "v"),
 			"informationUri": "https://github.com/blockcheck/blockcheck", "rules": rules}},
 		"originalUriBaseIds": map[string]any{"%SRCROOT%": map[string]any{"uri": (&url.URL{Scheme: "file", Path: root}).String()}},
-		"invocations": []any{map[string]any{"executionSuccessful": len(l.Errors) == 0, "toolExecutionNotifications": notes}},
-		"columnKind":  "utf16CodeUnits",
-		"results":     results,
+		"invocations":        []any{map[string]any{"executionSuccessful": len(l.Errors) == 0, "toolExecutionNotifications": notes}},
+		"columnKind":         "utf16CodeUnits",
+		"results":            results,
 	}
 	log := map[string]any{
 		"version": "2.1.0",
