@@ -248,7 +248,7 @@ func (f *Finder) store(in *ssa.Store, add func(Root)) {
 			f.rootsOf(t, reg, scope{}, nil, in.Pos(), add)
 		}
 		if len(ts) == 0 {
-			f.unresolved(reg, scope{}, in.Pos()) // unresolved.go
+			f.unresolved(reg, scope{}, in.Val, in.Pos()) // unresolved.go
 		}
 	}
 }
@@ -516,7 +516,7 @@ func (f *Finder) registerPair(in ssa.CallInstruction, reg rules.Registration, re
 		}
 		if len(ts) == 0 {
 			for _, base := range bases {
-				f.unresolved(reg, base.join(own), in.Pos()) // unresolved.go
+				f.unresolved(reg, base.join(own), h, in.Pos()) // unresolved.go
 			}
 		}
 	}

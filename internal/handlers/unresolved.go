@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/tools/go/ssa"
+
 	"github.com/blockcheck/blockcheck/internal/extent"
+	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -29,19 +32,25 @@ func (u *Unresolved) Route() string {
 	return r.Route()
 }
 
-func (f *Finder) unresolved(reg rules.Registration, sc scope, pos token.Pos) {
-	f.addUnresolved(Unresolved{Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field})
-}
-
-func (f *Finder) library(r Root) {
-	if r.Fn == nil {
-		return
-	}
-	u := Unresolved{Method: r.Method, Pattern: r.Pattern, Server: r.Server, Pos: r.Pos, Rule: r.Rule, Handler: r.Fn.String()}
-	if r.Fn.Pkg == nil && r.Fn.Object() != nil {
-		u.Handler = r.Fn.Object().Pkg().Path() + "." + Name(r.Fn)
+func (f *Finder) unresolved(reg rules.Registration, sc scope, v ssa.Value, pos token.Pos) {
+	u := Unresolved{Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
+	// A handler made by the standard library (http.FileServer(dir), http.StripPrefix(p, h)) has no body to trace.
+	if call, ok := unconvert(v).(*ssa.Call); ok {
+		if fn := call.Common().StaticCallee(); fn != nil && fn.Pkg != nil && flow.IsStd(fn.Pkg.Pkg.Path()) {
+			u.Handler = fn.Pkg.Pkg.Path() + "." + Name(fn) + "(...)"
+		}
 	}
 	f.addUnresolved(u)
+}
+
+// library records a root of the standard library (a synthetic wrapper of a dependency's method is not one: the
+// finder drops those as it always has).
+func (f *Finder) library(r Root) {
+	if r.Fn == nil || r.Fn.Pkg == nil || !flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+		return
+	}
+	f.addUnresolved(Unresolved{Method: r.Method, Pattern: r.Pattern, Server: r.Server, Pos: r.Pos, Rule: r.Rule,
+		Handler: r.Fn.Pkg.Pkg.Path() + "." + Name(r.Fn)})
 }
 
 func (f *Finder) addUnresolved(u Unresolved) {
