@@ -157,9 +157,13 @@ func unmatched(dir string, patterns []string) []string {
 	return out
 }
 
+// plural says "1 package", "2 packages"; nouns ending in "y" after a consonant take "ies".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "ry") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
@@ -195,7 +199,7 @@ func (v *views) apply(res *whole.Result, dir, wd string, rs []report.Rule, stder
 		}
 		m := b.Filter(res.Findings)
 		res.Filter(func(i int) bool { return m.New[i] })
-		msg := fmt.Sprintf("blockcheck: baseline %s: %s not shown, %s new", v.baseline, plural(m.Known, "known finding"), plural(len(res.Findings), "finding"))
+		msg := fmt.Sprintf("blockcheck: baseline %s: %s not shown, %s", v.baseline, plural(m.Known, "known finding"), plural(len(res.Findings), "new finding"))
 		switch {
 		case len(m.Stale) > 0 && v.prune:
 			if err := b.Prune(m).WriteFile(name); err != nil {
@@ -206,7 +210,7 @@ func (v *views) apply(res *whole.Result, dir, wd string, rs []report.Rule, stder
 		case len(m.Stale) > 0:
 			msg += fmt.Sprintf("; %s no longer found (fixed, or their function or route renamed): -prune-baseline removes them", plural(len(m.Stale), "stale entry"))
 		}
-		fmt.Fprintln(stderr, strings.Replace(msg, "entrys", "entries", 1))
+		fmt.Fprintln(stderr, msg)
 	}
 	if v.html != "" {
 		name := inDir(dir, v.html)
