@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blockcheck/blockcheck/internal/cli"
+	"github.com/blockcheck/blockcheck/internal/report"
 )
 
 // chromium returns the headless Chromium to render reports with, or skips the test where there is none. CI
@@ -108,11 +109,49 @@ func TestHTMLReport(t *testing.T) {
 	assert.Contains(t, svg, `<path class="edge"`)
 	assert.Contains(t, dom, `<pre class="snippet">`)
 	assert.Contains(t, dom, `<p class="fix"><b>Fix: </b>`)
+}
+
+// TestHTMLReportService renders the report of the example bookstore service (the README's first command), and
+// checks that an operation two routes reach is drawn once with the steps they share merged. With
+// BLOCKCHECK_SCREENSHOT=file it also saves a screenshot (make screenshot writes docs/report.png).
+func TestHTMLReportService(t *testing.T) {
+	browser := chromium(t)
+	const service = "../../testdata/service"
+	n := routeCount(t, service, "./...")
+	page := filepath.Join(t.TempDir(), "report.html")
+	code, _, errOut := runIn(t, service, "-html", page, "./...")
+	require.Equal(t, cli.ExitFindings, code, errOut)
+	dom := checkPage(t, browser, page, n)
+	assert.Contains(t, dom, `<g class="node k-op"`)
+
+	// The page's data: Store.Search's query is reached from GET /books and GET /search through one Store.Search
+	// node.
+	src, err := os.ReadFile(page)
+	require.NoError(t, err)
+	raw := regexp.MustCompile(`(?s)<script id="data" type="application/json">(.*?)</script>`).FindSubmatch(src)
+	require.NotNil(t, raw)
+	var data report.Page
+	require.NoError(t, json.Unmarshal(raw[1], &data))
+	var merged *report.Drawing
+	for _, f := range data.Findings {
+		if f.Analyzer == "syncdb" && len(f.Routes) == 2 {
+			merged = f.Graph
+		}
+	}
+	require.NotNil(t, merged, "no syncdb finding reached from two routes")
+	labels := map[string]int{}
+	for _, nd := range merged.Nodes {
+		labels[nd.Kind+" "+nd.Label]++
+	}
+	assert.Equal(t, 1, labels["route GET /books"])
+	assert.Equal(t, 1, labels["route GET /search"])
+	assert.Equal(t, 1, labels["func Store.Search"], "the shared step is one node: %v", labels)
+	assert.Equal(t, 1, labels["op (*sql.DB).QueryContext"]+labels["op (*sql.DB).Query"], "%v", labels)
 
 	if shot := os.Getenv("BLOCKCHECK_SCREENSHOT"); shot != "" {
 		abs, err := filepath.Abs(shot)
 		require.NoError(t, err)
-		render(t, browser, page, "--hide-scrollbars", "--window-size=1280,1400", "--screenshot="+abs)
+		render(t, browser, page, "--hide-scrollbars", "--window-size=1280,1300", "--screenshot="+abs)
 	}
 }
 
