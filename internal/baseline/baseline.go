@@ -8,6 +8,7 @@
 package baseline
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -47,10 +48,7 @@ type File struct {
 // route is not known statically). Findings the engine cannot place in a function (directive problems) are
 // identified by their package and message.
 func identity(f *report.Finding) []string {
-	route := f.Route
-	if route == "" {
-		route = f.Handler
-	}
+	route := cmp.Or(f.Route, f.Handler)
 	if f.Func == "" {
 		return []string{f.Analyzer, f.Pkg, f.Diag.Message}
 	}
@@ -82,28 +80,17 @@ func New(tool string, findings []report.Finding) *File {
 	for i := range findings {
 		f := &findings[i]
 		b.Findings = append(b.Findings, Entry{Fingerprint: fps[i], Analyzer: f.Analyzer, Func: f.Func, Operation: f.Op,
-			Route: cmpOr(f.Route, f.Handler), Message: f.Diag.Message})
+			Route: cmp.Or(f.Route, f.Handler), Message: f.Diag.Message})
 	}
 	b.sort()
-	return b
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
 	return b
 }
 
 // sort orders entries for stable diffs of the file: by analyzer, function, route, fingerprint.
 func (b *File) sort() {
 	slices.SortStableFunc(b.Findings, func(x, y Entry) int {
-		for _, c := range [][2]string{{x.Analyzer, y.Analyzer}, {x.Func, y.Func}, {x.Route, y.Route}, {x.Fingerprint, y.Fingerprint}} {
-			if n := strings.Compare(c[0], c[1]); n != 0 {
-				return n
-			}
-		}
-		return 0
+		return cmp.Or(strings.Compare(x.Analyzer, y.Analyzer), strings.Compare(x.Func, y.Func),
+			strings.Compare(x.Route, y.Route), strings.Compare(x.Fingerprint, y.Fingerprint))
 	})
 }
 
@@ -164,8 +151,9 @@ type Match struct {
 
 // Filter matches findings against the baseline by fingerprint.
 func (b *File) Filter(findings []report.Finding) *Match {
+	fps := Fingerprints(findings)
 	have := map[string]bool{}
-	for _, fp := range Fingerprints(findings) {
+	for _, fp := range fps {
 		have[fp] = true
 	}
 	known := map[string]bool{}
@@ -176,7 +164,7 @@ func (b *File) Filter(findings []report.Finding) *Match {
 			m.Stale = append(m.Stale, e)
 		}
 	}
-	for i, fp := range Fingerprints(findings) {
+	for i, fp := range fps {
 		if known[fp] {
 			m.Known++
 		} else {

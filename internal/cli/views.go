@@ -55,7 +55,10 @@ func inDir(dir, name string) string {
 // progress sets cfg.Progress: on a terminal a line on stderr that each stage overwrites, with -v a line per
 // stage. It returns a function that clears the line and, with -v, prints each stage's time and memory.
 func (v *views) progress(cfg *whole.Config, stderr io.Writer) func(*whole.Result) {
-	tty := isTerminal(stderr)
+	return v.progressTo(cfg, stderr, isTerminal(stderr))
+}
+
+func (v *views) progressTo(cfg *whole.Config, stderr io.Writer, tty bool) func(*whole.Result) {
 	if !tty && !v.verbose {
 		return func(*whole.Result) {}
 	}
