@@ -172,3 +172,22 @@ func TestBaseline(t *testing.T) {
 	assert.Equal(t, cli.ExitError, code)
 	assert.Contains(t, errOut, "reading baseline")
 }
+
+// TestHTMLDeterministic: the same tree gives the same report, byte for byte, and the report needs nothing but
+// itself (Chromium renders it in html_test.go).
+func TestHTMLDeterministic(t *testing.T) {
+	var pages []string
+	for i := range 2 {
+		page := filepath.Join(t.TempDir(), "report.html")
+		code, _, errOut := run(t, "-html", page, "./app", "./tie", "./unresolved")
+		require.Equal(t, cli.ExitFindings, code, errOut)
+		b, err := os.ReadFile(page)
+		require.NoError(t, err)
+		pages = append(pages, string(b))
+		if i > 0 {
+			require.Equal(t, pages[0], pages[i])
+		}
+	}
+	assert.Contains(t, pages[0], `"route":"GET /a"`)
+	assert.Contains(t, pages[0], `"status":"unresolved"`)
+}
