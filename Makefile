@@ -14,7 +14,7 @@ install:
 test: test-unit test-golangci
 
 test-unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 lint:
 	gofmt -l $$(git ls-files '*.go') | (! grep .)
