@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build install test test-unit lint bench
+.PHONY: build install test test-unit lint bench screenshot
 
 build:
 	$(GO) build -o $(BIN)/blockcheck ./cmd/blockcheck
@@ -60,3 +60,7 @@ test-parity:
 # Runs the real go vet with blockcheck as its vettool on testdata/vet (also part of make test).
 test-vet:
 	$(GO) test -count=1 -run TestVet -v ./cmd/blockcheck/
+
+# Renders the example service's HTML report in headless Chromium and saves the screenshot the README shows.
+screenshot:
+	BLOCKCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run '^TestHTMLReportService$$' ./internal/cli/

@@ -32,10 +32,11 @@ const Version = "v0.1.0-dev"
 const usage = `blockcheck finds operations that block HTTP handlers without bound.
 
 Usage: blockcheck [flags] [packages]
+       blockcheck routes [flags] [packages]
 
 It loads the packages (default ./...), finds every handler they register, follows the call graph from
 each, and reports each blocking operation a handler reaches, with the route, the path and a fix.
-Exit status: 0 no findings, 3 findings, 1 errors.
+Exit status: 0 no findings, 3 findings, 1 errors. 'blockcheck routes' lists the routes found instead.
 
 Run under go vet as: go vet -vettool=$(command -v blockcheck) ./...
 Run as a language server beside gopls as: blockcheck lsp (see docs/editors.md)
@@ -45,6 +46,9 @@ Flags:
 
 // Run runs the command with the arguments after the program name and returns its exit status.
 func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "routes" {
+		return runRoutes(args[1:], stdout, stderr) // routes.go
+	}
 	fs := flag.NewFlagSet("blockcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jsonOut := fs.Bool("json", false, "print findings as JSON in the x/tools checker shape")
@@ -56,6 +60,7 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	unusedIgnores := fs.Bool("unused-ignores", false, "report //blockcheck:ignore directives that silence nothing")
 	fixFlag := fs.Bool("fix", false, "apply the first suggested fix of each finding")
 	diffFlag := fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
+	views := addViewFlags(fs) // views.go
 	enabled := map[string]*bool{}
 	for _, a := range analyzers {
 		enabled[a.Name] = fs.Bool(a.Name, true, "enable the "+a.Name+" analyzer: "+firstLine(a.Doc))
@@ -84,6 +89,10 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "blockcheck: -fix and -diff print no -json or -sarif")
 		return ExitError
 	}
+	if err := views.check(); err != nil {
+		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
+		return ExitError
+	}
 	if *dir != "" && *rulesFile != "" && !filepath.IsAbs(*rulesFile) {
 		*rulesFile = filepath.Join(*dir, *rulesFile) // as with go -C, paths are relative to dir
 	}
@@ -96,7 +105,9 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	for name, on := range enabled {
 		cfg.Enabled[name] = *on
 	}
+	done := views.progress(cfg, stderr)
 	res, err := whole.Run(context.Background(), cfg)
+	done(res)
 	if err != nil {
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError
@@ -121,18 +132,24 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	for _, p := range res.Skipped {
 		fmt.Fprintf(stderr, "blockcheck: %s not analyzed: it imports a package with errors\n", p)
 	}
+	if !analysed(res, *dir, fs.Args(), stderr) {
+		return ExitError
+	}
+	var rs []report.Rule
+	for _, a := range analyzers {
+		rs = append(rs, report.Rule{Name: a.Name, Doc: a.Doc, URL: a.URL})
+	}
 	if *fixFlag || *diffFlag {
 		return applyFixes(res, wd, *diffFlag, stdout, stderr)
+	}
+	if code, stop := views.apply(res, *dir, wd, rs, stderr); stop {
+		return code
 	}
 	switch {
 	case *jsonOut:
 		err = report.JSON(stdout, res.Fset, res.Findings, errs)
 	case *sarifOut:
-		var rs []report.Rule
-		for _, a := range analyzers {
-			rs = append(rs, report.Rule{Name: a.Name, Doc: a.Doc, URL: a.URL})
-		}
-		err = report.SARIF(stdout, res.Fset, wd, Version, rs, res.Findings)
+		err = writeSARIF(stdout, res, wd, rs) // sarif.go
 	default:
 		err = report.Text(stdout, res.Fset, wd, res.Findings)
 	}

@@ -136,11 +136,12 @@ func TestSARIF(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &log))
 	assert.Equal(t, "2.1.0", log.Version)
 	require.Len(t, log.Runs, 1)
-	assert.Len(t, log.Runs[0].Tool.Driver.Rules, len(analyzers.All))
+	assert.Len(t, log.Runs[0].Tool.Driver.Rules, len(analyzers.All)+1, "the analyzers and the directive rule")
 	require.Len(t, log.Runs[0].Results, 2)
 	r := log.Runs[0].Results[0]
 	assert.Equal(t, "sleep", r.RuleID)
-	assert.Equal(t, "app/app.go", r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	// Relative to the repository (or module) root, whatever the directory: see TestSARIFSchema.
+	assert.True(t, strings.HasSuffix(r.Locations[0].PhysicalLocation.ArtifactLocation.URI, "cli/app/app.go"), r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 	assert.Equal(t, 9, r.Locations[0].PhysicalLocation.Region.StartLine)
 	assert.Len(t, r.RelatedLocations, 1)
 }

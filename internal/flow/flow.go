@@ -44,6 +44,9 @@ func CalleeName(c *ssa.CallCommon) string {
 
 // IsStd reports whether the package path belongs to the standard library.
 func IsStd(path string) bool {
+	if path == "command-line-arguments" { // files named on the command line (blockcheck main.go)
+		return false
+	}
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")
 }

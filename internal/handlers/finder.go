@@ -32,6 +32,10 @@ type Finder struct {
 	groupArgs map[*ssa.Function][]groupUse
 	mounts    map[ssa.Value][]groupCall
 	scopeMemo map[ssa.Value][]scope
+
+	// Unresolved lists the registrations seen whose handler could not be traced, and those of handlers from the
+	// standard library, which are not analyzed (unresolved.go).
+	Unresolved []Unresolved
 }
 
 // A groupCall is a call of a group rule.
@@ -91,6 +95,7 @@ func (f *Finder) Find() []Root {
 			}
 		}
 		if r.Fn == nil || r.Fn.Pkg == nil || flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+			f.library(r) // unresolved.go
 			return
 		}
 		k := rootKey{r.Fn, r.Method, r.Pattern, r.Server}
@@ -147,8 +152,12 @@ func (f *Finder) store(in *ssa.Store, add func(Root)) {
 	}
 	name := types.TypeString(elem, nil) + "." + st.Field(fa.Field).Name()
 	if reg, ok := f.field[name]; ok {
-		for _, t := range f.idx.Targets(in.Val) {
+		ts := f.idx.Targets(in.Val)
+		for _, t := range ts {
 			f.rootsOf(t, reg, scope{}, nil, in.Pos(), add)
+		}
+		if len(ts) == 0 {
+			f.unresolved(reg, scope{}, in.Val, in.Pos()) // unresolved.go
 		}
 	}
 }
@@ -191,7 +200,7 @@ func (f *Finder) register(in ssa.CallInstruction, reg rules.Registration, add fu
 // rootsOf turns a traced handler value into roots.
 func (f *Finder) rootsOf(t flow.Target, reg rules.Registration, sc scope, only []string, pos token.Pos, add func(Root)) {
 	mk := func(fn *ssa.Function) Root {
-		return Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos}
+		return Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
 	}
 	if t.Fn != nil {
 		if f.isMiddleware(t.Fn.Signature) {

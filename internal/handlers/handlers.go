@@ -19,6 +19,8 @@ type Root struct {
 	Server bool
 	// Pos is the registration.
 	Pos token.Pos
+	// Rule names the registration rule that found it: its func or field ("(*net/http.ServeMux).HandleFunc").
+	Rule string
 }
 
 // Route describes the root for a message: "GET /users/{id}", "every route" for middleware ("every route under

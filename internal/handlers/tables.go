@@ -224,9 +224,15 @@ func (f *Finder) registerPair(in ssa.CallInstruction, reg rules.Registration, re
 		only = interfaceMethods(hv)
 	}
 	for _, h := range elements(hv) {
-		for _, t := range f.idx.TargetsWith(h, p.subst) {
+		ts := f.idx.TargetsWith(h, p.subst)
+		for _, t := range ts {
 			for _, base := range bases {
 				f.rootsOf(t, reg, base.join(own), only, in.Pos(), add)
+			}
+		}
+		if len(ts) == 0 {
+			for _, base := range bases {
+				f.unresolved(reg, base.join(own), h, in.Pos()) // unresolved.go
 			}
 		}
 	}

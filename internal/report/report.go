@@ -20,6 +20,40 @@ type Finding struct {
 	Pkg      string
 	Analyzer string
 	Diag     analysis.Diagnostic
+
+	// The whole-program engine also says what was found where, for fingerprints, the route inventory and the
+	// HTML report. Func is the function holding the operation, package-qualified ("example.com/app.Server.get");
+	// Op names the operation ("time.Sleep"); Route and Handler are the route of the shortest path and its
+	// handler ("" when no handler reaches it: a server without timeouts, a directive problem).
+	Func, Op       string
+	Route, Handler string
+	// Routes are the indices, in the run's route inventory, of every route that reaches the operation.
+	Routes []int
+	// Graph holds the call paths from those routes to the operation, shared steps merged.
+	Graph *Graph
+}
+
+// A Graph is the call paths from routes to an operation: routes, functions and the operation are nodes, calls
+// are edges. Each function appears once however many routes pass through it.
+type Graph struct {
+	Nodes []Node
+	Edges []Edge
+	// Omitted counts the routes left out to keep the graph readable.
+	Omitted int
+}
+
+// A Node of a Graph.
+type Node struct {
+	Kind  string // "route", "func" or "op"
+	Label string
+	Pos   token.Pos // the function's declaration, the registration, or the operation
+	Route int       // for a route node: its index in the route inventory
+}
+
+// An Edge of a Graph: From calls (or, from a route node, registers) To at Pos.
+type Edge struct {
+	From, To int
+	Pos      token.Pos
 }
 
 // Text writes "file:line:col: analyzer: message", with the path from the handler indented beneath. File names are
@@ -113,104 +147,6 @@ func JSON(w io.Writer, fset *token.FileSet, findings []Finding, errors map[strin
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "\t")
 	return enc.Encode(tree)
-}
-
-// A Rule describes an analyzer for SARIF.
-type Rule struct {
-	Name, Doc, URL string
-}
-
-// SARIF writes a SARIF 2.1.0 log with one rule per analyzer, related locations for the path from the handler, and
-// fixes.
-func SARIF(w io.Writer, fset *token.FileSet, dir, version string, ruleList []Rule, findings []Finding) error {
-	uri := func(p token.Position) string {
-		if r, err := filepath.Rel(dir, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
-		}
-		return "file://" + filepath.ToSlash(p.Filename)
-	}
-	region := func(start, end token.Pos) map[string]any {
-		s := fset.Position(start)
-		r := map[string]any{"startLine": s.Line, "startColumn": s.Column}
-		if end.IsValid() {
-			e := fset.Position(end)
-			r["endLine"], r["endColumn"] = e.Line, e.Column
-		}
-		return r
-	}
-	loc := func(start, end token.Pos, msg string) map[string]any {
-		l := map[string]any{"physicalLocation": map[string]any{
-			"artifactLocation": map[string]any{"uri": uri(fset.Position(start)), "uriBaseId": "%SRCROOT%"},
-			"region":           region(start, end),
-		}}
-		if msg != "" {
-			l["message"] = map[string]any{"text": msg}
-		}
-		return l
-	}
-	var rules []map[string]any
-	for _, r := range ruleList {
-		rules = append(rules, map[string]any{
-			"id": r.Name, "name": r.Name, "helpUri": r.URL,
-			"shortDescription": map[string]any{"text": firstSentence(r.Doc)},
-			"fullDescription":  map[string]any{"text": r.Doc},
-		})
-	}
-	results := []map[string]any{}
-	for _, f := range findings {
-		res := map[string]any{
-			"ruleId": f.Analyzer, "level": "warning",
-			"message":   map[string]any{"text": f.Diag.Message},
-			"locations": []any{loc(f.Diag.Pos, f.Diag.End, "")},
-		}
-		var related []any
-		for i, r := range f.Diag.Related {
-			l := loc(r.Pos, r.End, r.Message)
-			l["id"] = i
-			related = append(related, l)
-		}
-		if related != nil {
-			res["relatedLocations"] = related
-		}
-		var fixes []any
-		for _, sf := range f.Diag.SuggestedFixes {
-			var reps []any
-			for _, e := range sf.TextEdits {
-				end := e.End
-				if !end.IsValid() {
-					end = e.Pos
-				}
-				reps = append(reps, map[string]any{"deletedRegion": region(e.Pos, end), "insertedContent": map[string]any{"text": string(e.NewText)}})
-			}
-			fixes = append(fixes, map[string]any{
-				"description":     map[string]any{"text": sf.Message},
-				"artifactChanges": []any{map[string]any{"artifactLocation": map[string]any{"uri": uri(fset.Position(sf.TextEdits[0].Pos))}, "replacements": reps}},
-			})
-		}
-		if fixes != nil {
-			res["fixes"] = fixes
-		}
-		results = append(results, res)
-	}
-	log := map[string]any{
-		"version": "2.1.0",
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"runs": []any{map[string]any{
-			"tool":    map[string]any{"driver": map[string]any{"name": "blockcheck", "version": version, "informationUri": "https://github.com/blockcheck/blockcheck", "rules": rules}},
-			"results": results,
-		}},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
-}
-
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "\n\n"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // Sort orders findings by file, offset and analyzer.

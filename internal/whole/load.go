@@ -25,6 +25,7 @@ type bodies struct {
 	goroot   string          // GOROOT/src/
 	modcache string          // GOMODCACHE/
 	dirs     map[string]bool // directories of the dependency packages parsed in full
+	listed   int             // packages in the import graph, for progress
 }
 
 func planBodies(ctx context.Context, cfg *Config, patterns []string) (*bodies, error) {
@@ -71,6 +72,7 @@ func planBodies(ctx context.Context, cfg *Config, patterns []string) (*bodies, e
 		}
 	}
 	packages.Visit(graph, nil, func(p *packages.Package) {
+		b.listed++
 		if p.Module == nil || !own[p.Module.Path] {
 			return
 		}

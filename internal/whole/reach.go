@@ -31,6 +31,7 @@ type finding struct {
 	root   *handlers.Root
 	path   []*callgraph.Edge
 	routes int
+	walk   map[*ssa.Function][]uint64 // the routes reaching each function in the walk that found it (routes.go)
 }
 
 type reporter struct {
@@ -38,6 +39,7 @@ type reporter struct {
 	byKey map[findingKey]*finding
 	order []findingKey
 	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
+	walk  map[*ssa.Function][]uint64
 }
 
 type visit struct {
@@ -116,7 +118,7 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			if !ok {
 				continue
 			}
-			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn)})
+			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn), walk: r.walk})
 		}
 	}
 	return nil
@@ -160,6 +162,7 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 			}
 		}
 	}
+	r.walk = sets
 	return func(fn *ssa.Function) int {
 		n := 0
 		for _, w := range sets[fn] {
@@ -204,7 +207,7 @@ func (r *reporter) emit() {
 		if p := r.pkgAt(f); p != nil {
 			pkg = p.Pkg.Path()
 		}
-		r.a.res.Findings = append(r.a.res.Findings, report.Finding{Pkg: pkg, Analyzer: f.op.Analyzer, Diag: d})
+		r.a.res.Findings = append(r.a.res.Findings, r.annotate(f, report.Finding{Pkg: pkg, Analyzer: f.op.Analyzer, Diag: d}))
 	}
 	report.Sort(r.a.fset, r.a.res.Findings)
 }

@@ -44,6 +44,8 @@ type Config struct {
 	// Overlay maps absolute file names to contents that replace what is on disk (an editor's unsaved buffers),
 	// as packages.Config.Overlay.
 	Overlay map[string][]byte
+	// Progress, when set, is called as each stage of the run starts (progress.go).
+	Progress func(Stage)
 }
 
 // Result is the outcome of a run.
@@ -59,6 +61,14 @@ type Result struct {
 	Skipped []string
 	// Files are the Go files of the packages analyzed.
 	Files []string
+
+	// Packages are the import paths of the packages analyzed.
+	Packages []string
+	// Routes is the route inventory: every route found, worst first, then the registrations that could not be
+	// resolved (routes.go).
+	Routes []Route
+	// Stages holds each stage's time and memory (progress.go).
+	Stages []Stage
 }
 
 // A PkgError holds the errors of a package that failed to load.
@@ -79,6 +89,8 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	fset := token.NewFileSet()
+	st := newStages(cfg)
+	st.start("listing packages", 0)
 	b, err := planBodies(ctx, cfg, patterns)
 	if err != nil {
 		return nil, err
@@ -97,13 +109,15 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		Fset:      fset,
 		ParseFile: b.parse,
 	}
+	st.start("loading packages", b.listed)
 	pkgs, err := packages.Load(lcfg, patterns...)
 	if err := cmp.Or(ctx.Err(), err); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
+	defer st.finish(res)
 	a := &engine{
-		ctx: ctx, cfg: cfg, res: res, fset: fset, bodies: b,
+		ctx: ctx, cfg: cfg, res: res, fset: fset, bodies: b, stages: st,
 		initial: map[*types.Package]bool{},
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
@@ -130,6 +144,8 @@ type engine struct {
 	fset    *token.FileSet
 	prog    *ssa.Program
 	good    []*packages.Package // initial packages that loaded cleanly
+	roots   []handlers.Root
+	stages  *stages
 	initial map[*types.Package]bool
 	own     map[string]bool // module paths of the initial packages: their code is analyzed in full
 	files   map[*token.File]*ast.File
@@ -172,6 +188,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 			}
 		}
 	})
+	a.stages.start("building SSA", len(order))
 	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
 	var built []*ssa.Package
 	for _, p := range order {
@@ -195,6 +212,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 			continue
 		}
 		a.good = append(a.good, p)
+		a.res.Packages = append(a.res.Packages, p.PkgPath)
 		a.res.Files = append(a.res.Files, p.GoFiles...)
 		for _, f := range p.Syntax {
 			a.files[a.fset.File(f.FileStart)] = f
@@ -307,21 +325,27 @@ func (a *engine) analyze() error {
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, blocking.Options{})
 	a.pol = policy.New(a.cls, a.find)
 	a.loadIgnores()
+	a.stages.start("finding handlers", len(own))
 	roots := a.find.Find()
+	a.roots = roots
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
+	a.stages.start("call graph", len(roots))
 	a.graph = a.callGraph(roots, own)
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
+	a.stages.start("reachability", len(roots))
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
 	if err := r.reachAll(roots); err != nil {
 		return err
 	}
 	r.servers(own)
+	a.stages.start("reporting", len(r.order))
 	r.emit()
 	a.ignoreProblems()
+	a.inventory(roots) // routes.go
 	return nil
 }
 
