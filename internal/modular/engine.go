@@ -210,8 +210,8 @@ func (e *engine) build() {
 			add(anon) // function literals in package-level variables
 		}
 	}
-	e.idx = flow.NewIndex(e.pass.Fset, e.funcs)
-	e.find = handlers.NewFinder(e.prog, e.idx, e.cat)
+	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
+	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.cls = blocking.NewClassifier(e.cat, e.idx)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}

@@ -42,20 +42,25 @@ func (a *engine) loadIgnores() {
 
 // reachAll walks from the roots once for the analyzers that no directive names, then once for each analyzer that
 // one does, stopping at that analyzer's directives.
-func (r *reporter) reachAll(roots []handlers.Root) {
+func (r *reporter) reachAll(roots []handlers.Root) error {
 	named := map[string]bool{}
 	for _, name := range rules.Analyzers {
 		named[name] = r.a.cfg.Enabled[name] && r.a.ign.Names(name)
 	}
 	r.scope = scope{named: named}
-	r.reach(roots)
+	if err := r.reach(roots); err != nil {
+		return err
+	}
 	for _, name := range rules.Analyzers {
 		if named[name] {
 			r.scope = scope{only: name}
-			r.reach(roots)
+			if err := r.reach(roots); err != nil {
+				return err
+			}
 		}
 	}
 	r.scope = scope{}
+	return nil
 }
 
 // stopAt reports whether the walk must not follow e: a directive on the call's line or on the callee (or a

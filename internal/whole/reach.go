@@ -91,7 +91,7 @@ func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
 
 // reach walks from the roots breadth first, so that each operation is first met on a shortest path, and reports
 // what the functions it meets do.
-func (r *reporter) reach(roots []handlers.Root) {
+func (r *reporter) reach(roots []handlers.Root) error {
 	visits := map[*ssa.Function]visit{}
 	var queue []*ssa.Function
 	for i, root := range roots {
@@ -101,6 +101,11 @@ func (r *reporter) reach(roots []handlers.Root) {
 		}
 	}
 	for i := 0; i < len(queue); i++ {
+		if i%1024 == 0 {
+			if err := r.a.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		fn := queue[i]
 		for _, e := range r.out(fn) {
 			if _, ok := visits[e.Callee.Func]; ok || !r.follow(e) {
@@ -133,6 +138,7 @@ func (r *reporter) reach(roots []handlers.Root) {
 			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn)})
 		}
 	}
+	return nil
 }
 
 // where says where an operation is reported: at itself in the packages being analyzed, else at the last call on
