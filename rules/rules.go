@@ -38,6 +38,16 @@ type Catalog struct {
 	// Detached lists types that satisfy context.Context but whose Done channel never fires (a framework's
 	// request object used as a context); work given one cannot be cancelled.
 	Detached []Detached `json:"detached"`
+	// Carriers lists context parameters that a long-lived object keeps for the values they carry only (oauth2's
+	// Config.Client): no request work runs under them, so a context.Background() passed there is right.
+	Carriers []Carrier `json:"carriers,omitempty"`
+}
+
+// A Carrier names the context parameter Arg of Func (0 is the receiver of a method, or the first parameter of a
+// function, as in Origin) that only carries values into what the call makes.
+type Carrier struct {
+	Func string `json:"func"`
+	Arg  int    `json:"arg"`
 }
 
 // A Call rule names a function or method that blocks.
@@ -60,6 +70,11 @@ type Call struct {
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
 	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
 	Check string `json:"check,omitempty"`
+	// ServerField, for a server-timeout check on a framework's start method (echo's Start), names the field of
+	// the receiver holding the *http.Server it serves; the call is reported unless the function that makes the
+	// receiver sets that server's ReadHeaderTimeout or ReadTimeout. Without it, a framework's start method that
+	// is not an http.Server method (gin's Run) always serves without timeouts.
+	ServerField string `json:"serverField,omitempty"`
 }
 
 // An Origin makes a Call rule fire only when operand Arg (0 is the receiver of a method, or the first parameter of a
@@ -285,6 +300,11 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("detached[%d]: type and fix are required", i))
 		}
 	}
+	for i, r := range c.Carriers {
+		if r.Func == "" || r.Arg < 0 {
+			errs = append(errs, fmt.Errorf("carriers[%d]: func and a non-negative arg are required", i))
+		}
+	}
 	for i, r := range c.Contexts {
 		if r.Type == "" || !strings.Contains(r.Expr, "{v}") {
 			errs = append(errs, fmt.Errorf("contexts[%d]: type and an expr using {v} are required", i))
@@ -303,5 +323,6 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Handlers:      slices.Concat(c.Handlers, more.Handlers),
 		Contexts:      slices.Concat(c.Contexts, more.Contexts),
 		Detached:      slices.Concat(c.Detached, more.Detached),
+		Carriers:      slices.Concat(c.Carriers, more.Carriers),
 	}
 }

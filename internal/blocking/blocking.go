@@ -49,6 +49,8 @@ type Classifier struct {
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
 	det    *detachedTypes
+	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
+	carriers map[string][]int
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
@@ -58,6 +60,10 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
+	}
+	c.carriers = map[string][]int{}
+	for _, r := range cat.Carriers {
+		c.carriers[r.Func] = append(c.carriers[r.Func], r.Arg)
 	}
 	return c
 }
@@ -149,6 +155,10 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 			}
 		}
 		if len(timers) > 0 {
+			if len(timers) < len(in.States) {
+				// A timeout on another wait (case <-time.After(d), case <-ticker.C): bounded, and not a sleep.
+				return ops
+			}
 			ops = append(ops, Op{Analyzer: "sleep", Pos: in.Pos(), Name: "select on " + timers[0],
 				Why: "waits for a timer in a select with no ctx.Done() case, so it cannot be cancelled when the client goes away",
 				Fix: "add a case <-ctx.Done() to the select"})
@@ -179,6 +189,9 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
 	}
+	if r.Analyzer == "ctxdetach" && c.inert(in) {
+		return Op{}, false
+	}
 	if r.Analyzer == "ctxdetach" && bounded(in) {
 		// Bounded, but still deaf to the request: say so rather than "no deadline".
 		op.Why = "starts a context that ignores the request's cancellation: the work goes on after the client has gone, bounded only by its own timeout"
@@ -189,7 +202,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			return Op{}, false
 		}
 	case "server-timeout":
-		pos, ok := c.serverUnbounded(cc)
+		pos, ok := c.serverUnbounded(fn, cc, r)
 		if !ok {
 			return Op{}, false
 		}
@@ -198,6 +211,32 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	return op, true
+}
+
+// inert reports whether a new root context starts no request work: it is only compared with
+// (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
+// values only (oauth2's Config.Client, a rule's carrier).
+func (c *Classifier) inert(in ssa.CallInstruction) bool {
+	v, ok := in.(*ssa.Call)
+	if !ok || v.Referrers() == nil || len(*v.Referrers()) == 0 {
+		return false
+	}
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.BinOp:
+			if r.Op != token.EQL && r.Op != token.NEQ {
+				return false
+			}
+		case *ssa.Call:
+			cc := r.Common()
+			if !slices.ContainsFunc(c.carriers[flow.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // bounded reports whether a new root context is only ever the parent of a deadline
@@ -657,6 +696,8 @@ func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
 			if a.Pkg != nil && a.Pkg.Pkg.Path() == "net/http" && a.Name() == "DefaultClient" {
 				return bad
 			}
+			// var client = &http.Client{...}: judge what is stored.
+			return c.all(c.idx.GlobalStores(a), depth, c.clientHasTimeout)
 		case *ssa.FieldAddr:
 			return c.all(c.idx.FieldStores(a.X.Type(), a.Field), depth, c.clientHasTimeout)
 		}
@@ -682,6 +723,9 @@ func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
 		}
 	case *ssa.Phi:
 		return c.all(v.Edges, depth, c.clientHasTimeout)
+	case *ssa.Parameter:
+		// A constructor storing the client it is given (func newAPI(c *http.Client) *api): judge its callers'.
+		return c.all(c.paramArgs(v), depth, c.clientHasTimeout)
 	}
 	return unknown
 }
@@ -798,34 +842,25 @@ func indexOf(params []*ssa.Parameter, p *ssa.Parameter) int {
 	return -1
 }
 
-// serverUnbounded reports whether a serve call serves with no read timeouts, and where that server was made
-// (NoPos for the package-level functions, which have no server value to configure).
-func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
-	fn := cc.StaticCallee()
-	if fn == nil {
+// serverUnbounded reports whether a serve call in fn serves with no read timeouts, and where that server was made
+// (NoPos for the package-level functions and frameworks' start methods, which have no server value to configure
+// at the call).
+func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *rules.Call) (token.Pos, bool) {
+	callee := cc.StaticCallee()
+	if callee == nil {
 		return token.NoPos, false
 	}
-	if fn.Signature.Recv() == nil {
+	if callee.Signature.Recv() == nil {
 		// http.ListenAndServe(addr, h): the one exception is a listener bound to loopback (a pprof port).
-		if strings.HasPrefix(fn.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
+		if strings.HasPrefix(callee.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
 	}
-	srv := cc.Args[0]
-	a, ok := srv.(*ssa.Alloc)
-	if !ok {
-		if u, ok := srv.(*ssa.UnOp); ok && u.Op == token.MUL {
-			// srv is a variable holding *http.Server: find what was stored.
-			if al, ok := u.X.(*ssa.Alloc); ok {
-				for _, r := range *al.Referrers() {
-					if s, ok := r.(*ssa.Store); ok && s.Addr == al {
-						a, _ = s.Val.(*ssa.Alloc)
-					}
-				}
-			}
-		}
+	if r.ServerField != "" {
+		return token.NoPos, frameworkUnbounded(fn, cc, r.ServerField)
 	}
+	a := c.serverAlloc(cc.Args[0], 0)
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
 		return token.NoPos, false
 	}
@@ -834,8 +869,8 @@ func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
 	}
 	// Handed to another function that may configure it: cannot tell.
 	for _, r := range *a.Referrers() {
-		if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != fn {
-			if callee := call.Common().StaticCallee(); callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "net/http" {
+		if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != callee {
+			if f := call.Common().StaticCallee(); f == nil || f.Pkg == nil || f.Pkg.Pkg.Path() != "net/http" {
 				return token.NoPos, false
 			}
 		}
@@ -844,6 +879,104 @@ func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
 		return token.NoPos, false
 	}
 	return a.Pos(), true
+}
+
+// serverAlloc finds where the server v was made: a local variable, a variable captured by a closure
+// (go func() { srv.Serve(l) }()), or a struct field or package variable into which one server is stored.
+func (c *Classifier) serverAlloc(v ssa.Value, depth int) *ssa.Alloc {
+	if depth > maxDepth {
+		return nil
+	}
+	switch v := v.(type) {
+	case *ssa.Alloc:
+		return v
+	case *ssa.FreeVar:
+		if b := binding(v); b != nil {
+			return c.serverAlloc(b, depth+1)
+		}
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			return nil
+		}
+		var stored []ssa.Value
+		switch a := v.X.(type) {
+		case *ssa.Alloc:
+			for _, r := range *a.Referrers() {
+				if s, ok := r.(*ssa.Store); ok && s.Addr == a {
+					stored = append(stored, s.Val)
+				}
+			}
+		case *ssa.FreeVar:
+			if b, ok := binding(a).(*ssa.Alloc); ok {
+				return c.serverAlloc(&ssa.UnOp{Op: token.MUL, X: b}, depth+1)
+			}
+		case *ssa.FieldAddr:
+			stored = c.idx.FieldStores(a.X.Type(), a.Field)
+		case *ssa.Global:
+			stored = c.idx.GlobalStores(a)
+		}
+		if len(stored) == 1 {
+			return c.serverAlloc(stored[0], depth+1)
+		}
+	}
+	return nil
+}
+
+// binding returns what the one closure that makes fv's function binds to fv.
+func binding(fv *ssa.FreeVar) ssa.Value {
+	fn := fv.Parent()
+	i := slices.Index(fn.FreeVars, fv)
+	if fn.Parent() == nil || i < 0 {
+		return nil
+	}
+	var found ssa.Value
+	for _, b := range fn.Parent().Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn && i < len(mc.Bindings) {
+				if found != nil {
+					return nil
+				}
+				found = mc.Bindings[i]
+			}
+		}
+	}
+	return found
+}
+
+// frameworkUnbounded reports whether a framework's start method (echo's e.Start) serves the http.Server in its
+// receiver's field without read timeouts: the receiver is made in fn (echo.New()), fn neither replaces that server
+// nor sets its ReadHeaderTimeout or ReadTimeout, and hands the receiver to no function of another package that
+// might.
+func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool {
+	made, ok := cc.Args[0].(*ssa.Call)
+	if !ok || made.Parent() != fn || made.Referrers() == nil {
+		return false
+	}
+	pkg := cc.StaticCallee().Pkg
+	for _, r := range *made.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+			if !ok || st.Field(r.Field).Name() != field {
+				continue
+			}
+			for _, rr := range *r.Referrers() {
+				switch rr := rr.(type) {
+				case *ssa.Store:
+					return false // e.Server = &http.Server{...}
+				case *ssa.UnOp:
+					if fieldStored(rr, "ReadHeaderTimeout") || fieldStored(rr, "ReadTimeout") {
+						return false
+					}
+				}
+			}
+		case ssa.CallInstruction:
+			if f := r.Common().StaticCallee(); f == nil || f.Pkg != pkg {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func fieldValue(a ssa.Value, field string) ssa.Value {

@@ -14,7 +14,7 @@ func ok(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 func EchoBare() error {
 	e := echo.New()
 	e.GET("/", ok)
-	return e.Start(":8080") // want `servertimeout: \(\*echo.Echo\).Start serves with echo's own http.Server`
+	return e.Start(":8080") // want `servertimeout: \(\*v4.Echo\).Start serves with echo's own http.Server`
 }
 
 func EchoConfigured() error {
