@@ -18,7 +18,7 @@ import (
 var embedded embed.FS
 
 // Analyzers lists the finding kinds in the order blockcheck reports them.
-var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait"}
+var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait", "lockio"}
 
 // Catalog is a set of rules. The zero Catalog has none.
 type Catalog struct {

@@ -49,14 +49,17 @@ type Classifier struct {
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
 	det    *detachedTypes
+	reach  Reacher
+	scans  map[*ssa.Function]*scanned
 	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
 	carriers map[string][]int
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
-// in fields, contexts passed as parameters).
-func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
-	c := &Classifier{idx: idx, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
+// in fields, contexts passed as parameters), and reach, when not nil, to tell which calls wait (for lockio).
+func NewClassifier(cat *rules.Catalog, idx *flow.Index, reach Reacher) *Classifier {
+	c := &Classifier{idx: idx, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
+		reach: reach, scans: map[*ssa.Function]*scanned{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -81,19 +84,52 @@ func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[flow.CalleeName(cc)]) > 0
 }
 
-// Ops returns the blocking operations in fn, in instruction order. Results are cached.
+// Ops returns the blocking operations in fn, in instruction order, followed by its lockio operations. Results
+// are cached.
 func (c *Classifier) Ops(fn *ssa.Function) []Op {
 	if ops, ok := c.cache[fn]; ok {
 		return ops
 	}
-	var ops []Op
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			ops = c.instr(fn, instr, ops)
-		}
-	}
+	s := c.scan(fn)
+	ops := append(slices.Clip(s.ops), c.lockOps(fn, s.waits)...)
 	c.cache[fn] = ops
 	return ops
+}
+
+// scanned is what one pass over a function finds: its operations and its waits.
+type scanned struct {
+	ops   []Op
+	waits []localWait
+}
+
+func (c *Classifier) scan(fn *ssa.Function) *scanned {
+	if s, ok := c.scans[fn]; ok {
+		return s
+	}
+	s := &scanned{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			n := len(s.ops)
+			s.ops = c.instr(fn, instr, s.ops)
+			for _, op := range s.ops[n:] {
+				// Cond.Wait releases its lock while it waits.
+				if waiting[op.Analyzer] && op.Name != "(*sync.Cond).Wait" {
+					s.waits = append(s.waits, localWait{Wait{op.Name, where(fn, op.Pos)}, instr, op.Call})
+					break
+				}
+			}
+			if call, ok := instr.(*ssa.Call); ok && len(s.ops) == n {
+				for _, r := range c.byFunc[flow.CalleeName(call.Common())] {
+					if r.Analyzer == "lockio" {
+						s.waits = append(s.waits, localWait{Wait{shortName(r.Func), where(fn, call.Pos())}, instr, true})
+						break
+					}
+				}
+			}
+		}
+	}
+	c.scans[fn] = s
+	return s
 }
 
 func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []Op {
@@ -115,6 +151,9 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 	case ssa.CallInstruction:
 		cc := in.Common()
 		for _, r := range c.byFunc[flow.CalleeName(cc)] {
+			if r.Analyzer == "lockio" {
+				continue // a wait only while a lock is held (lockOps)
+			}
 			if op, ok := c.call(fn, in, cc, r); ok {
 				ops = append(ops, op)
 			}

@@ -66,3 +66,8 @@ func TestSkip(t *testing.T) {
 	}
 	analysistest.Run(t, testdata, built, "./skip/...")
 }
+
+// TestLocks checks lockio across packages: the wait is in package store, known here by its fact.
+func TestLocks(t *testing.T) {
+	analysistest.Run(t, testdata, every(&modular.Config{}), "./locks")
+}

@@ -34,12 +34,12 @@ func (c *cache) load(w http.ResponseWriter, r *http.Request) {
 func (c *cache) fetch(w http.ResponseWriter, r *http.Request) {
 	c.rw.RLock()
 	v := c.data[r.URL.Path]
-	c.slow(r.Context()) // want `lockio: this call reaches time.Sleep .* while c.rw is held`
+	c.slow(r.Context()) // want `lockio: call of \(\*lockio.cache\).slow reaches time.Sleep \(lockio.go:42\) while c.rw is held \(locked at lockio.go:35\)`
 	c.rw.RUnlock()
 	_, _ = w.Write([]byte(v))
 }
 
-func (c *cache) slow(ctx context.Context) { time.Sleep(10 * time.Millisecond) }
+func (c *cache) slow(ctx context.Context) { time.Sleep(10 * time.Millisecond) } // want `sleep: time.Sleep`
 
 // copyOut releases the lock before the query: not reported.
 func (c *cache) copyOut(w http.ResponseWriter, r *http.Request) {
