@@ -5,9 +5,9 @@ import (
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -98,8 +98,7 @@ func (r *reporter) stopAt(e *callgraph.Edge) bool {
 	return false
 }
 
-// reachesOp reports whether a walk from fn, stopping at nothing but the standard library, go statements and
-// dispatch, reaches an operation of an enabled analyzer that d covers.
+// reachesOp reports whether a walk from fn, stopping where the policy stops but not at directives, reaches an operation of an enabled analyzer that d covers.
 func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 	seen := map[*ssa.Function]bool{fn: true}
 	stack := []*ssa.Function{fn}
@@ -107,16 +106,13 @@ func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, op := range r.a.cls.Ops(f) {
-			if op.Analyzer != "servertimeout" && r.a.cfg.Enabled[op.Analyzer] && d.Covers(op.Analyzer) && (op.Call || r.a.ownCode(f)) {
+			if policy.KindOf(op.Analyzer).Rooted && r.a.cfg.Enabled[op.Analyzer] && d.Covers(op.Analyzer) && policy.Counts(op, r.a.ownCode(f)) {
 				return true
 			}
 		}
 		for _, e := range r.out(f) {
 			callee := e.Callee.Func
-			if seen[callee] || e.Site == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
-				continue
-			}
-			if _, ok := e.Site.(*ssa.Go); ok || r.a.find.IsDispatch(e.Site.Common()) {
+			if seen[callee] || e.Site == nil || !r.a.walks(callee) || !r.a.pol.Enters(e.Site) {
 				continue
 			}
 			seen[callee] = true

@@ -4,7 +4,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
-	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/policy"
 )
 
 // waits answers the classifier's question for lockio, what a call waits on through its callees, from the call
@@ -35,16 +35,9 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 	return blocking.Wait{}, false
 }
 
-// follows reports whether a wait inside callee counts for a call: as the walk from handlers, not into the
-// standard library (rules judge its calls at the site), not through a call a rule names, not to the next handler.
+// follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.
 func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
-	if _, ok := site.(*ssa.Go); ok {
-		return false
-	}
-	if callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
-		return false
-	}
-	return !w.a.cls.Named(site.Common()) && !w.a.find.IsDispatch(site.Common())
+	return callee.Blocks != nil && callee.Pkg != nil && !policy.Library(callee.Pkg.Pkg) && w.a.pol.Enters(site)
 }
 
 func (w *waits) of(fn *ssa.Function) *blocking.Wait {

@@ -25,6 +25,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -129,6 +130,7 @@ type engine struct {
 	idx   *flow.Index
 	cls   *blocking.Classifier
 	find  *handlers.Finder
+	pol   *policy.Policy
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
@@ -219,6 +221,11 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 	return false
 }
 
+// walks reports whether the walks enter fn: it has a body, outside the standard library (policy.Library).
+func (a *engine) walks(fn *ssa.Function) bool {
+	return fn.Blocks != nil && fn.Pkg != nil && !policy.Library(fn.Pkg.Pkg)
+}
+
 func (a *engine) isInitial(fn *ssa.Function) bool {
 	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
 }
@@ -291,6 +298,7 @@ func (a *engine) analyze() error {
 	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, newWaits(a))
+	a.pol = policy.New(a.cls, a.find)
 	a.loadIgnores()
 	roots := a.find.Find()
 	if err := a.ctx.Err(); err != nil {
