@@ -109,6 +109,9 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 	s := &scanned{}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
+			if OnceOnly(instr) {
+				continue
+			}
 			n := len(s.ops)
 			s.ops = c.instr(fn, instr, s.ops)
 			for _, op := range s.ops[n:] {

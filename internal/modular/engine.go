@@ -310,7 +310,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 				continue
 			}
 			cc := call.Common()
-			if e.find.IsDispatch(cc) {
+			if e.find.IsDispatch(cc) || blocking.OnceOnly(call) {
 				continue
 			}
 			pos := call.Pos()
