@@ -41,6 +41,10 @@ type Catalog struct {
 	// Carriers lists context parameters that a long-lived object keeps for the values they carry only (oauth2's
 	// Config.Client): no request work runs under them, so a context.Background() passed there is right.
 	Carriers []Carrier `json:"carriers,omitempty"`
+	// Streams lists the types of connections that carry a stream both ways (a websocket, a net.Conn): a goroutine
+	// given one that its starter goes on using is the other half of a reader/writer pair, and ends with the
+	// connection.
+	Streams []string `json:"streams,omitempty"`
 }
 
 // A Carrier names the context parameter Arg of Func (0 is the receiver of a method, or the first parameter of a
@@ -324,5 +328,6 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Contexts:      slices.Concat(c.Contexts, more.Contexts),
 		Detached:      slices.Concat(c.Detached, more.Detached),
 		Carriers:      slices.Concat(c.Carriers, more.Carriers),
+		Streams:       slices.Concat(c.Streams, more.Streams),
 	}
 }

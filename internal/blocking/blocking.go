@@ -51,6 +51,8 @@ type Classifier struct {
 	det    *detachedTypes
 	reach  Reacher
 	scans  map[*ssa.Function]*scanned
+	// streams holds the types of stream connections (rules: streams).
+	streams map[string]bool
 	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
 	carriers map[string][]int
 }
@@ -63,6 +65,10 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index, reach Reacher) *Classifi
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
+	}
+	c.streams = map[string]bool{}
+	for _, t := range cat.Streams {
+		c.streams[t] = true
 	}
 	c.carriers = map[string][]int{}
 	for _, r := range cat.Carriers {
@@ -107,6 +113,7 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 		return s
 	}
 	s := &scanned{}
+	c.scans[fn] = s // what a recursive question about fn sees while it is scanned: nothing yet
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if OnceOnly(instr) {
@@ -146,7 +153,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 				}
 			}
 		}
-		if !spawnBounded(fn, in) {
+		if !spawnBounded(fn, in) && !c.spawnTied(fn, in) {
 			ops = append(ops, Op{Analyzer: "gospawn", Pos: in.Pos(), Name: "go statement",
 				Why: "starts a goroutine for each request that nothing waits for or bounds: under load they pile up without limit and outlive the request",
 				Fix: "hand the work to a bounded pool or background queue (shim/pool, shim/taskq), or wait for it before returning (sync.WaitGroup, errgroup) with the request's context"})
@@ -164,7 +171,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 	case *ssa.MakeInterface, *ssa.ChangeInterface:
 		ops = c.detached(fn, in, ops)
 	case *ssa.UnOp:
-		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) {
+		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) || c.producedBounded(in.X, in.CommaOk) {
 			return ops
 		}
 		if timer(in.X) != "" {
@@ -214,6 +221,9 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 }
 
 func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.CallCommon, r *rules.Call) (Op, bool) {
+	if r.Func == "(*sync.WaitGroup).Wait" && c.joinedBounded(fn, cc) {
+		return Op{}, false
+	}
 	op := Op{Analyzer: r.Analyzer, Pos: in.Pos(), Name: shortName(r.Func), Why: r.Why, Fix: r.Fix, Call: true}
 	if r.Edit != "" {
 		op.Edit = &Edit{Lparen: cc.Pos(), Template: r.Edit, Fn: fn}

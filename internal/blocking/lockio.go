@@ -16,6 +16,9 @@ import (
 type Reacher interface {
 	// Wait returns the nearest wait that the callees of site reach, if any.
 	Wait(site ssa.CallInstruction) (Wait, bool)
+	// Unbounded returns the nearest operation reported as unbounded (Unbounded) that the callees of site reach,
+	// the function a go statement starts included; it is true too when the callees cannot be known.
+	Unbounded(site ssa.CallInstruction) (Wait, bool)
 }
 
 // A Wait is an operation that waits on something the request does not control: I/O, a subprocess, a sleep,
@@ -46,6 +49,23 @@ func (c *Classifier) CallWaits(fn *ssa.Function) []Wait {
 	for _, w := range c.scan(fn).waits {
 		if w.call {
 			out = append(out, w.Wait)
+		}
+	}
+	return out
+}
+
+// unbounded lists the kinds of operation that keep a goroutine going without bound: waits that ignore the
+// request's context, work detached from it, and goroutines of its own that nothing bounds.
+var unbounded = map[string]bool{"sleep": true, "nocancel": true, "syncdb": true, "clienttimeout": true, "chanwait": true,
+	"ctxdetach": true, "gospawn": true}
+
+// Unbounded returns fn's own operations of the unbounded kinds; in dependencies (own is false), only calls
+// named by rules that wait on the world outside.
+func (c *Classifier) Unbounded(fn *ssa.Function, own bool) []Wait {
+	var out []Wait
+	for _, op := range c.scan(fn).ops {
+		if unbounded[op.Analyzer] && (own || op.Call && op.Analyzer != "ctxdetach" && op.Analyzer != "chanwait") {
+			out = append(out, Wait{op.Name, where(fn, op.Pos)})
 		}
 	}
 	return out

@@ -15,3 +15,8 @@ func TestAnalyzersModular(t *testing.T) {
 		})
 	}
 }
+
+// TestShapesModular is TestShapes (internal/whole) for the modular engine: oauth2, echo, gin and gorilla/websocket.
+func TestShapesModular(t *testing.T) {
+	wanttest.RunModular(t, "../../testdata/shapes", "./...")
+}

@@ -216,7 +216,7 @@ func (e *engine) build() {
 	}
 	e.idx = flow.NewIndex(e.pass.Fset, indexed, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
-	e.waits = &waits{e: e, memo: map[*ssa.Function]*blocking.Wait{}, busy: map[*ssa.Function]bool{}}
+	e.waits = newWaits(e)
 	e.cls = blocking.NewClassifier(e.cat, e.idx, e.waits)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}

@@ -4,21 +4,27 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/policy"
 )
 
-// waits answers the classifier's question for lockio, what a call waits on through its callees, from the call
-// graph: the first wait met walking the callees depth first, in the order the walk sorts edges. Inside
-// third-party code only calls named by rules count, as for the other analyzers.
+// waits answers the classifier's questions about what calls reach, from the call graph: the first wait (for
+// lockio) or unbounded operation (for goroutines judged by what they do) met walking the callees depth first, in
+// the order the walk sorts edges. Inside third-party code only calls named by rules count, as for the analyzers.
 type waits struct {
 	a    *engine
-	memo map[*ssa.Function]*blocking.Wait
+	memo [2]map[*ssa.Function]*blocking.Wait
 	busy map[*ssa.Function]bool
 }
 
 func newWaits(a *engine) *waits {
-	return &waits{a: a, memo: map[*ssa.Function]*blocking.Wait{}, busy: map[*ssa.Function]bool{}}
+	return &waits{a: a, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
 }
+
+const (
+	anyWait   = 0
+	unbounded = 1
+)
 
 func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 	if w.a.graph == nil {
@@ -28,9 +34,33 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 		if e.Site != site || !w.follows(e.Site, e.Callee.Func) {
 			continue
 		}
-		if found := w.of(e.Callee.Func); found != nil {
+		if found := w.of(e.Callee.Func, anyWait); found != nil {
 			return *found, true
 		}
+	}
+	return blocking.Wait{}, false
+}
+
+func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	if w.a.graph == nil {
+		return blocking.Wait{Name: "an unknown function"}, true
+	}
+	callees := 0
+	for _, e := range w.a.out(site.Parent()) {
+		if e.Site != site {
+			continue
+		}
+		callees++
+		fn := e.Callee.Func
+		if fn.Blocks == nil || fn.Pkg == nil || policy.Library(fn.Pkg.Pkg) {
+			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
+		}
+		if found := w.of(fn, unbounded); found != nil {
+			return *found, true
+		}
+	}
+	if callees == 0 {
+		return blocking.Wait{Name: "an unknown function"}, true
 	}
 	return blocking.Wait{}, false
 }
@@ -40,8 +70,8 @@ func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
 	return callee.Blocks != nil && callee.Pkg != nil && !policy.Library(callee.Pkg.Pkg) && w.a.pol.Enters(site)
 }
 
-func (w *waits) of(fn *ssa.Function) *blocking.Wait {
-	if found, ok := w.memo[fn]; ok {
+func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
+	if found, ok := w.memo[mode][fn]; ok {
 		return found
 	}
 	if w.busy[fn] {
@@ -49,22 +79,27 @@ func (w *waits) of(fn *ssa.Function) *blocking.Wait {
 	}
 	w.busy[fn] = true
 	defer delete(w.busy, fn)
-	var found *blocking.Wait
-	ws := w.a.cls.CallWaits(fn)
-	if w.a.ownCode(fn) {
+	var ws []blocking.Wait
+	switch {
+	case mode == unbounded:
+		ws = w.a.cls.Unbounded(fn, w.a.ownCode(fn))
+	case w.a.ownCode(fn):
 		ws = w.a.cls.Waits(fn)
+	default:
+		ws = w.a.cls.CallWaits(fn)
 	}
+	var found *blocking.Wait
 	if len(ws) > 0 {
 		found = &ws[0]
 	} else {
 		for _, e := range w.a.out(fn) {
 			if w.follows(e.Site, e.Callee.Func) {
-				if found = w.of(e.Callee.Func); found != nil {
+				if found = w.of(e.Callee.Func, mode); found != nil {
 					break
 				}
 			}
 		}
 	}
-	w.memo[fn] = found
+	w.memo[mode][fn] = found
 	return found
 }

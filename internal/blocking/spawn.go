@@ -1,0 +1,292 @@
+package blocking
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
+)
+
+// spawnTied reports whether the goroutine g starts is tied to the request or to the process through what its
+// callers do, beyond spawnBounded's joins and semaphores:
+//   - it selects on a context's Done and reaches nothing unbounded: it ends with the request (a producer whose
+//     channel the caller drains);
+//   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
+//   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
+//   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
+//     or writer of a connection the handler waits on, which ends when the connection does.
+func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
+	body := g.Call.StaticCallee()
+	given := givenTo(g)
+	if body != nil && body.Blocks != nil {
+		if selectsOn(body, c.isDone) && c.reach != nil {
+			if _, ok := c.reach.Unbounded(g); !ok {
+				return true
+			}
+		}
+		closed := deferClosed(fn)
+		if selectsOn(body, func(ch ssa.Value) bool { return closed[bindingOf(body, ch)] && given[bindingOf(body, ch)] }) {
+			return true
+		}
+	}
+	if guarded(fn, g) {
+		return true
+	}
+	for v := range given {
+		if c.streams[types.TypeString(v.Type(), nil)] && usedAfter(fn, v, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// givenTo returns the values a go statement hands its goroutine: arguments and captured variables, and what the
+// captured variables hold.
+func givenTo(g *ssa.Go) map[ssa.Value]bool {
+	given := map[ssa.Value]bool{}
+	for _, a := range g.Call.Args {
+		given[a] = true
+	}
+	if mc, ok := g.Call.Value.(*ssa.MakeClosure); ok {
+		for _, b := range mc.Bindings {
+			given[b] = true
+			if a, ok := b.(*ssa.Alloc); ok {
+				for _, r := range *a.Referrers() {
+					if s, ok := r.(*ssa.Store); ok && s.Addr == a {
+						given[s.Val] = true
+					}
+				}
+			}
+		}
+	}
+	return given
+}
+
+// bindingOf resolves a channel in a goroutine's body to the value its creator bound: a free variable to the
+// closure's binding (a captured variable's stored value), a parameter stays itself.
+func bindingOf(body *ssa.Function, ch ssa.Value) ssa.Value {
+	if u, ok := ch.(*ssa.UnOp); ok && u.Op == token.MUL {
+		ch = u.X
+	}
+	fv, ok := ch.(*ssa.FreeVar)
+	if !ok || fv.Parent() != body {
+		return ch
+	}
+	b := binding(fv)
+	if a, ok := b.(*ssa.Alloc); ok {
+		return chanOf(&ssa.UnOp{Op: token.MUL, X: a})
+	}
+	return b
+}
+
+// selectsOn reports whether fn has a select with a receive case on a channel that ok accepts.
+func selectsOn(fn *ssa.Function, ok func(ssa.Value) bool) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if sel, isSel := instr.(*ssa.Select); isSel {
+				for _, st := range sel.States {
+					if st.Dir == types.RecvOnly && ok(st.Chan) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// deferClosed returns the channels fn closes in a defer (defer close(stop)).
+func deferClosed(fn *ssa.Function) map[ssa.Value]bool {
+	out := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if d, ok := instr.(*ssa.Defer); ok {
+				if bi, ok := d.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(d.Call.Args) == 1 {
+					out[chanOf(d.Call.Args[0])] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// guarded reports whether g runs only under a single-instance guard: a dominating branch on a CompareAndSwap, or
+// on a boolean flag (a field or package variable) that fn sets to true.
+func guarded(fn *ssa.Function, g *ssa.Go) bool {
+	for d := g.Block().Idom(); d != nil; d = d.Idom() {
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		cond := ifi.Cond
+		if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+			cond = u.X
+		}
+		switch v := cond.(type) {
+		case *ssa.Call:
+			if strings.Contains(flow.CalleeName(v.Common()), "CompareAndSwap") {
+				return true
+			}
+		case *ssa.UnOp:
+			if k := lockKey(v.X); k != nil && v.Op == token.MUL && setsTrue(fn, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setsTrue reports whether fn stores the constant true into the flag k.
+func setsTrue(fn *ssa.Function, k any) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			s, ok := instr.(*ssa.Store)
+			if !ok || lockKey(s.Addr) != k {
+				continue
+			}
+			if c, ok := s.Val.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Bool && constant.BoolVal(c.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usedAfter reports whether fn uses v in a call after the go statement g, directly or loaded from a variable it
+// is stored in (a variable the goroutine captures).
+func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
+	vals := []ssa.Value{v}
+	for _, r := range *v.Referrers() {
+		if s, ok := r.(*ssa.Store); ok {
+			if a, ok := s.Addr.(*ssa.Alloc); ok {
+				for _, rr := range *a.Referrers() {
+					if u, ok := rr.(*ssa.UnOp); ok && u.Op == token.MUL {
+						vals = append(vals, u)
+					}
+				}
+			}
+		}
+	}
+	for _, v := range vals {
+		for _, r := range *v.Referrers() {
+			call, ok := r.(*ssa.Call)
+			if !ok || call.Parent() != fn {
+				continue
+			}
+			if call.Block() == g.Block() && call.Pos() > g.Pos() || call.Block() != g.Block() && g.Block().Dominates(call.Block()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// producedBounded reports whether a receive from ch waits only on goroutines that end by themselves: ch is made
+// here or returned by a function that makes it, every goroutine given it reaches nothing unbounded, and, for a
+// receive that tests for a closed channel (a range), one of them closes it.
+func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
+	if c.reach == nil {
+		return false
+	}
+	mc, ok := chanOf(ch).(*ssa.MakeChan)
+	if !ok {
+		call, isCall := ch.(*ssa.Call)
+		if !isCall {
+			return false
+		}
+		callee := call.Common().StaticCallee()
+		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
+			return false
+		}
+		var rets []ssa.Value
+		for _, b := range callee.Blocks {
+			if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) == 1 {
+				rets = append(rets, chanOf(ret.Results[0]))
+			}
+		}
+		if len(rets) != 1 {
+			return false
+		}
+		if cv, ok := rets[0].(*ssa.ChangeType); ok {
+			rets[0] = chanOf(cv.X)
+		}
+		if mc, ok = rets[0].(*ssa.MakeChan); !ok {
+			return false
+		}
+	}
+	return c.producersBounded(mc, commaOk)
+}
+
+func (c *Classifier) producersBounded(mc *ssa.MakeChan, commaOk bool) bool {
+	fn := mc.Parent()
+	producers, closes := 0, !commaOk
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			g, ok := instr.(*ssa.Go)
+			if !ok || !givenTo(g)[mc] {
+				continue
+			}
+			if _, ok := c.reach.Unbounded(g); ok {
+				return false
+			}
+			producers++
+			if body := g.Call.StaticCallee(); body != nil && closesChan(body) {
+				closes = true
+			}
+		}
+	}
+	return producers > 0 && closes
+}
+
+func closesChan(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(ssa.CallInstruction); ok {
+				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// joinedBounded reports whether a WaitGroup.Wait joins goroutines that all end by themselves: the WaitGroup is a
+// local variable, and every goroutine started here that is given it reaches nothing unbounded.
+func (c *Classifier) joinedBounded(fn *ssa.Function, cc *ssa.CallCommon) bool {
+	if c.reach == nil || len(cc.Args) == 0 {
+		return false
+	}
+	wg, ok := cc.Args[0].(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	joined := 0
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Go:
+				if !givenTo(in)[wg] {
+					continue
+				}
+				if _, ok := c.reach.Unbounded(in); ok {
+					return false
+				}
+				joined++
+			case *ssa.Call:
+				// wg.Go(f) (Go 1.25).
+				if flow.CalleeName(in.Common()) == "(*sync.WaitGroup).Go" && len(in.Common().Args) == 2 && in.Common().Args[0] == wg {
+					if _, ok := c.reach.Unbounded(in); ok {
+						return false
+					}
+					joined++
+				}
+			}
+		}
+	}
+	return joined > 0
+}
