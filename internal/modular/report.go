@@ -14,7 +14,6 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/policy"
 )
@@ -96,7 +95,7 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 		return e.reach(root.Fn, 0)
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || flow.IsStd(obj.Pkg().Path()) || e.fact(obj) == nil {
+	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
 		return nil
 	}
 	var out []*found
