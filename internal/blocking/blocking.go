@@ -916,14 +916,17 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
 		return token.NoPos, false
 	}
-	if fieldStored(a, "ReadHeaderTimeout") || fieldStored(a, "ReadTimeout") {
-		return token.NoPos, false
-	}
-	// Handed to another function that may configure it: cannot tell.
-	for _, r := range *a.Referrers() {
-		if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != callee {
-			if f := call.Common().StaticCallee(); f == nil || f.Pkg == nil || f.Pkg.Pkg.Path() != "net/http" {
-				return token.NoPos, false
+	// The server as the code refers to it: the literal, and the variables holding it (captured by a closure).
+	for _, v := range aliases(a) {
+		if fieldStored(v, "ReadHeaderTimeout") || fieldStored(v, "ReadTimeout") {
+			return token.NoPos, false
+		}
+		// Handed to another function that may configure it: cannot tell.
+		for _, r := range *v.Referrers() {
+			if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != callee {
+				if f := call.Common().StaticCallee(); f == nil || f.Pkg == nil || f.Pkg.Pkg.Path() != "net/http" {
+					return token.NoPos, false
+				}
 			}
 		}
 	}
@@ -931,6 +934,46 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 		return token.NoPos, false
 	}
 	return a.Pos(), true
+}
+
+// aliases returns a and the loads of the local variables a is stored in, in every function that captures them.
+func aliases(a *ssa.Alloc) []ssa.Value {
+	out := []ssa.Value{a}
+	for _, r := range *a.Referrers() {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Val != a {
+			continue
+		}
+		v, ok := st.Addr.(*ssa.Alloc)
+		if !ok {
+			continue
+		}
+		out = append(out, loads(v)...)
+		// Closures that capture the variable load it through a free variable.
+		for _, rr := range *v.Referrers() {
+			mc, ok := rr.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			fn := mc.Fn.(*ssa.Function)
+			for i, b := range mc.Bindings {
+				if b == v && i < len(fn.FreeVars) {
+					out = append(out, loads(fn.FreeVars[i])...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func loads(addr ssa.Value) []ssa.Value {
+	var out []ssa.Value
+	for _, r := range *addr.Referrers() {
+		if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // serverAlloc finds where the server v was made: a local variable, a variable captured by a closure

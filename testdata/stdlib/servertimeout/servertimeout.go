@@ -62,6 +62,20 @@ func Captured(mux *http.ServeMux, l net.Listener) {
 	}()
 }
 
+// Captured servers configured elsewhere, or after the closure is made, are not judged.
+func CapturedConfigured(mux *http.ServeMux, l net.Listener) {
+	srv := &http.Server{Handler: mux}
+	configure(srv)
+	go func() {
+		_ = srv.Serve(l)
+	}()
+	late := &http.Server{Handler: mux}
+	go func() {
+		_ = late.Serve(l)
+	}()
+	late.ReadHeaderTimeout = time.Second
+}
+
 // app keeps its server in a field and serves it from another method.
 type app struct {
 	srv  *http.Server
