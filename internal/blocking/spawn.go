@@ -48,10 +48,16 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 // captured variables hold.
 func givenTo(g *ssa.Go) map[ssa.Value]bool {
 	given := map[ssa.Value]bool{}
+	closures := []ssa.Value{g.Call.Value}
 	for _, a := range g.Call.Args {
 		given[a] = true
+		closures = append(closures, a) // go run(func() { defer wg.Done(); ... })
 	}
-	if mc, ok := g.Call.Value.(*ssa.MakeClosure); ok {
+	for _, c := range closures {
+		mc, ok := c.(*ssa.MakeClosure)
+		if !ok {
+			continue
+		}
 		for _, b := range mc.Bindings {
 			given[b] = true
 			if a, ok := b.(*ssa.Alloc); ok {

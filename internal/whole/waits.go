@@ -52,7 +52,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		}
 		callees++
 		fn := e.Callee.Func
-		if fn.Blocks == nil || fn.Pkg == nil || policy.Library(fn.Pkg.Pkg) {
+		if fn.Blocks == nil || generic(fn).Pkg == nil || policy.Library(generic(fn).Pkg.Pkg) {
 			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 		}
 		if found := w.of(fn, unbounded); found != nil {
@@ -67,7 +67,16 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 
 // follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.
 func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
-	return callee.Blocks != nil && callee.Pkg != nil && !policy.Library(callee.Pkg.Pkg) && w.a.pol.Enters(site)
+	g := generic(callee)
+	return callee.Blocks != nil && g.Pkg != nil && !policy.Library(g.Pkg.Pkg) && w.a.pol.Enters(site)
+}
+
+// generic returns the generic function an instantiation is of, which has the package the instance lacks.
+func generic(fn *ssa.Function) *ssa.Function {
+	if o := fn.Origin(); o != nil {
+		return o
+	}
+	return fn
 }
 
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
@@ -80,10 +89,11 @@ func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	w.busy[fn] = true
 	defer delete(w.busy, fn)
 	var ws []blocking.Wait
+	own := w.a.ownCode(generic(fn))
 	switch {
 	case mode == unbounded:
-		ws = w.a.cls.Unbounded(fn, w.a.ownCode(fn))
-	case w.a.ownCode(fn):
+		ws = w.a.cls.Unbounded(fn, own)
+	case own:
 		ws = w.a.cls.Waits(fn)
 	default:
 		ws = w.a.cls.CallWaits(fn)

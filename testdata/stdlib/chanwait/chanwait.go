@@ -235,7 +235,28 @@ func fan(w http.ResponseWriter, r *http.Request) {
 	slow.Wait() // want `chanwait: \(\*sync.WaitGroup\).Wait`
 }
 
+// safely runs f, recovering from a panic.
+func safely(f func()) {
+	defer func() { _ = recover() }()
+	f()
+}
+
+// wrapped joins goroutines started through a wrapper: the WaitGroup is captured by the closure passed to it.
+func wrapped(w http.ResponseWriter, r *http.Request) {
+	var wg sync.WaitGroup
+	parts := make([]string, 2)
+	for i := range parts {
+		wg.Add(1)
+		go safely(func() {
+			defer wg.Done()
+			parts[i] = lookup(r.Context(), "part")
+		})
+	}
+	wg.Wait()
+}
+
 func Routes5(mux *http.ServeMux) {
+	mux.HandleFunc("/wrapped", wrapped)
 	mux.HandleFunc("/stream", stream)
 	mux.HandleFunc("/fan", fan)
 }
