@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 // A Reacher tells the classifier what a call reaches beyond the function it is in: the engines know the callees
@@ -327,7 +328,7 @@ func (c *Classifier) shared(mu ssa.Value) bool {
 // perRequest reports whether the object v points to is made afresh each time the code runs: allocated here, by
 // a constructor that allocates, or passed in by callers that all allocate it.
 func (c *Classifier) perRequest(v ssa.Value, depth int) bool {
-	if depth > 8 {
+	if depth > values.MaxDepth {
 		return false
 	}
 	switch v := v.(type) {
@@ -341,23 +342,11 @@ func (c *Classifier) perRequest(v ssa.Value, depth int) bool {
 		}
 	case *ssa.UnOp:
 		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
-			var stored []ssa.Value
-			for _, r := range *a.Referrers() {
-				if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-					stored = append(stored, s.Val)
-				}
-			}
-			return c.allPerRequest(stored, depth)
+			return c.allPerRequest(values.Stored(a), depth)
 		}
 	case *ssa.Call:
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !flow.IsStd(fn.Pkg.Pkg.Path()) {
-			var rets []ssa.Value
-			for _, b := range fn.Blocks {
-				if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
-					rets = append(rets, ret.Results[0])
-				}
-			}
-			return c.allPerRequest(rets, depth)
+			return c.allPerRequest(values.Returns(fn, 0), depth)
 		}
 	case *ssa.Parameter:
 		return c.allPerRequest(c.paramArgs(v), depth)

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 // spawnTied reports whether the goroutine g starts is tied to the request or to the process through what its
@@ -61,10 +62,8 @@ func givenTo(g *ssa.Go) map[ssa.Value]bool {
 		for _, b := range mc.Bindings {
 			given[b] = true
 			if a, ok := b.(*ssa.Alloc); ok {
-				for _, r := range *a.Referrers() {
-					if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-						given[s.Val] = true
-					}
+				for _, v := range values.Stored(a) {
+					given[v] = true
 				}
 			}
 		}
@@ -208,19 +207,15 @@ func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
 		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
 			return false
 		}
-		var rets []ssa.Value
-		for _, b := range callee.Blocks {
-			if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) == 1 {
-				rets = append(rets, chanOf(ret.Results[0]))
-			}
-		}
-		if len(rets) != 1 {
+		rets := values.Returns(callee, 0)
+		if len(rets) != 1 || callee.Signature.Results().Len() != 1 {
 			return false
 		}
-		if cv, ok := rets[0].(*ssa.ChangeType); ok {
-			rets[0] = chanOf(cv.X)
+		ret := chanOf(rets[0])
+		if through := values.Through(ret); len(through) == 1 {
+			ret = chanOf(through[0]) // the conversion to a receive-only channel
 		}
-		if mc, ok = rets[0].(*ssa.MakeChan); !ok {
+		if mc, ok = ret.(*ssa.MakeChan); !ok {
 			return false
 		}
 	}

@@ -208,15 +208,10 @@ func (e *engine) build() {
 			}
 		}
 	}
-	indexed := e.funcs
-	if init := e.pkg.Func("init"); init != nil {
-		for _, anon := range init.AnonFuncs {
-			add(anon) // function literals in package-level variables
-		}
-		// Package variables' initializers store there: var client = &http.Client{}.
-		indexed = append(slices.Clip(e.funcs), init)
-	}
-	e.idx = flow.NewIndex(e.pass.Fset, indexed, handlers.IndexOptions(e.cat))
+	// The package initializer, with the function literals of package-level variables: its stores fill route
+	// tables and other package variables that handlers are found through, as in the whole-program engine.
+	add(e.pkg.Func("init"))
+	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.waits = newWaits(e)
 	e.cls = blocking.NewClassifier(e.cat, e.idx, e.waits)

@@ -71,3 +71,19 @@ func TestSkip(t *testing.T) {
 func TestLocks(t *testing.T) {
 	analysistest.Run(t, testdata, every(&modular.Config{}), "./locks")
 }
+
+// TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
+// TestDrift checks. clientctx/api is left out: a client's request whose context comes from another package's
+// caller is not judged by this engine (docs/modular.md).
+func TestDrift(t *testing.T) {
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := rules.Load(filepath.Join("..", "..", "testdata", "drift", "rules.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "testdata", "drift")
+	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware")
+}
