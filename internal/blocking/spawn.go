@@ -34,7 +34,7 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			return true
 		}
 	}
-	if guarded(fn, g) {
+	if guarded(fn, g) || body != nil && body.Blocks != nil && selfGuarded(body) {
 		return true
 	}
 	for v := range given {
@@ -145,6 +145,68 @@ func guarded(fn *ssa.Function, g *ssa.Go) bool {
 	return false
 }
 
+// selfGuarded reports whether a goroutine's function starts with a single-instance guard of its own: it returns
+// at once when a flag (a field or package variable) is set, and it sets that flag, itself or through a function it
+// calls (func Run(a int) { mu.Lock(); if status[a].Running { mu.Unlock(); return }; setRunning(a, true); ... }).
+func selfGuarded(body *ssa.Function) bool {
+	for _, b := range body.Blocks {
+		ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		u, ok := ifi.Cond.(*ssa.UnOp)
+		if !ok || u.Op != token.MUL {
+			continue
+		}
+		k := lockKey(u.X)
+		if k == nil || !returnsAt(b.Succs[0]) {
+			continue
+		}
+		if storesFlag(body, k) {
+			return true
+		}
+		for _, cb := range body.Blocks {
+			for _, instr := range cb.Instrs {
+				if call, ok := instr.(*ssa.Call); ok {
+					if callee := call.Common().StaticCallee(); callee != nil && callee.Blocks != nil && storesFlag(callee, k) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// returnsAt reports whether b returns, after calls to sync only (an Unlock).
+func returnsAt(b *ssa.BasicBlock) bool {
+	for _, instr := range b.Instrs {
+		switch in := instr.(type) {
+		case *ssa.Return:
+			return true
+		case *ssa.Call:
+			if !isSync(in.Common()) {
+				return false
+			}
+		case *ssa.Jump:
+			return len(b.Succs) == 1 && returnsAt(b.Succs[0])
+		}
+	}
+	return false
+}
+
+// storesFlag reports whether fn stores into the flag k.
+func storesFlag(fn *ssa.Function, k any) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if s, ok := instr.(*ssa.Store); ok && lockKey(s.Addr) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // setsTrue reports whether fn stores the constant true into the flag k.
 func setsTrue(fn *ssa.Function, k any) bool {
 	for _, b := range fn.Blocks {
@@ -194,6 +256,9 @@ func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
 // here or returned by a function that makes it, every goroutine given it reaches nothing unbounded, and, for a
 // receive that tests for a closed channel (a range), one of them closes it.
 func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
+	if commaOk && closedByMaker(ch) {
+		return true
+	}
 	if c.reach == nil {
 		return false
 	}
@@ -220,6 +285,34 @@ func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
 		}
 	}
 	return c.producersBounded(mc, commaOk)
+}
+
+// closedByMaker reports whether ch, received from in a closure (a worker ranging over its jobs), is a channel that
+// the function making it closes itself (close(jobs) after queueing them): the range ends when it does.
+func closedByMaker(ch ssa.Value) bool {
+	fv, ok := ch.(*ssa.FreeVar)
+	if !ok {
+		if u, isLoad := ch.(*ssa.UnOp); isLoad && u.Op == token.MUL {
+			fv, ok = u.X.(*ssa.FreeVar)
+		}
+	}
+	if !ok {
+		return false
+	}
+	mc, ok := bindingOf(fv.Parent(), ch).(*ssa.MakeChan)
+	if !ok {
+		return false
+	}
+	for _, b := range mc.Parent().Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok {
+				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(call.Common().Args) == 1 && chanOf(call.Common().Args[0]) == mc {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (c *Classifier) producersBounded(mc *ssa.MakeChan, commaOk bool) bool {

@@ -255,7 +255,41 @@ func wrapped(w http.ResponseWriter, r *http.Request) {
 	wg.Wait()
 }
 
+// render fans out to a fixed pool of workers that range over a channel it closes itself: the Wait is bounded.
+func render(w http.ResponseWriter, r *http.Request) {
+	jobs := make(chan int, 4)
+	out := make([]string, 16)
+	var wg sync.WaitGroup
+	worker := func() {
+		defer wg.Done()
+		for i := range jobs {
+			out[i] = "rendered"
+		}
+	}
+	for range 4 {
+		wg.Add(1)
+		go worker()
+	}
+	for i := range out {
+		jobs <- i // a buffered channel made here
+	}
+	close(jobs)
+	wg.Wait()
+	open := make(chan int, 4)
+	var stuck sync.WaitGroup
+	stuck.Add(1)
+	go func() {
+		defer stuck.Done()
+		for i := range open { // never closed
+			out[i] = "never"
+		}
+	}()
+	open <- 1
+	stuck.Wait() // want `chanwait: \(\*sync.WaitGroup\).Wait`
+}
+
 func Routes5(mux *http.ServeMux) {
+	mux.HandleFunc("/render", render)
 	mux.HandleFunc("/wrapped", wrapped)
 	mux.HandleFunc("/stream", stream)
 	mux.HandleFunc("/fan", fan)

@@ -73,6 +73,7 @@ func Routes(mux *http.ServeMux) {
 	g := &guarded{}
 	mux.HandleFunc("/guarded", g.start)
 	mux.HandleFunc("/swapped", g.swap)
+	mux.HandleFunc("/action", startAction)
 }
 
 func lookup(ctx context.Context, key string) string {
@@ -166,4 +167,30 @@ func (g *guarded) swap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	go notify("once")
+}
+
+// run guards itself: at most one instance of each action runs, whoever starts it.
+type action struct{ running bool }
+
+var (
+	actionsMu sync.Mutex
+	actions   [4]action
+)
+
+func setRunning(i int, v bool) { actions[i].running = v }
+
+func run(i int) {
+	actionsMu.Lock()
+	if actions[i].running {
+		actionsMu.Unlock()
+		return
+	}
+	setRunning(i, true)
+	actionsMu.Unlock()
+	defer func() { actionsMu.Lock(); setRunning(i, false); actionsMu.Unlock() }()
+	notify("action")
+}
+
+func startAction(w http.ResponseWriter, r *http.Request) {
+	go run(1)
 }
