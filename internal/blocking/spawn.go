@@ -12,6 +12,66 @@ import (
 	"github.com/blockcheck/blockcheck/internal/values"
 )
 
+// spawnBounded reports whether the goroutine started by g is bounded: joined before fn returns (a WaitGroup or
+// errgroup Wait, or a receive from a channel the goroutine is given), or started under a semaphore.
+func spawnBounded(fn *ssa.Function, g *ssa.Go) bool {
+	given := map[ssa.Value]bool{}
+	for _, a := range g.Call.Args {
+		given[a] = true
+	}
+	if mc, ok := g.Call.Value.(*ssa.MakeClosure); ok {
+		for _, b := range mc.Bindings {
+			given[b] = true
+			// A captured variable is an Alloc; what it holds is stored into it.
+			if a, ok := b.(*ssa.Alloc); ok {
+				for _, v := range values.Stored(a) {
+					given[v] = true
+				}
+			}
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case ssa.CallInstruction:
+				switch flow.CalleeName(in.Common()) {
+				case "(*sync.WaitGroup).Wait", "(*golang.org/x/sync/errgroup.Group).Wait",
+					"(*golang.org/x/sync/semaphore.Weighted).Acquire", "(*golang.org/x/sync/semaphore.Weighted).TryAcquire":
+					return true
+				}
+			case *ssa.UnOp:
+				if in.Op == token.ARROW && given[chanOf(in.X)] {
+					return true
+				}
+			case *ssa.Select:
+				for _, st := range in.States {
+					if st.Dir == types.RecvOnly && given[chanOf(st.Chan)] {
+						return true
+					}
+					// select { case sem <- struct{}{}: ... } before the go statement: a semaphore.
+					if st.Dir == types.SendOnly && before(in, g) {
+						return true
+					}
+				}
+			case *ssa.Send:
+				// sem <- struct{}{} before the go statement: a counting semaphore.
+				if before(in, g) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// before reports whether instruction a runs before g on every path to g.
+func before(a ssa.Instruction, g *ssa.Go) bool {
+	if a.Block() == g.Block() {
+		return a.Pos() < g.Pos()
+	}
+	return a.Block().Dominates(g.Block())
+}
+
 // spawnTied reports whether the goroutine g starts is tied to the request or to the process through what its
 // callers do, beyond spawnBounded's joins and semaphores:
 //   - it selects on a context's Done and reaches nothing unbounded: it ends with the request (a producer whose
@@ -250,137 +310,4 @@ func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
 		}
 	}
 	return false
-}
-
-// producedBounded reports whether a receive from ch waits only on goroutines that end by themselves: ch is made
-// here or returned by a function that makes it, every goroutine given it reaches nothing unbounded, and, for a
-// receive that tests for a closed channel (a range), one of them closes it.
-func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
-	if commaOk && closedByMaker(ch) {
-		return true
-	}
-	if c.reach == nil {
-		return false
-	}
-	mc, ok := chanOf(ch).(*ssa.MakeChan)
-	if !ok {
-		call, isCall := ch.(*ssa.Call)
-		if !isCall {
-			return false
-		}
-		callee := call.Common().StaticCallee()
-		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
-			return false
-		}
-		rets := values.Returns(callee, 0)
-		if len(rets) != 1 || callee.Signature.Results().Len() != 1 {
-			return false
-		}
-		ret := chanOf(rets[0])
-		if through := values.Through(ret); len(through) == 1 {
-			ret = chanOf(through[0]) // the conversion to a receive-only channel
-		}
-		if mc, ok = ret.(*ssa.MakeChan); !ok {
-			return false
-		}
-	}
-	return c.producersBounded(mc, commaOk)
-}
-
-// closedByMaker reports whether ch, received from in a closure (a worker ranging over its jobs), is a channel that
-// the function making it closes itself (close(jobs) after queueing them): the range ends when it does.
-func closedByMaker(ch ssa.Value) bool {
-	fv, ok := ch.(*ssa.FreeVar)
-	if !ok {
-		if u, isLoad := ch.(*ssa.UnOp); isLoad && u.Op == token.MUL {
-			fv, ok = u.X.(*ssa.FreeVar)
-		}
-	}
-	if !ok {
-		return false
-	}
-	mc, ok := bindingOf(fv.Parent(), ch).(*ssa.MakeChan)
-	if !ok {
-		return false
-	}
-	for _, b := range mc.Parent().Blocks {
-		for _, instr := range b.Instrs {
-			if call, ok := instr.(*ssa.Call); ok {
-				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(call.Common().Args) == 1 && chanOf(call.Common().Args[0]) == mc {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-func (c *Classifier) producersBounded(mc *ssa.MakeChan, commaOk bool) bool {
-	fn := mc.Parent()
-	producers, closes := 0, !commaOk
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			g, ok := instr.(*ssa.Go)
-			if !ok || !givenTo(g)[mc] {
-				continue
-			}
-			if _, ok := c.reach.Unbounded(g); ok {
-				return false
-			}
-			producers++
-			if body := g.Call.StaticCallee(); body != nil && closesChan(body) {
-				closes = true
-			}
-		}
-	}
-	return producers > 0 && closes
-}
-
-func closesChan(fn *ssa.Function) bool {
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if call, ok := instr.(ssa.CallInstruction); ok {
-				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// joinedBounded reports whether a WaitGroup.Wait joins goroutines that all end by themselves: the WaitGroup is a
-// local variable, and every goroutine started here that is given it reaches nothing unbounded.
-func (c *Classifier) joinedBounded(fn *ssa.Function, cc *ssa.CallCommon) bool {
-	if c.reach == nil || len(cc.Args) == 0 {
-		return false
-	}
-	wg, ok := cc.Args[0].(*ssa.Alloc)
-	if !ok {
-		return false
-	}
-	joined := 0
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			switch in := instr.(type) {
-			case *ssa.Go:
-				if !givenTo(in)[wg] {
-					continue
-				}
-				if _, ok := c.reach.Unbounded(in); ok {
-					return false
-				}
-				joined++
-			case *ssa.Call:
-				// wg.Go(f) (Go 1.25).
-				if flow.CalleeName(in.Common()) == "(*sync.WaitGroup).Go" && len(in.Common().Args) == 2 && in.Common().Args[0] == wg {
-					if _, ok := c.reach.Unbounded(in); ok {
-						return false
-					}
-					joined++
-				}
-			}
-		}
-	}
-	return joined > 0
 }
