@@ -214,11 +214,7 @@ func selfGuarded(body *ssa.Function) bool {
 		if !ok {
 			continue
 		}
-		u, ok := ifi.Cond.(*ssa.UnOp)
-		if !ok || u.Op != token.MUL {
-			continue
-		}
-		k := lockKey(u.X)
+		k := flagKey(ifi.Cond)
 		if k == nil || !returnsAt(b.Succs[0]) {
 			continue
 		}
@@ -255,12 +251,44 @@ func returnsAt(b *ssa.BasicBlock) bool {
 	return false
 }
 
+// flagKey identifies the flag a condition reads: a boolean field or package variable (s.running), or a field of
+// the values of a package-level map (status[a].Running), by the map.
+func flagKey(cond ssa.Value) any {
+	switch v := cond.(type) {
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			return lockKey(v.X)
+		}
+	case *ssa.Field:
+		if l, ok := v.X.(*ssa.Lookup); ok {
+			return mapGlobal(l.X)
+		}
+	case *ssa.Lookup:
+		return mapGlobal(v.X)
+	}
+	return nil
+}
+
+func mapGlobal(m ssa.Value) any {
+	if g := loadedGlobal(m); g != nil {
+		return g
+	}
+	return nil
+}
+
 // storesFlag reports whether fn stores into the flag k.
 func storesFlag(fn *ssa.Function, k any) bool {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			if s, ok := instr.(*ssa.Store); ok && lockKey(s.Addr) == k {
-				return true
+			switch in := instr.(type) {
+			case *ssa.Store:
+				if lockKey(in.Addr) == k {
+					return true
+				}
+			case *ssa.MapUpdate:
+				if g := mapGlobal(in.Map); g != nil && g == k {
+					return true
+				}
 			}
 		}
 	}

@@ -74,6 +74,7 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("/guarded", g.start)
 	mux.HandleFunc("/swapped", g.swap)
 	mux.HandleFunc("/action", startAction)
+	mux.HandleFunc("/job", startJob)
 }
 
 func lookup(ctx context.Context, key string) string {
@@ -193,4 +194,31 @@ func run(i int) {
 
 func startAction(w http.ResponseWriter, r *http.Request) {
 	go run(1)
+}
+
+// runJob guards itself with a map of statuses, as opengist's actions.Run does.
+type status struct{ running bool }
+
+var (
+	jobsMu sync.Mutex
+	jobs   = map[int]status{}
+)
+
+func setJob(i int, v bool) { jobs[i] = status{running: v} }
+
+func runJob(i int) {
+	jobsMu.Lock()
+	if jobs[i].running {
+		jobsMu.Unlock()
+		return
+	}
+	setJob(i, true)
+	jobsMu.Unlock()
+	defer func() { jobsMu.Lock(); setJob(i, false); jobsMu.Unlock() }()
+	notify("job")
+}
+
+func startJob(w http.ResponseWriter, r *http.Request) {
+	go runJob(2)
+	go notify("unguarded") // want `gospawn: go statement`
 }
