@@ -172,7 +172,6 @@ type tracer struct {
 	typs  map[string]bool
 }
 
-
 func (t *tracer) emit(tg Target) {
 	if tg.Fn != nil {
 		if t.fns == nil {
