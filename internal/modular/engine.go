@@ -214,7 +214,7 @@ func (e *engine) build() {
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.waits = newWaits(e)
-	e.cls = blocking.NewClassifier(e.cat, e.idx, e.waits)
+	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits})
 	e.pol = policy.New(e.cls, e.find)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}
@@ -265,6 +265,7 @@ func (e *engine) remoteMethods() map[string][]*types.Func {
 // with a summary (remote).
 type edge struct {
 	pos    token.Pos
+	call   *ssa.CallCommon
 	caller *ssa.Function
 	callee *ssa.Function
 	remote *types.Func
@@ -281,6 +282,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	}
 	var out []*edge
 	seen := map[any]bool{}
+	var cc *ssa.CallCommon
 	add := func(pos token.Pos, target *ssa.Function) {
 		if o := target.Origin(); o != nil {
 			target = o
@@ -288,13 +290,13 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 		if target.Blocks != nil && (target.Pkg == e.pkg || target.Pkg == nil) {
 			if !seen[[2]any{pos, target}] {
 				seen[[2]any{pos, target}] = true
-				out = append(out, &edge{pos: pos, caller: fn, callee: target, name: handlers.Name(target)})
+				out = append(out, &edge{pos: pos, call: cc, caller: fn, callee: target, name: handlers.Name(target)})
 			}
 			return
 		}
 		obj, ok := target.Object().(*types.Func)
 		if ok {
-			e.addRemote(&out, seen, fn, pos, obj)
+			e.addRemote(&out, seen, fn, pos, cc, obj)
 		}
 	}
 	for _, b := range fn.Blocks {
@@ -303,7 +305,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 			if !ok || !e.pol.Enters(call) {
 				continue
 			}
-			cc := call.Common()
+			cc = call.Common()
 			pos := call.Pos()
 			switch {
 			case cc.StaticCallee() != nil:
@@ -323,7 +325,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	return out
 }
 
-func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, obj *types.Func) {
+func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, cc *ssa.CallCommon, obj *types.Func) {
 	obj = obj.Origin()
 	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
 		return
@@ -332,7 +334,7 @@ func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function
 		return
 	}
 	seen[[2]any{pos, obj}] = true
-	*out = append(*out, &edge{pos: pos, caller: caller, remote: obj, name: objName(obj)})
+	*out = append(*out, &edge{pos: pos, call: cc, caller: caller, remote: obj, name: objName(obj)})
 }
 
 // invoke resolves an interface method call to the implementations visible from this package.
@@ -349,12 +351,12 @@ func (e *engine) invoke(out *[]*edge, seen map[any]bool, caller *ssa.Function, p
 	for _, fn := range e.byName[name] {
 		if implements(fn.Signature.Recv().Type(), iface) && !seen[[2]any{pos, fn}] {
 			seen[[2]any{pos, fn}] = true
-			*out = append(*out, &edge{pos: pos, caller: caller, callee: fn, name: handlers.Name(fn)})
+			*out = append(*out, &edge{pos: pos, call: cc, caller: caller, callee: fn, name: handlers.Name(fn)})
 		}
 	}
 	for _, obj := range e.remoteMethods()[name] {
 		if implements(obj.Signature().Recv().Type(), iface) {
-			e.addRemote(out, seen, caller, pos, obj)
+			e.addRemote(out, seen, caller, pos, cc, obj)
 		}
 	}
 }
