@@ -9,6 +9,7 @@ import (
 	"github.com/blockcheck/blockcheck/analyzers/clienttimeout"
 	"github.com/blockcheck/blockcheck/analyzers/ctxdetach"
 	"github.com/blockcheck/blockcheck/analyzers/gospawn"
+	"github.com/blockcheck/blockcheck/analyzers/lockio"
 	"github.com/blockcheck/blockcheck/analyzers/nocancel"
 	"github.com/blockcheck/blockcheck/analyzers/servertimeout"
 	"github.com/blockcheck/blockcheck/analyzers/sleep"
@@ -25,6 +26,7 @@ var All = []*analysis.Analyzer{
 	servertimeout.Analyzer,
 	gospawn.Analyzer,
 	chanwait.Analyzer,
+	lockio.Analyzer,
 }
 
 // Modular is what the modular drivers run (go vet, nogo): the engine analyzer, whose flags configure the run and

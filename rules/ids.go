@@ -52,6 +52,9 @@ func (c *Catalog) checkIDs() error {
 	for i, r := range c.Operations {
 		check("operations", i, r.ID)
 	}
+	for i, r := range c.Carriers {
+		check("carriers", i, r.ID)
+	}
 	return errors.Join(errs...)
 }
 
@@ -73,6 +76,7 @@ func (c *Catalog) expand() error {
 	c.Contexts = expandAll(c.Contexts, "contexts", &errs)
 	c.Detached = expandAll(c.Detached, "detached", &errs)
 	c.Operations = expandAll(c.Operations, "operations", &errs)
+	c.Carriers = expandAll(c.Carriers, "carriers", &errs)
 	return errors.Join(errs...)
 }
 

@@ -21,7 +21,7 @@ var embedded embed.FS
 const SchemaFile = "schema.json"
 
 // Analyzers lists the finding kinds in the order blockcheck reports them.
-var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait"}
+var Analyzers = []string{"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait", "lockio"}
 
 // Version is the rules file format this package reads. A file says which format it is written in with "version";
 // a file without one is read as this version.
@@ -52,6 +52,13 @@ type Catalog struct {
 	// Detached lists types that satisfy context.Context but whose Done channel never fires (a framework's
 	// request object used as a context); work given one cannot be cancelled.
 	Detached []Detached `json:"detached"`
+	// Carriers lists context parameters that a long-lived object keeps for the values they carry only (oauth2's
+	// Config.Client): no request work runs under them, so a context.Background() passed there is right.
+	Carriers []Carrier `json:"carriers,omitempty"`
+	// Streams lists the types of connections that carry a stream both ways (a websocket, a net.Conn): a goroutine
+	// given one that its starter goes on using is the other half of a reader/writer pair, and ends with the
+	// connection.
+	Streams []string `json:"streams,omitempty"`
 	// Operations words the operations of the language itself (go statements, channel operations, selects, timer
 	// waits), which no call rule names. A later entry for the same op replaces an earlier one.
 	Operations []Operation `json:"operations,omitempty"`
@@ -84,6 +91,14 @@ func (c *Catalog) Operation(op string) (Operation, bool) {
 	return Operation{}, false
 }
 
+// A Carrier names the context parameter Arg of Func (0 is the receiver of a method, or the first parameter of a
+// function, as in Origin) that only carries values into what the call makes.
+type Carrier struct {
+	ID   string `json:"id"`
+	Func string `json:"func"`
+	Arg  int    `json:"arg"`
+}
+
 // A Call rule names a function or method that blocks.
 //
 // Func is written as go/ssa prints functions: "time.Sleep", "(*net/http.Client).Do",
@@ -111,6 +126,11 @@ type Call struct {
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
 	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
 	Check string `json:"check,omitempty"`
+	// ServerField, for a server-timeout check on a framework's start method (echo's Start), names the field of
+	// the receiver holding the *http.Server it serves; the call is reported unless the function that makes the
+	// receiver sets that server's ReadHeaderTimeout or ReadTimeout. Without it, a framework's start method that
+	// is not an http.Server method (gin's Run) always serves without timeouts.
+	ServerField string `json:"serverField,omitempty"`
 }
 
 // A Fix is an alternative edit template, with the package it needs imported.
@@ -361,6 +381,11 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("detached[%d]: type and fix are required", i))
 		}
 	}
+	for i, r := range c.Carriers {
+		if r.Func == "" || r.Arg < 0 {
+			errs = append(errs, fmt.Errorf("carriers[%d]: func and a non-negative arg are required", i))
+		}
+	}
 	for i, r := range c.Operations {
 		if !slices.Contains(Ops, r.Op) {
 			errs = append(errs, fmt.Errorf("operations[%d]: unknown op %q (want one of %s)", i, r.Op, strings.Join(Ops, ", ")))
@@ -397,6 +422,8 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Contexts:      merge(c.Contexts, more.Contexts, drop, func(r Context) string { return r.ID }),
 		Detached:      merge(c.Detached, more.Detached, drop, func(r Detached) string { return r.ID }),
 		Operations:    merge(c.Operations, more.Operations, drop, func(r Operation) string { return r.ID }),
+		Carriers:      merge(c.Carriers, more.Carriers, drop, func(r Carrier) string { return r.ID }),
+		Streams:       slices.Concat(c.Streams, more.Streams),
 	}
 }
 

@@ -152,6 +152,9 @@ func allIDs(c *Catalog) []string {
 	for _, r := range c.Operations {
 		ids = append(ids, r.ID)
 	}
+	for _, r := range c.Carriers {
+		ids = append(ids, r.ID)
+	}
 	return ids
 }
 

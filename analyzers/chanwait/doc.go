@@ -29,16 +29,28 @@
 //
 // or use the shim's wait.Send, wait.Recv and wait.Wait, which do exactly that.
 //
+// ### Suggested fixes
+//
+// None. Turning a bare send, receive or Wait into a select changes what the code does when the context ends (what to return, what to clean up), so no suggested fix is offered; the wait helpers above are the one-line change. In an editor, the quick fix "Silence with //blockcheck:ignore" inserts the
+// directive with a placeholder reason (editors).
+//
 // # Not reported
 //
 //   - A receive from ctx.Done() itself, and selects with a ctx.Done() case or a default.
 //   - A receive-only chan struct{} that comes in as a parameter is taken to be a done channel.
 //   - A send on a buffered channel made in the same function.
+//   - A receive, or a range, from a channel made in the function (or returned by a function that makes it) when every
+//     goroutine given the channel reaches nothing unbounded, and, for a range, one of them closes it: a producer that
+//     selects on ctx.Done() at each send and closes its channel when it stops.
+//   - sync.WaitGroup.Wait on a local WaitGroup whose goroutines all reach nothing unbounded (they only do work that
+//     honours the request's context, or no waiting at all).
+//   - A select with a timer or ticker case beside other cases: the timeout bounds it, and it is not a sleep either
+//     (sleep reports a select on timers alone).
 //   - Waits in main, workers and code no handler reaches.
 //
-// (*sync.WaitGroup).Wait after fanning out is reported even though gospawn accepts it as bounding the
-// goroutines: the goroutines are bounded, but the request still waits for the slowest of them without looking at its
-// context.
+// (*sync.WaitGroup).Wait after fanning out to goroutines that can wait without bound is reported even though
+// gospawn accepts it as bounding the goroutines: the request still waits for the slowest of them
+// without looking at its context.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/chanwait.md.
 package chanwait

@@ -29,10 +29,17 @@
 // For a flaky dependency, put a circuit breaker in front of it (shim/breaker); to give every
 // request a deadline at once, use shim/deadline.
 //
+// ### Suggested fixes
+//
+// None. The right timeout depends on the dependency, so no suggested fix is offered. In an editor, the quick fix "Silence with //blockcheck:ignore" inserts the
+// directive with a placeholder reason (editors).
+//
 // # How it decides
 //
 // The client is traced to where it was made: http.DefaultClient, a &http.Client{…} literal (with or without
-// Timeout), or the values stored into the struct field it is loaded from. The request's context is traced through
+// Timeout), the values stored into the struct field or package variable it is loaded from
+// (var client = &http.Client{}), and, when what was stored is a constructor's parameter
+// (func newAPI(c *http.Client) *api { return &api{c: c} }), what its callers pass. The request's context is traced through
 // NewRequestWithContext, WithContext and Clone, context.With*, and parameters, to r.Context(),
 // context.Background() or a deadline. Whatever cannot be seen (a client or context passed in from elsewhere with no
 // visible origin) is not reported. Calls already reported by nocancel (no context at all) are not

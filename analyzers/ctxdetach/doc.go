@@ -28,12 +28,31 @@
 //
 // context.WithoutCancel keeps the request's values (trace ids) and is not reported. context.Background() bounded
 // at once by context.WithTimeout is still reported, since the work no longer stops when the client goes away, but
-// the message says it is bounded. The suggested fix replaces the
-// call with the context in scope, where there is one.
+// the message says it is bounded.
+//
+// ### Suggested fixes
+//
+// context.Background() and context.TODO() are replaced by the request context in scope (ctx, r.Context());
+// an import of context the edit leaves unused is removed by blockcheck -fix and in an editor. No fix where no
+// request context is in scope, nor for a *gin.Context or fiber Ctx used as a context (the message names the accessor
+// to pass instead).
+//
+// # Once-only initialisation
+//
+// Code that runs once per process is not per-request blocking, for any analyzer: the branch that sets a package
+// variable while it is nil (if cache == nil { cache = load() }, or if cache != nil { return cache } before the
+// store) is neither reported nor followed, and callbacks the standard library calls (sync.Once.Do(f),
+// sync.OnceFunc, sync.OnceValue) are not entered. The first request still waits for that work; if it can be
+// slow, warm it up in main.
 //
 // # Not reported
 //
 //   - context.WithoutCancel(…).
+//   - A comparison: if ctx != context.Background() (pgx does this) starts no work.
+//   - A context handed to a parameter that a long-lived object keeps only for the values it carries: oauth2's
+//     Config.Client(ctx, tok), TokenSource, oauth2.NewClient, clientcredentials, jwt, google's DefaultClient.
+//     Those are rule data (carriers in rules.md); add your own client constructors there.
+//   - Lazy initialisation: see Once-only initialisation.
 //   - context.Background() in main, init, workers, tests, and functions no handler reaches.
 //   - Inside a goroutine the handler starts: the go statement is the finding (gospawn).
 //   - Helpers marked as deliberately detached (see suppress.md).

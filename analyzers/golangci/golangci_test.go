@@ -30,7 +30,7 @@ func TestSettings(t *testing.T) {
 	for _, a := range as {
 		names = append(names, a.Name)
 	}
-	want := "blockcheck sleep nocancel syncdb ctxdetach clienttimeout servertimeout chanwait"
+	want := "blockcheck sleep nocancel syncdb ctxdetach clienttimeout servertimeout chanwait lockio"
 	if strings.Join(names, " ") != want {
 		t.Errorf("analyzers = %s, want %s", strings.Join(names, " "), want)
 	}

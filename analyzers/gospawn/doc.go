@@ -27,13 +27,32 @@
 // goroutines before returning, with the request's context: errgroup.WithContext, or a sync.WaitGroup with
 // wait.Wait(ctx, &wg).
 //
+// ### Suggested fixes
+//
+// None. Which bound fits (a pool, a queue, waiting) depends on the work, so no suggested fix is offered. In an editor, the quick fix "Silence with //blockcheck:ignore" inserts the
+// directive with a placeholder reason (editors).
+//
 // # Bounded, and not reported
 //
 //   - Joined before the handler returns: the function calls sync.WaitGroup.Wait or errgroup's Wait, or receives from
 //     a channel the goroutine is given (done := make(chan T); go func() { done <- work() }(); <-done).
 //   - Started under a semaphore: a channel send (sem <- struct{}{}, alone or in a select) or a
 //     semaphore.Weighted Acquire/TryAcquire before the go statement.
+//   - Tied to the request: the goroutine selects on a context's Done() and reaches nothing unbounded (no wait that
+//     ignores the context, no detached context, no goroutine of its own), so it ends with the request; a producer
+//     whose channel the handler drains is the common case.
+//   - Stopped by its starter: it selects on a channel that the starting function closes in a defer
+//     (stop := make(chan struct{}); defer close(stop)).
+//   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
+//     check of a boolean flag (field or package variable) that the function sets to true.
+//   - The other half of a reader/writer pair: the goroutine is given a stream connection (a websocket, a net.Conn;
+//     the types are rule data, streams in rules.md) that the starting function goes on using after the
+//     go statement, so the goroutine ends when the connection the handler waits on does.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
+//
+// What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program
+// engine, the package's functions and its dependencies' summaries in the modular engine. A goroutine whose code
+// cannot be seen (a function value with no known target, a function of the standard library) counts as unbounded.
 //
 // What runs inside a spawned goroutine does not block the request, so the other analyzers do not look inside it: the
 // go statement is the one finding.

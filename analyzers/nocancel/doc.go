@@ -37,6 +37,24 @@
 // The suggested fix edits the earlier line: http.NewRequestWithContext(r.Context(), "GET", url, nil). A fix is
 // offered only where a request context is in scope; it never changes a signature.
 //
+// ### Suggested fixes
+//
+// Offered where a request context is in scope, and applied by blockcheck -fix, go fix and go vet -fix:
+//
+//	| finding | fix |
+//	| --- | --- |
+//	| `client.Do(req)` on a request made by `http.NewRequest` | `http.NewRequestWithContext(ctx, ...)`, at the line that made the request |
+//	| `cmd.Run`/`Output`/`CombinedOutput`/`Wait` on a command made by `exec.Command` | `exec.CommandContext(ctx, ...)`, where the command is made |
+//	| `net.Dial(network, addr)` | `(&net.Dialer{}).DialContext(ctx, network, addr)` |
+//	| `dialer.Dial(...)` on a `net.Dialer` or `tls.Dialer` | `dialer.DialContext(ctx, ...)` |
+//	| `conn.Handshake()` on a `tls.Conn` | `conn.HandshakeContext(ctx)` |
+//	| `net.LookupHost`, `LookupAddr`, `LookupCNAME`, `LookupMX`, `LookupNS`, `LookupTXT`, `LookupSRV`, `LookupPort` | the `net.DefaultResolver` method of the same name, with `ctx` first |
+//
+// No fix for http.Get/Head/Post/PostForm (the request must be built and a client with a timeout chosen),
+// net.DialTCP/DialUDP/DialIP/DialUnix and tls.Dial (no context variant with the same results),
+// net.LookupIP (its context variant returns []net.IPAddr), net/smtp and net/rpc, nor for a request or command
+// made in another package or passed in as a parameter.
+//
 // # Not reported
 //
 //   - A request whose context was attached later (req.WithContext(ctx), req.Clone(ctx)), or that was made with

@@ -30,6 +30,24 @@
 // ReadHeaderTimeout even then; we do not). Give long-running handlers a deadline of their own rather than a
 // WriteTimeout that cuts them off silently (shim/deadline).
 //
+// # Where the server is found
+//
+// The server a serve call uses is traced to where it was made: a local variable, a variable captured by a goroutine
+// closure (go func() { _ = srv.Serve(l) }()), or a struct field or package variable into which one server is
+// stored (a.srv = &http.Server{…} in a constructor, a.srv.ListenAndServe() in another method). The finding stands
+// at the &http.Server{…} literal.
+//
+// Frameworks' own start methods serve servers of their own: gin's Run/RunTLS call http.ListenAndServe and are
+// always reported; echo's Start/StartTLS serve e.Server/e.TLSServer and are reported unless the function that
+// makes the Echo sets that server's ReadHeaderTimeout or ReadTimeout, replaces it, or hands the Echo to a
+// function outside echo (the rule's serverField, rules.md). e.StartServer(srv) is judged by srv.
+// fiber's and fasthttp's Listen serve with their own ReadTimeout and are not judged yet.
+//
+// ### Suggested fixes
+//
+// None. The right timeouts depend on the service, so no suggested fix is offered. In an editor, the quick fix "Silence with //blockcheck:ignore" inserts the
+// directive with a placeholder reason (editors).
+//
 // # Not reported
 //
 //   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"): a pprof or debug port.

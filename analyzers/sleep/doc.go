@@ -37,7 +37,30 @@
 //
 // or call wait.Sleep(ctx, d) from the shim, and for retries retry.Do, which
 // backs off with jitter and stops when the context ends. The suggested fix rewrites time.Sleep(d) into the select
-// above, using the context in scope (ctx, or r.Context() in a handler); add the return the handler needs.
+// above, using the context in scope (ctx, or r.Context() in a handler), with the return the function needs.
+//
+// ### Suggested fixes
+//
+// Where a request context is in scope (ctx, or r.Context() in a handler) and time.Sleep(d) is a statement of
+// its own, two fixes are offered; blockcheck -fix, go fix and go vet -fix apply the first, an editor shows both:
+//
+//  1. The select above, returning when the context ends: return in a function without results,
+//     return <zero values>, ctx.Err() in one whose last result is an error (return nil, ctx.Err() in a gRPC
+//     method, return c.Request().Context().Err() in an echo handler).
+//  2. if err := wait.Sleep(ctx, d); err != nil { return ... }, the same return with err, adding the import of
+//     github.com/blockcheck/blockcheck/shim/wait (your module then requires the shim).
+//
+// No fix is offered, and the finding says what to do instead, when:
+//
+//   - no request context is in scope;
+//   - the function has results and its last one is not an error: it cannot stop and say why, so a fix would either
+//     fall through to the work after the sleep or invent a result;
+//   - the sleep is the operand of go or defer (a deferred sleep cannot return from the function);
+//   - a zero value for another result cannot be written in the file (its type's package is not imported there);
+//   - for the second fix only, the name wait is already taken in the file.
+//
+// Timer receives (<-time.After(d)) and selects on timers without a ctx.Done() case have no automatic fix: add
+// the ctx.Done() case by hand.
 //
 // # Not reported
 //

@@ -28,7 +28,16 @@
 // # Fix
 //
 // Use the Context variant with the request's context: db.QueryContext(ctx, …), db.BeginTx(ctx, nil),
-// db.WithContext(ctx).First(&u). The suggested fix does exactly that where a context is in scope.
+// db.WithContext(ctx).First(&u).
+//
+// ### Suggested fixes
+//
+// Where a request context is in scope, the call is replaced by its Context variant with the same arguments:
+// database/sql (Query, QueryRow, Exec, Prepare, Ping, Stmt on DB, Tx and Stmt; Begin becomes
+// BeginTx(ctx, nil)), sqlx (Get, Select, Queryx, QueryRowx, MustExec, NamedExec, NamedQuery,
+// Preparex, PrepareNamed, Beginx → BeginTxx(ctx, nil), MustBegin → MustBeginTx(ctx, nil)) and bun
+// (Query, QueryRow, Exec, Prepare, Begin → BeginTx(ctx, nil)). gorm calls get no automatic fix: add
+// .WithContext(ctx) where the chain starts. No fix where no context is in scope.
 //
 // # Not reported
 //

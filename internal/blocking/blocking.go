@@ -7,6 +7,7 @@ package blocking
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -42,6 +43,9 @@ type Options struct {
 	// callers in sight an operation conditional on that parameter (Op.CtxParam), for an engine that sees the
 	// callers later (the modular engine), instead of no operation.
 	ParamConditions bool
+	// Reach, when set, tells which calls wait and what goroutines reach (lockio, and goroutines and channel
+	// waits judged by what they do).
+	Reach Reacher
 }
 
 // An Edit rewrites the call expression whose opening parenthesis is at Lparen, by a rules.Call.Edit template.
@@ -62,15 +66,30 @@ type Classifier struct {
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
 	det    *detachedTypes
+	reach  Reacher
+	scans  map[*ssa.Function]*scanned
+	// streams holds the types of stream connections (rules: streams).
+	streams map[string]bool
+	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
+	carriers map[string][]int
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
-	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
+	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
+		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
+	}
+	c.streams = map[string]bool{}
+	for _, t := range cat.Streams {
+		c.streams[t] = true
+	}
+	c.carriers = map[string][]int{}
+	for _, r := range cat.Carriers {
+		c.carriers[r.Func] = append(c.carriers[r.Func], r.Arg)
 	}
 	return c
 }
@@ -80,19 +99,56 @@ func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[flow.CalleeName(cc)]) > 0
 }
 
-// Ops returns the blocking operations in fn, in instruction order. Results are cached.
+// Ops returns the blocking operations in fn, in instruction order, followed by its lockio operations. Results
+// are cached.
 func (c *Classifier) Ops(fn *ssa.Function) []Op {
 	if ops, ok := c.cache[fn]; ok {
 		return ops
 	}
-	var ops []Op
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			ops = c.instr(fn, instr, ops)
-		}
-	}
+	s := c.scan(fn)
+	ops := append(slices.Clip(s.ops), c.lockOps(fn, s.waits)...)
 	c.cache[fn] = ops
 	return ops
+}
+
+// scanned is what one pass over a function finds: its operations and its waits.
+type scanned struct {
+	ops   []Op
+	waits []localWait
+}
+
+func (c *Classifier) scan(fn *ssa.Function) *scanned {
+	if s, ok := c.scans[fn]; ok {
+		return s
+	}
+	s := &scanned{}
+	c.scans[fn] = s // what a recursive question about fn sees while it is scanned: nothing yet
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if OnceOnly(instr) {
+				continue
+			}
+			n := len(s.ops)
+			s.ops = c.instr(fn, instr, s.ops)
+			for _, op := range s.ops[n:] {
+				// Cond.Wait releases its lock while it waits.
+				if waiting[op.Analyzer] && op.Name != "(*sync.Cond).Wait" {
+					s.waits = append(s.waits, localWait{Wait{op.Name, where(fn, op.Pos)}, instr, op.Call})
+					break
+				}
+			}
+			if call, ok := instr.(*ssa.Call); ok && len(s.ops) == n {
+				for _, r := range c.byFunc[flow.CalleeName(call.Common())] {
+					if r.Analyzer == "lockio" {
+						s.waits = append(s.waits, localWait{Wait{shortName(r.Func), where(fn, call.Pos())}, instr, true})
+						break
+					}
+				}
+			}
+		}
+	}
+	c.scans[fn] = s
+	return s
 }
 
 func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []Op {
@@ -106,12 +162,15 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 				}
 			}
 		}
-		if !spawnBounded(fn, in) {
+		if !spawnBounded(fn, in) && !c.spawnTied(fn, in) {
 			ops = c.lang(ops, "go", in.Pos(), "")
 		}
 	case ssa.CallInstruction:
 		cc := in.Common()
 		for _, r := range c.byFunc[flow.CalleeName(cc)] {
+			if r.Analyzer == "lockio" {
+				continue // a wait only while a lock is held (lockOps)
+			}
 			if op, ok := c.call(fn, in, cc, r); ok {
 				ops = append(ops, op)
 			}
@@ -119,7 +178,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 	case *ssa.MakeInterface, *ssa.ChangeInterface:
 		ops = c.detached(fn, in, ops)
 	case *ssa.UnOp:
-		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) {
+		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) || c.producedBounded(in.X, in.CommaOk) {
 			return ops
 		}
 		if t := timer(in.X); t != "" {
@@ -145,6 +204,10 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 			}
 		}
 		if len(timers) > 0 {
+			if len(timers) < len(in.States) {
+				// A timeout on another wait (case <-time.After(d), case <-ticker.C): bounded, and not a sleep.
+				return ops
+			}
 			return c.lang(ops, "timer-select", in.Pos(), timers[0])
 		}
 		ops = c.lang(ops, "select", in.Pos(), "")
@@ -163,6 +226,9 @@ func (c *Classifier) lang(ops []Op, op string, pos token.Pos, timer string) []Op
 }
 
 func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.CallCommon, r *rules.Call) (Op, bool) {
+	if r.Func == "(*sync.WaitGroup).Wait" && c.joinedBounded(fn, cc) {
+		return Op{}, false
+	}
 	op := Op{Analyzer: r.Analyzer, Pos: in.Pos(), Name: shortName(r.Func), Why: r.Why, Fix: r.Fix, Call: true}
 	if r.Edit != "" {
 		op.Edit = &Edit{Lparen: cc.Pos(), Template: r.Edit, Fn: fn, More: r.More}
@@ -180,6 +246,9 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
 	}
+	if r.Analyzer == "ctxdetach" && c.inert(in) {
+		return Op{}, false
+	}
 	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && bounded(in) {
 		// Bounded, but still deaf to the request: say so rather than "no deadline".
 		op.Why = o.Why
@@ -192,7 +261,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 		op.CtxParam = param
 	case "server-timeout":
-		pos, ok := c.serverUnbounded(cc)
+		pos, ok := c.serverUnbounded(fn, cc, r)
 		if !ok {
 			return Op{}, false
 		}
@@ -201,6 +270,32 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	return op, true
+}
+
+// inert reports whether a new root context starts no request work: it is only compared with
+// (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
+// values only (oauth2's Config.Client, a rule's carrier).
+func (c *Classifier) inert(in ssa.CallInstruction) bool {
+	v, ok := in.(*ssa.Call)
+	if !ok || v.Referrers() == nil || len(*v.Referrers()) == 0 {
+		return false
+	}
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.BinOp:
+			if r.Op != token.EQL && r.Op != token.NEQ {
+				return false
+			}
+		case *ssa.Call:
+			cc := r.Common()
+			if !slices.ContainsFunc(c.carriers[flow.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // bounded reports whether a new root context is only ever the parent of a deadline

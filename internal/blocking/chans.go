@@ -222,3 +222,136 @@ func bufferedLocal(ch ssa.Value) bool {
 
 // chanOf returns the channel a value holds: what was stored in the local variable it is loaded from.
 func chanOf(v ssa.Value) ssa.Value { return values.Local(v) }
+
+// producedBounded reports whether a receive from ch waits only on goroutines that end by themselves: ch is made
+// here or returned by a function that makes it, every goroutine given it reaches nothing unbounded, and, for a
+// receive that tests for a closed channel (a range), one of them closes it.
+func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
+	if commaOk && closedByMaker(ch) {
+		return true
+	}
+	if c.reach == nil {
+		return false
+	}
+	mc, ok := chanOf(ch).(*ssa.MakeChan)
+	if !ok {
+		call, isCall := ch.(*ssa.Call)
+		if !isCall {
+			return false
+		}
+		callee := call.Common().StaticCallee()
+		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
+			return false
+		}
+		rets := values.Returns(callee, 0)
+		if len(rets) != 1 || callee.Signature.Results().Len() != 1 {
+			return false
+		}
+		ret := chanOf(rets[0])
+		if through := values.Through(ret); len(through) == 1 {
+			ret = chanOf(through[0]) // the conversion to a receive-only channel
+		}
+		if mc, ok = ret.(*ssa.MakeChan); !ok {
+			return false
+		}
+	}
+	return c.producersBounded(mc, commaOk)
+}
+
+// closedByMaker reports whether ch, received from in a closure (a worker ranging over its jobs), is a channel that
+// the function making it closes itself (close(jobs) after queueing them): the range ends when it does.
+func closedByMaker(ch ssa.Value) bool {
+	fv, ok := ch.(*ssa.FreeVar)
+	if !ok {
+		if u, isLoad := ch.(*ssa.UnOp); isLoad && u.Op == token.MUL {
+			fv, ok = u.X.(*ssa.FreeVar)
+		}
+	}
+	if !ok {
+		return false
+	}
+	mc, ok := bindingOf(fv.Parent(), ch).(*ssa.MakeChan)
+	if !ok {
+		return false
+	}
+	for _, b := range mc.Parent().Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok {
+				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(call.Common().Args) == 1 && chanOf(call.Common().Args[0]) == mc {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (c *Classifier) producersBounded(mc *ssa.MakeChan, commaOk bool) bool {
+	fn := mc.Parent()
+	producers, closes := 0, !commaOk
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			g, ok := instr.(*ssa.Go)
+			if !ok || !givenTo(g)[mc] {
+				continue
+			}
+			if _, ok := c.reach.Unbounded(g); ok {
+				return false
+			}
+			producers++
+			if body := g.Call.StaticCallee(); body != nil && closesChan(body) {
+				closes = true
+			}
+		}
+	}
+	return producers > 0 && closes
+}
+
+func closesChan(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(ssa.CallInstruction); ok {
+				if bi, ok := call.Common().Value.(*ssa.Builtin); ok && bi.Name() == "close" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// joinedBounded reports whether a WaitGroup.Wait joins goroutines that all end by themselves: the WaitGroup is a
+// local variable, and every goroutine started here that is given it reaches nothing unbounded.
+func (c *Classifier) joinedBounded(fn *ssa.Function, cc *ssa.CallCommon) bool {
+	if c.reach == nil || len(cc.Args) == 0 {
+		return false
+	}
+	wg, ok := cc.Args[0].(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	joined := 0
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Go:
+				if !givenTo(in)[wg] {
+					continue
+				}
+				if _, ok := c.reach.Unbounded(in); ok {
+					return false
+				}
+				joined++
+			case *ssa.Call:
+				// wg.Go(f) (Go 1.25).
+				if flow.CalleeName(in.Common()) == "(*sync.WaitGroup).Go" && len(in.Common().Args) == 2 && in.Common().Args[0] == wg {
+					if _, ok := c.reach.Unbounded(in); ok {
+						return false
+					}
+					joined++
+				}
+			}
+		}
+	}
+	return joined > 0
+}

@@ -1,8 +1,10 @@
 package blocking
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -68,4 +70,272 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 		return a.Pos() < g.Pos()
 	}
 	return a.Block().Dominates(g.Block())
+}
+
+// spawnTied reports whether the goroutine g starts is tied to the request or to the process through what its
+// callers do, beyond spawnBounded's joins and semaphores:
+//   - it selects on a context's Done and reaches nothing unbounded: it ends with the request (a producer whose
+//     channel the caller drains);
+//   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
+//   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
+//   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
+//     or writer of a connection the handler waits on, which ends when the connection does.
+func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
+	body := g.Call.StaticCallee()
+	given := givenTo(g)
+	if body != nil && body.Blocks != nil {
+		if selectsOn(body, c.isDone) && c.reach != nil {
+			if _, ok := c.reach.Unbounded(g); !ok {
+				return true
+			}
+		}
+		closed := deferClosed(fn)
+		if selectsOn(body, func(ch ssa.Value) bool { return closed[bindingOf(body, ch)] && given[bindingOf(body, ch)] }) {
+			return true
+		}
+	}
+	if guarded(fn, g) || body != nil && body.Blocks != nil && selfGuarded(body) {
+		return true
+	}
+	for v := range given {
+		if c.streams[types.TypeString(v.Type(), nil)] && usedAfter(fn, v, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// givenTo returns the values a go statement hands its goroutine: arguments and captured variables, and what the
+// captured variables hold.
+func givenTo(g *ssa.Go) map[ssa.Value]bool {
+	given := map[ssa.Value]bool{}
+	closures := []ssa.Value{g.Call.Value}
+	for _, a := range g.Call.Args {
+		given[a] = true
+		closures = append(closures, a) // go run(func() { defer wg.Done(); ... })
+	}
+	for _, c := range closures {
+		mc, ok := c.(*ssa.MakeClosure)
+		if !ok {
+			continue
+		}
+		for _, b := range mc.Bindings {
+			given[b] = true
+			if a, ok := b.(*ssa.Alloc); ok {
+				for _, v := range values.Stored(a) {
+					given[v] = true
+				}
+			}
+		}
+	}
+	return given
+}
+
+// bindingOf resolves a channel in a goroutine's body to the value its creator bound: a free variable to the
+// closure's binding (a captured variable's stored value), a parameter stays itself.
+func bindingOf(body *ssa.Function, ch ssa.Value) ssa.Value {
+	if u, ok := ch.(*ssa.UnOp); ok && u.Op == token.MUL {
+		ch = u.X
+	}
+	fv, ok := ch.(*ssa.FreeVar)
+	if !ok || fv.Parent() != body {
+		return ch
+	}
+	b := binding(fv)
+	if a, ok := b.(*ssa.Alloc); ok {
+		return chanOf(&ssa.UnOp{Op: token.MUL, X: a})
+	}
+	return b
+}
+
+// selectsOn reports whether fn has a select with a receive case on a channel that ok accepts.
+func selectsOn(fn *ssa.Function, ok func(ssa.Value) bool) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if sel, isSel := instr.(*ssa.Select); isSel {
+				for _, st := range sel.States {
+					if st.Dir == types.RecvOnly && ok(st.Chan) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// deferClosed returns the channels fn closes in a defer (defer close(stop)).
+func deferClosed(fn *ssa.Function) map[ssa.Value]bool {
+	out := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if d, ok := instr.(*ssa.Defer); ok {
+				if bi, ok := d.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(d.Call.Args) == 1 {
+					out[chanOf(d.Call.Args[0])] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// guarded reports whether g runs only under a single-instance guard: a dominating branch on a CompareAndSwap, or
+// on a boolean flag (a field or package variable) that fn sets to true.
+func guarded(fn *ssa.Function, g *ssa.Go) bool {
+	for d := g.Block().Idom(); d != nil; d = d.Idom() {
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		cond := ifi.Cond
+		if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+			cond = u.X
+		}
+		switch v := cond.(type) {
+		case *ssa.Call:
+			if strings.Contains(flow.CalleeName(v.Common()), "CompareAndSwap") {
+				return true
+			}
+		case *ssa.UnOp:
+			if k := lockKey(v.X); k != nil && v.Op == token.MUL && setsTrue(fn, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// selfGuarded reports whether a goroutine's function starts with a single-instance guard of its own: it returns
+// at once when a flag (a field or package variable) is set, and it sets that flag, itself or through a function it
+// calls (func Run(a int) { mu.Lock(); if status[a].Running { mu.Unlock(); return }; setRunning(a, true); ... }).
+func selfGuarded(body *ssa.Function) bool {
+	for _, b := range body.Blocks {
+		ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		k := flagKey(ifi.Cond)
+		if k == nil || !returnsAt(b.Succs[0]) {
+			continue
+		}
+		if storesFlag(body, k) {
+			return true
+		}
+		for _, cb := range body.Blocks {
+			for _, instr := range cb.Instrs {
+				if call, ok := instr.(*ssa.Call); ok {
+					if callee := call.Common().StaticCallee(); callee != nil && callee.Blocks != nil && storesFlag(callee, k) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// returnsAt reports whether b returns, after calls to sync only (an Unlock).
+func returnsAt(b *ssa.BasicBlock) bool {
+	for _, instr := range b.Instrs {
+		switch in := instr.(type) {
+		case *ssa.Return:
+			return true
+		case *ssa.Call:
+			if !isSync(in.Common()) {
+				return false
+			}
+		case *ssa.Jump:
+			return len(b.Succs) == 1 && returnsAt(b.Succs[0])
+		}
+	}
+	return false
+}
+
+// flagKey identifies the flag a condition reads: a boolean field or package variable (s.running), or a field of
+// the values of a package-level map (status[a].Running), by the map.
+func flagKey(cond ssa.Value) any {
+	switch v := cond.(type) {
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			return lockKey(v.X)
+		}
+	case *ssa.Field:
+		if l, ok := v.X.(*ssa.Lookup); ok {
+			return mapGlobal(l.X)
+		}
+	case *ssa.Lookup:
+		return mapGlobal(v.X)
+	}
+	return nil
+}
+
+func mapGlobal(m ssa.Value) any {
+	if g := loadedGlobal(m); g != nil {
+		return g
+	}
+	return nil
+}
+
+// storesFlag reports whether fn stores into the flag k.
+func storesFlag(fn *ssa.Function, k any) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Store:
+				if lockKey(in.Addr) == k {
+					return true
+				}
+			case *ssa.MapUpdate:
+				if g := mapGlobal(in.Map); g != nil && g == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// setsTrue reports whether fn stores the constant true into the flag k.
+func setsTrue(fn *ssa.Function, k any) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			s, ok := instr.(*ssa.Store)
+			if !ok || lockKey(s.Addr) != k {
+				continue
+			}
+			if c, ok := s.Val.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Bool && constant.BoolVal(c.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usedAfter reports whether fn uses v in a call after the go statement g, directly or loaded from a variable it
+// is stored in (a variable the goroutine captures).
+func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
+	vals := []ssa.Value{v}
+	for _, r := range *v.Referrers() {
+		if s, ok := r.(*ssa.Store); ok {
+			if a, ok := s.Addr.(*ssa.Alloc); ok {
+				for _, rr := range *a.Referrers() {
+					if u, ok := rr.(*ssa.UnOp); ok && u.Op == token.MUL {
+						vals = append(vals, u)
+					}
+				}
+			}
+		}
+	}
+	for _, v := range vals {
+		for _, r := range *v.Referrers() {
+			call, ok := r.(*ssa.Call)
+			if !ok || call.Parent() != fn {
+				continue
+			}
+			if call.Block() == g.Block() && call.Pos() > g.Pos() || call.Block() != g.Block() && g.Block().Dominates(call.Block()) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -5,12 +5,14 @@ import (
 	"go/token"
 	"go/types"
 	"net"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/values"
+	"github.com/blockcheck/blockcheck/rules"
 )
 
 // clientUnbounded reports whether an HTTP client call goes through a client without Timeout with a request whose
@@ -100,6 +102,8 @@ func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
 			if a.Pkg != nil && a.Pkg.Pkg.Path() == "net/http" && a.Name() == "DefaultClient" {
 				return bad
 			}
+			// var client = &http.Client{...}: judge what is stored.
+			return c.all(c.idx.GlobalStores(a), depth, c.clientHasTimeout)
 		case *ssa.FieldAddr:
 			return c.all(c.idx.FieldStores(a.X.Type(), a.Field), depth, c.clientHasTimeout)
 		}
@@ -119,6 +123,9 @@ func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
 		}
 	case *ssa.Phi:
 		return c.all(v.Edges, depth, c.clientHasTimeout)
+	case *ssa.Parameter:
+		// A constructor storing the client it is given (func newAPI(c *http.Client) *api): judge its callers'.
+		return c.all(c.paramArgs(v), depth, c.clientHasTimeout)
 	}
 	return unknown
 }
@@ -203,43 +210,39 @@ func indexOf(params []*ssa.Parameter, p *ssa.Parameter) int {
 	return -1
 }
 
-// serverUnbounded reports whether a serve call serves with no read timeouts, and where that server was made
-// (NoPos for the package-level functions, which have no server value to configure).
-func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
-	fn := cc.StaticCallee()
-	if fn == nil {
+// serverUnbounded reports whether a serve call in fn serves with no read timeouts, and where that server was made
+// (NoPos for the package-level functions and frameworks' start methods, which have no server value to configure
+// at the call).
+func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *rules.Call) (token.Pos, bool) {
+	callee := cc.StaticCallee()
+	if callee == nil {
 		return token.NoPos, false
 	}
-	if fn.Signature.Recv() == nil {
+	if callee.Signature.Recv() == nil {
 		// http.ListenAndServe(addr, h): the one exception is a listener bound to loopback (a pprof port).
-		if strings.HasPrefix(fn.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
+		if strings.HasPrefix(callee.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
 	}
-	srv := cc.Args[0]
-	a, ok := srv.(*ssa.Alloc)
-	if !ok {
-		if u, ok := srv.(*ssa.UnOp); ok && u.Op == token.MUL {
-			// srv is a variable holding *http.Server: find what was stored.
-			if al, ok := u.X.(*ssa.Alloc); ok {
-				for _, v := range values.Stored(al) {
-					a, _ = v.(*ssa.Alloc) // the last store
-				}
-			}
-		}
+	if r.ServerField != "" {
+		return token.NoPos, frameworkUnbounded(fn, cc, r.ServerField)
 	}
+	a := c.serverAlloc(cc.Args[0], 0)
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
 		return token.NoPos, false
 	}
-	if fieldStored(a, "ReadHeaderTimeout") || fieldStored(a, "ReadTimeout") {
-		return token.NoPos, false
-	}
-	// Handed to another function that may configure it: cannot tell.
-	for _, r := range *a.Referrers() {
-		if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != fn {
-			if callee := call.Common().StaticCallee(); callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "net/http" {
-				return token.NoPos, false
+	// The server as the code refers to it: the literal, and the variables holding it (captured by a closure).
+	for _, v := range aliases(a) {
+		if fieldStored(v, "ReadHeaderTimeout") || fieldStored(v, "ReadTimeout") {
+			return token.NoPos, false
+		}
+		// Handed to another function that may configure it: cannot tell.
+		for _, r := range *v.Referrers() {
+			if call, ok := r.(ssa.CallInstruction); ok && call.Common().StaticCallee() != callee {
+				if f := call.Common().StaticCallee(); f == nil || f.Pkg == nil || f.Pkg.Pkg.Path() != "net/http" {
+					return token.NoPos, false
+				}
 			}
 		}
 	}
@@ -247,6 +250,140 @@ func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
 		return token.NoPos, false
 	}
 	return a.Pos(), true
+}
+
+// aliases returns a and the loads of the local variables a is stored in, in every function that captures them.
+func aliases(a *ssa.Alloc) []ssa.Value {
+	out := []ssa.Value{a}
+	for _, r := range *a.Referrers() {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Val != a {
+			continue
+		}
+		v, ok := st.Addr.(*ssa.Alloc)
+		if !ok {
+			continue
+		}
+		out = append(out, loads(v)...)
+		// Closures that capture the variable load it through a free variable.
+		for _, rr := range *v.Referrers() {
+			mc, ok := rr.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			fn := mc.Fn.(*ssa.Function)
+			for i, b := range mc.Bindings {
+				if b == v && i < len(fn.FreeVars) {
+					out = append(out, loads(fn.FreeVars[i])...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func loads(addr ssa.Value) []ssa.Value {
+	var out []ssa.Value
+	for _, r := range *addr.Referrers() {
+		if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// serverAlloc finds where the server v was made: a local variable, a variable captured by a closure
+// (go func() { srv.Serve(l) }()), or a struct field or package variable into which one server is stored.
+func (c *Classifier) serverAlloc(v ssa.Value, depth int) *ssa.Alloc {
+	if depth > values.MaxDepth {
+		return nil
+	}
+	switch v := v.(type) {
+	case *ssa.Alloc:
+		return v
+	case *ssa.FreeVar:
+		if b := binding(v); b != nil {
+			return c.serverAlloc(b, depth+1)
+		}
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			return nil
+		}
+		var stored []ssa.Value
+		switch a := v.X.(type) {
+		case *ssa.Alloc:
+			stored = values.Stored(a)
+		case *ssa.FreeVar:
+			if b, ok := binding(a).(*ssa.Alloc); ok {
+				return c.serverAlloc(&ssa.UnOp{Op: token.MUL, X: b}, depth+1)
+			}
+		case *ssa.FieldAddr:
+			stored = c.idx.FieldStores(a.X.Type(), a.Field)
+		case *ssa.Global:
+			stored = c.idx.GlobalStores(a)
+		}
+		if len(stored) == 1 {
+			return c.serverAlloc(stored[0], depth+1)
+		}
+	}
+	return nil
+}
+
+// binding returns what the one closure that makes fv's function binds to fv.
+func binding(fv *ssa.FreeVar) ssa.Value {
+	fn := fv.Parent()
+	i := slices.Index(fn.FreeVars, fv)
+	if fn.Parent() == nil || i < 0 {
+		return nil
+	}
+	var found ssa.Value
+	for _, b := range fn.Parent().Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn && i < len(mc.Bindings) {
+				if found != nil {
+					return nil
+				}
+				found = mc.Bindings[i]
+			}
+		}
+	}
+	return found
+}
+
+// frameworkUnbounded reports whether a framework's start method (echo's e.Start) serves the http.Server in its
+// receiver's field without read timeouts: the receiver is made in fn (echo.New()), fn neither replaces that server
+// nor sets its ReadHeaderTimeout or ReadTimeout, and hands the receiver to no function of another package that
+// might.
+func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool {
+	made, ok := cc.Args[0].(*ssa.Call)
+	if !ok || made.Parent() != fn || made.Referrers() == nil {
+		return false
+	}
+	pkg := cc.StaticCallee().Pkg
+	for _, r := range *made.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+			if !ok || st.Field(r.Field).Name() != field {
+				continue
+			}
+			for _, rr := range *r.Referrers() {
+				switch rr := rr.(type) {
+				case *ssa.Store:
+					return false // e.Server = &http.Server{...}
+				case *ssa.UnOp:
+					if fieldStored(rr, "ReadHeaderTimeout") || fieldStored(rr, "ReadTimeout") {
+						return false
+					}
+				}
+			}
+		case ssa.CallInstruction:
+			if f := r.Common().StaticCallee(); f == nil || f.Pkg != pkg {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func fieldValue(a ssa.Value, field string) ssa.Value {

@@ -44,6 +44,7 @@ type engine struct {
 	methods map[string][]*types.Func // methods of other packages with summaries, by name
 	byName  map[string][]*ssa.Function
 	blocks  map[*ssa.Function]bool
+	waits   *waits // what calls wait on, for lockio
 }
 
 func run(cfg *Config, pass *analysis.Pass) (any, error) {
@@ -212,7 +213,8 @@ func (e *engine) build() {
 	add(e.pkg.Func("init"))
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
-	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true})
+	e.waits = newWaits(e)
+	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits})
 	e.pol = policy.New(e.cls, e.find)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}
@@ -231,7 +233,7 @@ func (e *engine) fact(obj *types.Func) *Summary {
 		return s
 	}
 	s := new(Summary)
-	if !e.pass.ImportObjectFact(obj, s) || len(s.Ops) == 0 {
+	if !e.pass.ImportObjectFact(obj, s) || len(s.Ops) == 0 && s.Wait == nil {
 		s = nil
 	}
 	e.facts[obj] = s
@@ -247,7 +249,7 @@ func (e *engine) remoteMethods() map[string][]*types.Func {
 	for _, f := range e.pass.AllObjectFacts() {
 		obj, ok := f.Object.(*types.Func)
 		s, ok2 := f.Fact.(*Summary)
-		if !ok || !ok2 || obj.Signature().Recv() == nil || obj.Pkg() == e.pass.Pkg || len(s.Ops) == 0 {
+		if !ok || !ok2 || obj.Signature().Recv() == nil || obj.Pkg() == e.pass.Pkg || len(s.Ops) == 0 && s.Wait == nil {
 			continue
 		}
 		e.facts[obj] = s

@@ -3,7 +3,10 @@ package modular
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"strings"
+
+	"github.com/blockcheck/blockcheck/internal/blocking"
 )
 
 // Limits on a summary, so that facts stay small however much a function reaches.
@@ -19,6 +22,9 @@ const (
 // gives the same bytes.
 type Summary struct {
 	Ops []Reach
+	// Wait is the nearest wait the function reaches (I/O even with a context, a sleep, a channel wait), for lockio
+	// in the packages that call it while holding a lock; nil when it reaches none.
+	Wait *blocking.Wait
 }
 
 // AFact marks Summary as an analysis fact.
@@ -32,6 +38,11 @@ func (s *Summary) String() string {
 			b.WriteString(",")
 		}
 		fmt.Fprintf(&b, " %s %s at %s:%d via %d calls", r.Analyzer, r.Name, shortFile(r.Posn.File), r.Posn.Line, len(r.Path))
+	}
+	if w := s.Wait; w != nil && !slices.ContainsFunc(s.Ops, func(r Reach) bool {
+		return r.Name == w.Name && fmt.Sprintf("%s:%d", shortFile(r.Posn.File), r.Posn.Line) == w.Where
+	}) {
+		fmt.Fprintf(&b, "; waits on %s at %s", w.Name, w.Where)
 	}
 	return b.String()
 }

@@ -67,6 +67,11 @@ func TestSkip(t *testing.T) {
 	analysistest.Run(t, testdata, built, "./skip/...")
 }
 
+// TestLocks checks lockio across packages: the wait is in package store, known here by its fact.
+func TestLocks(t *testing.T) {
+	analysistest.Run(t, testdata, every(&modular.Config{}), "./locks")
+}
+
 // TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
 // TestDrift checks.
 func TestDrift(t *testing.T) {

@@ -225,7 +225,7 @@ func (e *engine) mayBlock() map[*ssa.Function]bool {
 			if e.blocks[fn] {
 				continue
 			}
-			b := len(e.localOps(fn)) > 0
+			b := len(e.localOps(fn)) > 0 || len(e.ownWaits(fn)) > 0
 			for _, ed := range e.edgesOf(fn) {
 				b = b || ed.remote != nil || e.blocks[ed.callee]
 			}
@@ -259,12 +259,13 @@ func (e *engine) exportFacts() {
 // paths of at most MaxPath calls.
 func (e *engine) summary(fn *ssa.Function) *Summary {
 	fs := e.reach(fn, MaxOps)
-	if len(fs) == 0 {
+	wait := e.waitOf(fn)
+	if len(fs) == 0 && wait == nil {
 		return nil
 	}
 	slices.SortStableFunc(fs, func(x, y *found) int { return cmp.Compare(x.length, y.length) })
 	fs = fs[:min(len(fs), MaxOps)]
-	s := &Summary{}
+	s := &Summary{Wait: wait}
 	for _, f := range fs {
 		s.Ops = append(s.Ops, e.toReach(f))
 	}

@@ -56,6 +56,7 @@ var modules = []struct {
 	{dir: "suppress"},
 	{dir: "drift", rules: "testdata/drift/rules.json"},
 	{dir: "routers", rules: "testdata/rules/custom-router.json", heavy: true},
+	{dir: "shapes", heavy: true},
 }
 
 // TestParity runs every testdata module through both engines and checks that they find the same operations, but

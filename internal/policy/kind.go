@@ -28,6 +28,7 @@ var kinds = []Kind{
 	{Name: "servertimeout", Rooted: false, Waits: "clients, with no read timeout", here: "blocks here"},
 	{Name: "gospawn", Rooted: true, Waits: "nothing: it starts goroutines that nothing bounds", here: "blocks here"},
 	{Name: "chanwait", Rooted: true, Waits: "other goroutines, without the request's context", here: "blocks here"},
+	{Name: "lockio", Rooted: true, Waits: "whatever the call inside a lock shared across requests waits on, with every other request queued on the lock", here: "waits here while the lock is held"},
 }
 
 // Kinds returns the kinds, in the order of rules.Analyzers.

@@ -42,12 +42,17 @@ func New(cls *blocking.Classifier, find *handlers.Finder) *Policy {
 //   - a call a rule names ((*gorm.DB).First): it is judged at the call, and what the callee does inside is the
 //     same root cause;
 //   - a call that hands the request to the next handler (next.ServeHTTP(w, r), c.Next()): that handler is a root
-//     of its own.
+//     of its own;
+//   - a call that initialises a package variable while it is nil (if x == nil { x = load() }): it runs once per
+//     process, not per request (blocking.OnceOnly).
 //
 // Nor does a walk enter a function of the standard library (see Library): its calls are judged at the call site.
 func (p *Policy) Enters(site ssa.CallInstruction) bool {
 	if _, ok := site.(*ssa.Go); ok {
 		return false
+	}
+	if blocking.OnceOnly(site) {
+		return false // lazy initialisation of a package variable: once per process
 	}
 	cc := site.Common()
 	return !p.cls.Named(cc) && !p.find.IsDispatch(cc)

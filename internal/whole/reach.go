@@ -56,19 +56,22 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 	return !r.stopAt(e) // a //blockcheck:ignore directive (ignore.go)
 }
 
-func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
-	if edges, ok := r.a.sorted[fn]; ok {
+func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge { return r.a.out(fn) }
+
+// out returns fn's outgoing call edges in a deterministic order.
+func (a *engine) out(fn *ssa.Function) []*callgraph.Edge {
+	if edges, ok := a.sorted[fn]; ok {
 		return edges
 	}
 	var edges []*callgraph.Edge
-	if n := r.a.graph.Nodes[fn]; n != nil {
+	if n := a.graph.Nodes[fn]; n != nil {
 		edges = slices.Clone(n.Out)
 		slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
-			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), extent.Compare(r.a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
+			return cmp.Or(extent.Compare(a.fset, x.Pos(), y.Pos()), extent.Compare(a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
 				cmp.Compare(x.Callee.Func.String(), y.Callee.Func.String()))
 		})
 	}
-	r.a.sorted[fn] = edges
+	a.sorted[fn] = edges
 	return edges
 }
 

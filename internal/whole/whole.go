@@ -322,7 +322,7 @@ func (a *engine) analyze() error {
 	}
 	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
-	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, blocking.Options{})
+	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, blocking.Options{Reach: newWaits(a)})
 	a.pol = policy.New(a.cls, a.find)
 	a.loadIgnores()
 	a.stages.start("finding handlers", len(own))

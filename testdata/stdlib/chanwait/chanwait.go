@@ -1,6 +1,7 @@
 package chanwait
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -77,9 +78,18 @@ var reports = map[string]*report{}
 func status(w http.ResponseWriter, r *http.Request) {
 	rep := reports[r.PathValue("id")]
 	<-rep.Done() // want `chanwait: channel receive`
-	select {     // want `sleep: select on time.After`
+	select {     // a timer case bounds the wait: neither a sleep nor an unbounded wait
 	case <-rep.Done():
 	case <-time.After(time.Hour):
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	select { // a ticker case bounds it too
+	case <-rep.Done():
+	case <-tick.C:
+	}
+	select {
+	case <-time.After(time.Second): // want `sleep: receive from time.After`
 	}
 }
 
@@ -153,3 +163,134 @@ func (h *hub) relay(w http.ResponseWriter, r *http.Request) {
 }
 
 func Routes4(mux *http.ServeMux, h *hub) { mux.HandleFunc("/relay", h.relay) }
+
+func lookup(ctx context.Context, key string) string {
+	select {
+	case <-ctx.Done():
+		return ""
+	case <-time.After(time.Millisecond):
+		return key
+	}
+}
+
+// produce closes its channel when the context ends: ranging over it is bounded.
+func produce(ctx context.Context, keys []string) <-chan string {
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for _, k := range keys {
+			select {
+			case out <- lookup(ctx, k):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func stream(w http.ResponseWriter, r *http.Request) {
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for _, k := range []string{"a", "b"} {
+			select {
+			case out <- k:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}()
+	for v := range out { // the producer closes it and watches the context
+		_, _ = w.Write([]byte(v))
+	}
+	leaky := make(chan string)
+	go func() { // joined by the range below
+		defer close(leaky)
+		leaky <- lookup(r.Context(), "c")
+		time.Sleep(time.Second)
+	}()
+	for v := range leaky { // want `chanwait: channel receive`
+		_, _ = w.Write([]byte(v))
+	}
+}
+
+// fan joins goroutines that only do context-aware work: the Wait is bounded.
+func fan(w http.ResponseWriter, r *http.Request) {
+	var wg sync.WaitGroup
+	for _, k := range []string{"a", "b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = lookup(r.Context(), k)
+		}()
+	}
+	wg.Wait()
+	var slow sync.WaitGroup
+	slow.Add(1)
+	go func() {
+		defer slow.Done()
+		time.Sleep(time.Second)
+	}()
+	slow.Wait() // want `chanwait: \(\*sync.WaitGroup\).Wait`
+}
+
+// safely runs f, recovering from a panic.
+func safely(f func()) {
+	defer func() { _ = recover() }()
+	f()
+}
+
+// wrapped joins goroutines started through a wrapper: the WaitGroup is captured by the closure passed to it.
+func wrapped(w http.ResponseWriter, r *http.Request) {
+	var wg sync.WaitGroup
+	parts := make([]string, 2)
+	for i := range parts {
+		wg.Add(1)
+		go safely(func() {
+			defer wg.Done()
+			parts[i] = lookup(r.Context(), "part")
+		})
+	}
+	wg.Wait()
+}
+
+// render fans out to a fixed pool of workers that range over a channel it closes itself: the Wait is bounded.
+func render(w http.ResponseWriter, r *http.Request) {
+	jobs := make(chan int, 4)
+	out := make([]string, 16)
+	var wg sync.WaitGroup
+	worker := func() {
+		defer wg.Done()
+		for i := range jobs {
+			out[i] = "rendered"
+		}
+	}
+	for range 4 {
+		wg.Add(1)
+		go worker()
+	}
+	for i := range out {
+		jobs <- i // a buffered channel made here
+	}
+	close(jobs)
+	wg.Wait()
+	open := make(chan int, 4)
+	var stuck sync.WaitGroup
+	stuck.Add(1)
+	go func() {
+		defer stuck.Done()
+		for i := range open { // never closed
+			out[i] = "never"
+		}
+	}()
+	open <- 1
+	stuck.Wait() // want `chanwait: \(\*sync.WaitGroup\).Wait`
+}
+
+func Routes5(mux *http.ServeMux) {
+	mux.HandleFunc("/render", render)
+	mux.HandleFunc("/wrapped", wrapped)
+	mux.HandleFunc("/stream", stream)
+	mux.HandleFunc("/fan", fan)
+}

@@ -59,3 +59,21 @@ func wrapped(w http.ResponseWriter, r *http.Request) {
 }
 
 func Routes2(mux *http.ServeMux) { mux.HandleFunc("/wrapped", wrapped) }
+
+// A client in a package variable, and one stored by a constructor from its parameter.
+var shared = &http.Client{}
+
+type upstream struct{ c *http.Client }
+
+func newUpstream(c *http.Client) *upstream { return &upstream{c: c} }
+
+func (u *upstream) get(w http.ResponseWriter, r *http.Request) {
+	req, _ := http.NewRequestWithContext(r.Context(), "GET", "http://upstream/", nil)
+	_, _ = shared.Do(req) // want `clienttimeout: \(\*http.Client\).Do`
+	_, _ = u.c.Do(req)    // want `clienttimeout: \(\*http.Client\).Do`
+}
+
+func Routes3(mux *http.ServeMux) {
+	u := newUpstream(&http.Client{})
+	mux.HandleFunc("/upstream", u.get)
+}

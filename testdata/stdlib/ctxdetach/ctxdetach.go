@@ -3,6 +3,7 @@ package ctxdetach
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -59,3 +60,39 @@ func probe(w http.ResponseWriter, r *http.Request) {
 }
 
 func Routes2(mux *http.ServeMux) { mux.HandleFunc("/probe", probe) }
+
+// compare only compares with context.Background (pgx does): no work runs under it.
+func compare(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if ctx != context.Background() && ctx != context.TODO() {
+		_ = lookup(ctx, "compared")
+	}
+}
+
+var (
+	initMu   sync.Mutex
+	warmOnce sync.Once
+	table    map[string]string
+	index    map[string]string
+)
+
+// loadTable runs once per process, not per request.
+func loadTable() map[string]string {
+	return map[string]string{"k": lookup(context.Background(), "table")}
+}
+
+// lazy initialises package state on first use: once per process, not per request.
+func lazy(w http.ResponseWriter, r *http.Request) {
+	warmOnce.Do(func() { index = loadTable() })
+	initMu.Lock()
+	if table == nil {
+		table = loadTable()
+	}
+	initMu.Unlock()
+	_ = lookup(context.Background(), "every time") // want `ctxdetach: context.Background starts a context with no deadline`
+}
+
+func Routes3(mux *http.ServeMux) {
+	mux.HandleFunc("/compare", compare)
+	mux.HandleFunc("/lazy", lazy)
+}

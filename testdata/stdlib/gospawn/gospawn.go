@@ -1,8 +1,10 @@
 package gospawn
 
 import (
+	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,4 +67,158 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("/joined", joined)
 	mux.HandleFunc("/result", result)
 	mux.HandleFunc("/limited", limited)
+	mux.HandleFunc("/drain", drain)
+	mux.HandleFunc("/ticker", ticking)
+	mux.HandleFunc("/undrained", undrained)
+	g := &guarded{}
+	mux.HandleFunc("/guarded", g.start)
+	mux.HandleFunc("/swapped", g.swap)
+	mux.HandleFunc("/action", startAction)
+	mux.HandleFunc("/job", startJob)
+}
+
+func lookup(ctx context.Context, key string) string {
+	select {
+	case <-ctx.Done():
+		return ""
+	case <-time.After(time.Millisecond):
+		return key
+	}
+}
+
+// results selects on the request's context at every wait: it ends with the request.
+func results(ctx context.Context, keys []string) <-chan string {
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for _, k := range keys {
+			select {
+			case out <- lookup(ctx, k):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func drain(w http.ResponseWriter, r *http.Request) {
+	for v := range results(r.Context(), []string{"a", "b"}) {
+		_, _ = w.Write([]byte(v))
+	}
+}
+
+// ticking's goroutine stops when the handler returns: its stop channel is closed by a defer.
+func ticking(w http.ResponseWriter, r *http.Request) {
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				notify("tick")
+			}
+		}
+	}()
+	_ = lookup(r.Context(), "work")
+}
+
+// undrained's goroutine is stopped by nothing.
+func undrained(w http.ResponseWriter, r *http.Request) {
+	stop := make(chan struct{})
+	go func() { // want `gospawn: go statement`
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				notify("spin")
+			}
+		}
+	}()
+}
+
+// guarded starts at most one refresher for the process: a single-instance guard.
+type guarded struct {
+	mu      sync.Mutex
+	running bool
+	started atomic.Bool
+}
+
+func (g *guarded) start(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	if g.running {
+		g.mu.Unlock()
+		return
+	}
+	g.running = true
+	g.mu.Unlock()
+	go func() {
+		defer func() { g.mu.Lock(); g.running = false; g.mu.Unlock() }()
+		notify("refresh")
+	}()
+}
+
+func (g *guarded) swap(w http.ResponseWriter, r *http.Request) {
+	if !g.started.CompareAndSwap(false, true) {
+		return
+	}
+	go notify("once")
+}
+
+// run guards itself: at most one instance of each action runs, whoever starts it.
+type action struct{ running bool }
+
+var (
+	actionsMu sync.Mutex
+	actions   [4]action
+)
+
+func setRunning(i int, v bool) { actions[i].running = v }
+
+func run(i int) {
+	actionsMu.Lock()
+	if actions[i].running {
+		actionsMu.Unlock()
+		return
+	}
+	setRunning(i, true)
+	actionsMu.Unlock()
+	defer func() { actionsMu.Lock(); setRunning(i, false); actionsMu.Unlock() }()
+	notify("action")
+}
+
+func startAction(w http.ResponseWriter, r *http.Request) {
+	go run(1)
+}
+
+// runJob guards itself with a map of statuses, as opengist's actions.Run does.
+type status struct{ running bool }
+
+var (
+	jobsMu sync.Mutex
+	jobs   = map[int]status{}
+)
+
+func setJob(i int, v bool) { jobs[i] = status{running: v} }
+
+func runJob(i int) {
+	jobsMu.Lock()
+	if jobs[i].running {
+		jobsMu.Unlock()
+		return
+	}
+	setJob(i, true)
+	jobsMu.Unlock()
+	defer func() { jobsMu.Lock(); setJob(i, false); jobsMu.Unlock() }()
+	notify("job")
+}
+
+func startJob(w http.ResponseWriter, r *http.Request) {
+	go runJob(2)
+	go notify("unguarded") // want `gospawn: go statement`
 }

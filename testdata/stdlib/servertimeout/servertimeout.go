@@ -1,6 +1,7 @@
 package servertimeout
 
 import (
+	"net"
 	"net/http"
 	"time"
 )
@@ -48,3 +49,49 @@ func configure(srv *http.Server) { srv.IdleTimeout = time.Minute }
 func NeverServed() *http.Server {
 	return &http.Server{Addr: ":8080"}
 }
+
+// Captured is served from a goroutine closure.
+func Captured(mux *http.ServeMux, l net.Listener) {
+	srv := &http.Server{Handler: mux} // want `servertimeout: \(\*http.Server\).Serve`
+	go func() {
+		_ = srv.Serve(l)
+	}()
+	safe := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
+	go func() {
+		_ = safe.Serve(l)
+	}()
+}
+
+// Captured servers configured elsewhere, or after the closure is made, are not judged.
+func CapturedConfigured(mux *http.ServeMux, l net.Listener) {
+	srv := &http.Server{Handler: mux}
+	configure(srv)
+	go func() {
+		_ = srv.Serve(l)
+	}()
+	late := &http.Server{Handler: mux}
+	go func() {
+		_ = late.Serve(l)
+	}()
+	late.ReadHeaderTimeout = time.Second
+}
+
+// app keeps its server in a field and serves it from another method.
+type app struct {
+	srv  *http.Server
+	safe *http.Server
+}
+
+func newApp(mux *http.ServeMux) *app {
+	return &app{
+		srv:  &http.Server{Addr: ":8080", Handler: mux}, // want `servertimeout: \(\*http.Server\).ListenAndServe`
+		safe: &http.Server{Addr: ":8081", Handler: mux, ReadTimeout: time.Second},
+	}
+}
+
+func (a *app) Run() error {
+	go func() { _ = a.safe.ListenAndServe() }()
+	return a.srv.ListenAndServe()
+}
+
+func Start(mux *http.ServeMux) error { return newApp(mux).Run() }

@@ -1,0 +1,146 @@
+package modular
+
+import (
+	"go/types"
+	"strconv"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/handlers"
+)
+
+// waits answers the classifier's questions about what calls reach: the package's own functions, walked depth
+// first in edge order, and other packages' functions through their facts. It finds the first wait (for lockio) or
+// unbounded operation (for goroutines judged by what they do).
+type waits struct {
+	e    *engine
+	memo [2]map[*ssa.Function]*blocking.Wait
+	busy map[*ssa.Function]bool
+}
+
+func newWaits(e *engine) *waits {
+	return &waits{e: e, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+}
+
+const (
+	anyWait   = 0
+	unbounded = 1
+)
+
+// unboundedKinds are the analyzers whose operations keep a goroutine going without bound.
+var unboundedKinds = map[string]bool{"sleep": true, "nocancel": true, "syncdb": true, "clienttimeout": true, "chanwait": true,
+	"ctxdetach": true, "gospawn": true}
+
+func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
+	for _, ed := range w.e.edgesOf(site.Parent()) {
+		if ed.pos != site.Pos() {
+			continue
+		}
+		if found := w.edge(ed, anyWait); found != nil {
+			return *found, true
+		}
+	}
+	return blocking.Wait{}, false
+}
+
+func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	if _, ok := site.(*ssa.Go); !ok {
+		for _, ed := range w.e.edgesOf(site.Parent()) {
+			if ed.pos == site.Pos() {
+				if found := w.edge(ed, unbounded); found != nil {
+					return *found, true
+				}
+			}
+		}
+		return blocking.Wait{}, false
+	}
+	fn := site.Common().StaticCallee()
+	if fn == nil {
+		return blocking.Wait{Name: "an unknown function"}, true
+	}
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if fn.Blocks != nil && (fn.Pkg == w.e.pkg || fn.Pkg == nil) {
+		if found := w.of(fn, unbounded); found != nil {
+			return *found, true
+		}
+		return blocking.Wait{}, false
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok || obj.Pkg() == nil || flow.IsStd(obj.Pkg().Path()) {
+		return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
+	}
+	if w.e.fact(obj) == nil {
+		return blocking.Wait{}, false // its package found nothing it reaches
+	}
+	if found := w.edge(&edge{pos: site.Pos(), caller: site.Parent(), remote: obj}, unbounded); found != nil {
+		return *found, true
+	}
+	return blocking.Wait{}, false
+}
+
+func (w *waits) edge(ed *edge, mode int) *blocking.Wait {
+	if ed.callee != nil {
+		return w.of(ed.callee, mode)
+	}
+	s := w.e.fact(ed.remote)
+	if mode == anyWait {
+		return s.Wait
+	}
+	for _, r := range s.Ops {
+		if unboundedKinds[r.Analyzer] {
+			return &blocking.Wait{Name: r.Name, Where: shortFile(r.Posn.File) + ":" + strconv.Itoa(r.Posn.Line)}
+		}
+	}
+	return nil
+}
+
+func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
+	if found, ok := w.memo[mode][fn]; ok {
+		return found
+	}
+	if w.busy[fn] {
+		return nil // recursion: what the cycle waits on is found from its first function
+	}
+	w.busy[fn] = true
+	defer delete(w.busy, fn)
+	var found *blocking.Wait
+	ws := w.e.ownWaits(fn)
+	if mode == unbounded {
+		ws = nil
+		if fn.Pkg == w.e.pkg || fn.Pkg == nil {
+			ws = w.e.cls.Unbounded(fn, w.e.own)
+		}
+	}
+	if len(ws) > 0 {
+		found = &ws[0]
+	} else {
+		for _, ed := range w.e.edgesOf(fn) {
+			if found = w.edge(ed, mode); found != nil {
+				break
+			}
+		}
+	}
+	w.memo[mode][fn] = found
+	return found
+}
+
+// ownWaits returns the waits in a function of this package: every kind in the user's code, calls named by rules
+// in dependencies.
+func (e *engine) ownWaits(fn *ssa.Function) []blocking.Wait {
+	if fn.Pkg != e.pkg && fn.Pkg != nil {
+		return nil
+	}
+	if e.own {
+		return e.cls.Waits(fn)
+	}
+	return e.cls.CallWaits(fn)
+}
+
+// waitOf returns the nearest wait fn reaches, for its summary.
+func (e *engine) waitOf(fn *ssa.Function) *blocking.Wait {
+	return e.waits.of(fn, anyWait)
+}

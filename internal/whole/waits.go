@@ -1,0 +1,115 @@
+package whole
+
+import (
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/policy"
+)
+
+// waits answers the classifier's questions about what calls reach, from the call graph: the first wait (for
+// lockio) or unbounded operation (for goroutines judged by what they do) met walking the callees depth first, in
+// the order the walk sorts edges. Inside third-party code only calls named by rules count, as for the analyzers.
+type waits struct {
+	a    *engine
+	memo [2]map[*ssa.Function]*blocking.Wait
+	busy map[*ssa.Function]bool
+}
+
+func newWaits(a *engine) *waits {
+	return &waits{a: a, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+}
+
+const (
+	anyWait   = 0
+	unbounded = 1
+)
+
+func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
+	if w.a.graph == nil {
+		return blocking.Wait{}, false
+	}
+	for _, e := range w.a.out(site.Parent()) {
+		if e.Site != site || !w.follows(e.Site, e.Callee.Func) {
+			continue
+		}
+		if found := w.of(e.Callee.Func, anyWait); found != nil {
+			return *found, true
+		}
+	}
+	return blocking.Wait{}, false
+}
+
+func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	if w.a.graph == nil {
+		return blocking.Wait{Name: "an unknown function"}, true
+	}
+	callees := 0
+	for _, e := range w.a.out(site.Parent()) {
+		if e.Site != site {
+			continue
+		}
+		callees++
+		fn := e.Callee.Func
+		if fn.Blocks == nil || generic(fn).Pkg == nil || policy.Library(generic(fn).Pkg.Pkg) {
+			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
+		}
+		if found := w.of(fn, unbounded); found != nil {
+			return *found, true
+		}
+	}
+	if callees == 0 {
+		return blocking.Wait{Name: "an unknown function"}, true
+	}
+	return blocking.Wait{}, false
+}
+
+// follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.
+func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
+	g := generic(callee)
+	return callee.Blocks != nil && g.Pkg != nil && !policy.Library(g.Pkg.Pkg) && w.a.pol.Enters(site)
+}
+
+// generic returns the generic function an instantiation is of, which has the package the instance lacks.
+func generic(fn *ssa.Function) *ssa.Function {
+	if o := fn.Origin(); o != nil {
+		return o
+	}
+	return fn
+}
+
+func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
+	if found, ok := w.memo[mode][fn]; ok {
+		return found
+	}
+	if w.busy[fn] {
+		return nil // recursion: what the cycle waits on is found from its first function
+	}
+	w.busy[fn] = true
+	defer delete(w.busy, fn)
+	var ws []blocking.Wait
+	own := w.a.ownCode(generic(fn))
+	switch {
+	case mode == unbounded:
+		ws = w.a.cls.Unbounded(fn, own)
+	case own:
+		ws = w.a.cls.Waits(fn)
+	default:
+		ws = w.a.cls.CallWaits(fn)
+	}
+	var found *blocking.Wait
+	if len(ws) > 0 {
+		found = &ws[0]
+	} else {
+		for _, e := range w.a.out(fn) {
+			if w.follows(e.Site, e.Callee.Func) {
+				if found = w.of(e.Callee.Func, mode); found != nil {
+					break
+				}
+			}
+		}
+	}
+	w.memo[mode][fn] = found
+	return found
+}
