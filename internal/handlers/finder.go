@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -176,7 +177,7 @@ func (f *Finder) Find(funcs []*ssa.Function) []Root {
 				r.Fn = f.prog.FuncValue(o)
 			}
 		}
-		if r.Fn == nil || r.Fn.Pkg == nil || flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+		if r.Fn == nil || owner.Path(r.Fn) == "" || flow.IsStd(owner.Path(r.Fn)) {
 			return
 		}
 		k := rootKey{r.Fn, r.Method, r.Pattern, r.Server}

@@ -66,3 +66,13 @@ func TestSkip(t *testing.T) {
 	}
 	analysistest.Run(t, testdata, built, "./skip/...")
 }
+
+// TestCalls and TestRoutes run the modular engine on the whole-program engine's testdata for calls no package
+// owns (generic instances, method values, wrappers) and for the routes findings name: both engines must agree.
+func TestCalls(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./calls")
+}
+
+func TestRoutes(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./routes")
+}

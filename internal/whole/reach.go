@@ -17,6 +17,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/fix"
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
 
@@ -60,7 +61,8 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 		return false
 	}
 	fn := e.Callee.Func
-	if fn.Blocks == nil || fn.Pkg == nil || flow.IsStd(fn.Pkg.Pkg.Path()) {
+	// Instances of generic functions and method wrappers have no Pkg: judge them by the package declaring them.
+	if path := owner.Path(fn); fn.Blocks == nil || path == "" || flow.IsStd(path) {
 		return false
 	}
 	// A call a rule names is judged at the call: what the callee does inside is the same root cause.
@@ -231,14 +233,14 @@ func (r *reporter) emit() {
 
 func (r *reporter) pkgAt(f *finding) *ssa.Package {
 	if f.at == f.op.Pos {
-		return f.fn.Pkg
+		return owner.Package(f.fn)
 	}
 	for i := len(f.path) - 1; i >= 0; i-- {
 		if f.path[i].Pos() == f.at {
-			return f.path[i].Caller.Func.Pkg
+			return owner.Package(f.path[i].Caller.Func)
 		}
 	}
-	return f.fn.Pkg
+	return owner.Package(f.fn)
 }
 
 func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
@@ -248,7 +250,7 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 	if f.at != f.op.Pos {
 		// Reported at the last call in the user's code: name the operation inside the dependency.
 		p := a.fset.Position(f.op.Pos)
-		msg = fmt.Sprintf("this call reaches %s in %s (%s:%d), which %s", f.op.Name, f.fn.Pkg.Pkg.Path(), shortFile(p.Filename), p.Line, f.op.Why)
+		msg = fmt.Sprintf("this call reaches %s in %s (%s:%d), which %s", f.op.Name, owner.Path(f.fn), shortFile(p.Filename), p.Line, f.op.Why)
 	}
 	if f.root != nil {
 		if route := f.root.Route(); route != "" {

@@ -24,6 +24,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -191,14 +192,15 @@ func (a *engine) load(pkgs []*packages.Package) {
 
 // ownCode reports whether fn belongs to the user's own modules, where every kind of operation is reported.
 func (a *engine) ownCode(fn *ssa.Function) bool {
-	if fn.Pkg == nil {
+	pkg := owner.Package(fn)
+	if pkg == nil {
 		return false
 	}
-	if a.initial[fn.Pkg.Pkg] {
+	if a.initial[pkg.Pkg] {
 		return true
 	}
 	for m := range a.own {
-		p := fn.Pkg.Pkg.Path()
+		p := pkg.Pkg.Path()
 		if p == m || strings.HasPrefix(p, m+"/") {
 			return true
 		}
@@ -207,7 +209,8 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 }
 
 func (a *engine) isInitial(fn *ssa.Function) bool {
-	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
+	pkg := owner.Package(fn)
+	return pkg != nil && a.initial[pkg.Pkg]
 }
 
 // functions returns the functions with bodies in the given SSA packages, including closures and the methods
