@@ -2,6 +2,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -88,7 +89,7 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	for name, on := range enabled {
 		cfg.Enabled[name] = *on
 	}
-	res, err := whole.Run(cfg)
+	res, err := whole.Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError

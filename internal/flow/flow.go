@@ -66,6 +66,11 @@ type Index struct {
 	mapStores    map[string][]ssa.Value // by map type
 	callSites    map[*ssa.Function][]*ssa.CallCommon
 	closures     map[*ssa.Function][]*ssa.MakeClosure
+	opts         Options
+}
+
+// Options say how handlers pass through calls; the zero value follows no handler-passing call.
+type Options struct {
 	// Passes says, for a callee's rule name, which argument a handler-wrapping call serves (http.StripPrefix).
 	Passes map[string]int
 	// IsHandlerType reports whether a parameter of this type carries a handler into a middleware.
@@ -73,15 +78,15 @@ type Index struct {
 }
 
 // NewIndex indexes the given functions, whose positions are in fset.
-func NewIndex(fset *token.FileSet, funcs []*ssa.Function) *Index {
+func NewIndex(fset *token.FileSet, funcs []*ssa.Function, opts Options) *Index {
 	x := &Index{
+		opts:         opts,
 		fset:         fset,
 		fieldStores:  map[fieldKey][]ssa.Value{},
 		globalStores: map[*ssa.Global][]ssa.Value{},
 		mapStores:    map[string][]ssa.Value{},
 		callSites:    map[*ssa.Function][]*ssa.CallCommon{},
 		closures:     map[*ssa.Function][]*ssa.MakeClosure{},
-		Passes:       map[string]int{},
 	}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
@@ -389,7 +394,7 @@ func (t *tracer) stores(a ssa.Value, depth int) {
 // call traces the result (or result index i of a tuple) of a call.
 func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	name := CalleeName(c)
-	if h, ok := t.x.Passes[name]; ok {
+	if h, ok := t.x.opts.Passes[name]; ok {
 		off := 0
 		if c.Signature().Recv() != nil && !c.IsInvoke() {
 			off = 1
@@ -431,9 +436,9 @@ func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	}
 	t.subst, t.seen = outer, seen
 	// A middleware serves what it wraps: the handlers passed to it are served too.
-	if t.x.IsHandlerType != nil {
+	if t.x.opts.IsHandlerType != nil {
 		for _, a := range c.Args {
-			if t.x.IsHandlerType(a.Type()) {
+			if t.x.opts.IsHandlerType(a.Type()) {
 				t.value(a, depth+1)
 			}
 		}

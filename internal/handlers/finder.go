@@ -27,11 +27,13 @@ type Finder struct {
 	groups map[string][]rules.Group
 	next   map[string]bool // calls that hand on to the next handler (gin's c.Next())
 
-	// Set while finding: where a function receives a group (chi's Route), and which routers are mounted where.
+	funcs []*ssa.Function        // whose registrations are found
+	own   map[*ssa.Function]bool // the same, as a set
+
+	// Where a function receives a group (chi's Route), and which routers are mounted where.
 	groupArgs map[*ssa.Function][]groupUse
 	mounts    map[ssa.Value][]groupCall
 	scopeMemo map[ssa.Value][]scope
-	own       map[*ssa.Function]bool
 }
 
 // A groupCall is a call of a group rule.
@@ -46,10 +48,24 @@ type groupUse struct {
 	param int
 }
 
-// NewFinder prepares a finder. It sets idx's handler-passing rules.
-func NewFinder(prog *ssa.Program, idx *flow.Index, cat *rules.Catalog) *Finder {
+// IndexOptions returns the options of a flow.Index that carries handlers through the calls the catalog says pass
+// them on (http.StripPrefix) and through middleware parameters of the catalog's handler types.
+func IndexOptions(cat *rules.Catalog) flow.Options {
+	opts := flow.Options{Passes: map[string]int{}, IsHandlerType: func(t types.Type) bool { return isHandlerType(cat, t) }}
+	for _, p := range cat.Passes {
+		opts.Passes[p.Func] = p.Handler
+	}
+	return opts
+}
+
+// NewFinder prepares a finder of the roots that funcs register; idx should be made with IndexOptions(cat).
+func NewFinder(prog *ssa.Program, idx *flow.Index, cat *rules.Catalog, funcs []*ssa.Function) *Finder {
 	f := &Finder{prog: prog, idx: idx, cat: cat, regs: map[string][]rules.Registration{},
-		field: map[string]rules.Registration{}, groups: map[string][]rules.Group{}, next: map[string]bool{}}
+		field: map[string]rules.Registration{}, groups: map[string][]rules.Group{}, next: map[string]bool{},
+		funcs: funcs, own: map[*ssa.Function]bool{}}
+	for _, fn := range funcs {
+		f.own[fn] = true
+	}
 	for _, r := range cat.Registrations {
 		if r.Field != "" {
 			f.field[r.Field] = r
@@ -70,18 +86,17 @@ func NewFinder(prog *ssa.Program, idx *flow.Index, cat *rules.Catalog) *Finder {
 			f.next[name] = true
 		}
 	}
-	for _, p := range cat.Passes {
-		idx.Passes[p.Func] = p.Handler
-	}
-	idx.IsHandlerType = f.IsHandlerType
+	f.indexGroups(funcs)
 	return f
 }
 
 // IsHandlerType reports whether t is a handler type of a rule: one of its named types, a function type with its
 // parameters, or a type implementing its interface.
-func (f *Finder) IsHandlerType(t types.Type) bool {
+func (f *Finder) IsHandlerType(t types.Type) bool { return isHandlerType(f.cat, t) }
+
+func isHandlerType(cat *rules.Catalog, t types.Type) bool {
 	ts := types.TypeString(t, nil)
-	for _, h := range f.cat.Handlers {
+	for _, h := range cat.Handlers {
 		if ts == h.Type {
 			return true
 		}
@@ -166,8 +181,9 @@ func (f *Finder) IsDispatch(c *ssa.CallCommon) bool {
 	return false
 }
 
-// Find returns the roots registered by the given functions, in a deterministic order.
-func (f *Finder) Find(funcs []*ssa.Function) []Root {
+// Find returns the roots registered by the finder's functions, in a deterministic order.
+func (f *Finder) Find() []Root {
+	funcs := f.funcs
 	var roots []Root
 	seen := map[rootKey]bool{}
 	add := func(r Root) {
@@ -187,11 +203,6 @@ func (f *Finder) Find(funcs []*ssa.Function) []Root {
 		seen[k] = true
 		roots = append(roots, r)
 	}
-	f.own = map[*ssa.Function]bool{}
-	for _, fn := range funcs {
-		f.own[fn] = true
-	}
-	f.indexGroups(funcs)
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {

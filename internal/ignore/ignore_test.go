@@ -2,6 +2,7 @@ package ignore_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -60,7 +61,7 @@ func TestWholeUnused(t *testing.T) {
 	for _, a := range rules.Analyzers {
 		enabled[a] = true
 	}
-	res, err := whole.Run(&whole.Config{Dir: dir, Catalog: cat, Enabled: enabled, UnusedIgnores: true,
+	res, err := whole.Run(context.Background(), &whole.Config{Dir: dir, Catalog: cat, Enabled: enabled, UnusedIgnores: true,
 		Env: append(os.Environ(), "GOPROXY=off", "GOWORK=off")})
 	if err != nil {
 		t.Fatal(err)

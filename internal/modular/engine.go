@@ -15,6 +15,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -35,6 +36,7 @@ type engine struct {
 	idx   *flow.Index
 	cls   *blocking.Classifier
 	find  *handlers.Finder
+	pol   *policy.Policy
 
 	edges   map[*ssa.Function][]*edge
 	ops     map[*ssa.Function][]blocking.Op
@@ -46,7 +48,7 @@ type engine struct {
 
 func run(cfg *Config, pass *analysis.Pass) (any, error) {
 	res := &Result{Findings: map[string][]analysis.Diagnostic{}}
-	if flow.IsStd(pass.Pkg.Path()) {
+	if policy.Library(pass.Pkg) {
 		return res, nil // the standard library is judged by rules at its call sites
 	}
 	cat, err := cfg.catalog()
@@ -123,7 +125,7 @@ func (e *engine) needSSA() bool {
 			if named[obj.FullName()] {
 				return true
 			}
-			if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || flow.IsStd(obj.Pkg().Path()) {
+			if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) {
 				continue
 			}
 			if e.fact(obj) != nil {
@@ -210,9 +212,10 @@ func (e *engine) build() {
 			add(anon) // function literals in package-level variables
 		}
 	}
-	e.idx = flow.NewIndex(e.pass.Fset, e.funcs)
-	e.find = handlers.NewFinder(e.prog, e.idx, e.cat)
+	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
+	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.cls = blocking.NewClassifier(e.cat, e.idx)
+	e.pol = policy.New(e.cls, e.find)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}
 	e.byName = map[string][]*ssa.Function{}
@@ -268,9 +271,8 @@ type edge struct {
 	name   string // the callee's short name
 }
 
-// edgesOf returns the calls of fn that the engine follows: not go statements (the go statement is the finding),
-// not into the standard library (its calls are judged by rules at the call site), not dispatches to the next
-// handler. Static calls are followed; calls of function values go to the local functions the value can be;
+// edgesOf returns the calls of fn that the engine follows: those the policy enters (policy.Enters), into
+// functions outside the standard library. Static calls are followed; calls of function values go to the local functions the value can be;
 // interface calls go to the implementations this package and its dependencies declare (CHA over the visible
 // packages), for interfaces declared outside the standard library.
 func (e *engine) edgesOf(fn *ssa.Function) []*edge {
@@ -298,16 +300,10 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
-			if !ok {
-				continue
-			}
-			if _, isGo := instr.(*ssa.Go); isGo {
+			if !ok || !e.pol.Enters(call) {
 				continue
 			}
 			cc := call.Common()
-			if e.find.IsDispatch(cc) {
-				continue
-			}
 			pos := call.Pos()
 			switch {
 			case cc.StaticCallee() != nil:
@@ -329,7 +325,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 
 func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, obj *types.Func) {
 	obj = obj.Origin()
-	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || flow.IsStd(obj.Pkg().Path()) || e.fact(obj) == nil {
+	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
 		return
 	}
 	if seen[[2]any{pos, obj}] {
@@ -389,8 +385,8 @@ func objName(obj *types.Func) string {
 	return obj.Name()
 }
 
-// localOps returns the operations in fn that the engine reports when reached: not servertimeout (reported where
-// the server is made), and in dependencies only calls named by rules.
+// localOps returns the operations in fn that the engine reports when reached: those of rooted kinds that count
+// where they are (policy.Counts).
 func (e *engine) localOps(fn *ssa.Function) []blocking.Op {
 	if ops, ok := e.ops[fn]; ok {
 		return ops
@@ -398,7 +394,7 @@ func (e *engine) localOps(fn *ssa.Function) []blocking.Op {
 	var out []blocking.Op
 	if fn.Pkg == e.pkg || fn.Pkg == nil {
 		for _, op := range e.cls.Ops(fn) {
-			if op.Analyzer == "servertimeout" || !e.own && !op.Call || !op.Pos.IsValid() {
+			if !policy.KindOf(op.Analyzer).Rooted || !policy.Counts(op, e.own) {
 				continue
 			}
 			out = append(out, op)

@@ -14,8 +14,8 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/policy"
 )
 
 // A finding is a diagnostic to be: an operation, the root it is reported for, and where.
@@ -28,7 +28,7 @@ type finding struct {
 
 // report reports what the package's handlers reach, and the servers it makes without read timeouts.
 func (e *engine) report(res *Result) {
-	roots := e.find.Find(e.funcs)
+	roots := e.find.Find()
 	type best struct {
 		f      *found
 		root   int
@@ -95,7 +95,7 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 		return e.reach(root.Fn, 0)
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || flow.IsStd(obj.Pkg().Path()) || e.fact(obj) == nil {
+	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
 		return nil
 	}
 	var out []*found
@@ -121,56 +121,30 @@ func (e *engine) where(f *found, root *handlers.Root) token.Pos {
 }
 
 func (e *engine) diagnostic(f *finding, fake *fakeFiles) analysis.Diagnostic {
-	var name, why, fixText string
+	pf := &policy.Finding{Analyzer: f.f.analyzer, Root: f.root, Routes: f.routes}
 	if op := f.f.op; op != nil {
-		name, why, fixText = op.Name, op.Why, op.Fix
-	} else {
-		name, why, fixText = f.f.remote.Name, f.f.remote.Why, f.f.remote.Fix
+		pf.Name, pf.Why, pf.Fix = op.Name, op.Why, op.Fix
 	}
-	msg := name + " " + why
+	for _, ed := range f.f.path {
+		pf.Path = append(pf.Path, policy.Step{Pos: ed.pos, Caller: handlers.Name(ed.caller), Callee: ed.name})
+	}
 	if r := f.f.remote; r != nil {
 		// Reported at the call in this package: name the operation in the other package.
-		msg = fmt.Sprintf("this call reaches %s in %s (%s:%d), which %s", r.Name, r.Pkg, shortFile(r.Posn.File), r.Posn.Line, r.Why)
-	}
-	root := f.root
-	if route := root.Route(); route != "" {
-		msg += fmt.Sprintf("; reached from %s (%s)", route, handlers.Name(root.Fn))
-	} else {
-		msg += "; reached from handler " + handlers.Name(root.Fn)
-	}
-	switch {
-	case f.routes == 2:
-		msg += " and 1 other route"
-	case f.routes > 2:
-		msg += fmt.Sprintf(" and %d other routes", f.routes-1)
-	}
-	msg += "; fix: " + fixText
-	pos, end := e.span(f.at)
-	d := analysis.Diagnostic{Pos: pos, End: end, Message: msg}
-	regMsg := "handler " + handlers.Name(root.Fn) + " is registered here"
-	if route := root.Route(); route != "" {
-		regMsg = fmt.Sprintf("%s is handled by %s", route, handlers.Name(root.Fn))
-	}
-	d.Related = append(d.Related, analysis.RelatedInformation{Pos: root.Pos, Message: regMsg})
-	for _, ed := range f.f.path {
-		if ed.pos.IsValid() {
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: ed.pos,
-				Message: fmt.Sprintf("%s calls %s", handlers.Name(ed.caller), ed.name)})
-		}
-	}
-	if r := f.f.remote; r != nil {
+		pf.Name, pf.Why, pf.Fix = r.Name, r.Why, r.Fix
+		pf.Elsewhere = &policy.Place{Pkg: r.Pkg, File: shortFile(r.Posn.File), Line: r.Posn.Line, Pos: fake.pos(r.Posn)}
 		for _, h := range r.Path {
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(h.Posn), Message: fmt.Sprintf("%s calls %s", h.Caller, h.Callee)})
+			pf.Path = append(pf.Path, policy.Step{Pos: fake.pos(h.Posn), Caller: h.Caller, Callee: h.Callee})
 		}
 		if r.Truncated {
-			msg := "and further calls"
 			if n := len(r.Path); n > 0 {
-				msg = "the path goes on from " + r.Path[n-1].Callee
+				pf.GoesOn = r.Path[n-1].Callee
+			} else {
+				pf.Truncated = true
 			}
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(r.Posn), Message: msg})
 		}
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: fake.pos(r.Posn), Message: blocking.Here(f.f.analyzer, r.Name)})
 	}
+	pos, end := e.span(f.at)
+	d := pf.Diagnostic(pos, end)
 	if op := f.f.op; op != nil {
 		d.SuggestedFixes = e.fixes(op.Edit)
 	}
@@ -196,18 +170,23 @@ func (e *engine) fixes(ed *blocking.Edit) []analysis.SuggestedFix {
 func (e *engine) servers(res *Result) {
 	for _, fn := range e.funcs {
 		for _, op := range e.cls.Ops(fn) {
-			if op.Analyzer != "servertimeout" || !op.Pos.IsValid() || e.inTest(op.Pos) || e.funcSilenced(fn, op.Analyzer) {
+			if policy.KindOf(op.Analyzer).Rooted || !op.Pos.IsValid() || e.inTest(op.Pos) || e.funcSilenced(fn, op.Analyzer) {
 				continue
 			}
 			if e.ign.Line(op.Analyzer, op.Pos) != nil {
 				continue
 			}
 			pos, end := e.span(op.Pos)
-			d := analysis.Diagnostic{Pos: pos, End: end, Message: op.Name + " " + op.Why + "; fix: " + op.Fix, SuggestedFixes: e.fixes(op.Edit)}
+			d := (&policy.Finding{Analyzer: op.Analyzer, Name: op.Name, Why: op.Why, Fix: op.Fix}).Diagnostic(pos, end)
+			d.SuggestedFixes = e.fixes(op.Edit)
 			res.Findings[op.Analyzer] = append(res.Findings[op.Analyzer], d)
 		}
 	}
-	slices.SortStableFunc(res.Findings["servertimeout"], func(x, y analysis.Diagnostic) int { return extent.Compare(e.pass.Fset, x.Pos, y.Pos) })
+	for _, k := range policy.Kinds() {
+		if !k.Rooted {
+			slices.SortStableFunc(res.Findings[k.Name], func(x, y analysis.Diagnostic) int { return extent.Compare(e.pass.Fset, x.Pos, y.Pos) })
+		}
+	}
 }
 
 // funcSilenced reports whether a function-level directive on fn or a function enclosing it covers the analyzer.

@@ -6,6 +6,7 @@ package wanttest
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"go/format"
 	"go/scanner"
@@ -58,7 +59,7 @@ func Run(t testing.TB, dir string, opts *Options, patterns ...string) *whole.Res
 		enabled[a] = false
 	}
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	res, err := whole.Run(&whole.Config{Dir: dir, Patterns: patterns, Catalog: cat, Enabled: enabled, Env: env, Tests: opts.Tests})
+	res, err := whole.Run(context.Background(), &whole.Config{Dir: dir, Patterns: patterns, Catalog: cat, Enabled: enabled, Env: env, Tests: opts.Tests})
 	if err != nil {
 		t.Fatalf("blockcheck: %v", err)
 	}

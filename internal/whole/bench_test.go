@@ -1,6 +1,7 @@
 package whole_test
 
 import (
+	"context"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -20,7 +21,7 @@ func benchmark(b *testing.B, dir string) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := whole.Run(&whole.Config{Dir: dir, Catalog: cat, Enabled: enabled})
+		res, err := whole.Run(context.Background(), &whole.Config{Dir: dir, Catalog: cat, Enabled: enabled})
 		if err != nil || len(res.Errors) > 0 {
 			b.Fatal(err, res.Errors)
 		}

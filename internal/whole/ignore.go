@@ -5,10 +5,9 @@ import (
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/flow"
-	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -43,20 +42,25 @@ func (a *engine) loadIgnores() {
 
 // reachAll walks from the roots once for the analyzers that no directive names, then once for each analyzer that
 // one does, stopping at that analyzer's directives.
-func (r *reporter) reachAll(roots []handlers.Root) {
+func (r *reporter) reachAll(roots []handlers.Root) error {
 	named := map[string]bool{}
 	for _, name := range rules.Analyzers {
 		named[name] = r.a.cfg.Enabled[name] && r.a.ign.Names(name)
 	}
 	r.scope = scope{named: named}
-	r.reach(roots)
+	if err := r.reach(roots); err != nil {
+		return err
+	}
 	for _, name := range rules.Analyzers {
 		if named[name] {
 			r.scope = scope{only: name}
-			r.reach(roots)
+			if err := r.reach(roots); err != nil {
+				return err
+			}
 		}
 	}
 	r.scope = scope{}
+	return nil
 }
 
 // stopAt reports whether the walk must not follow e: a directive on the call's line or on the callee (or a
@@ -94,8 +98,7 @@ func (r *reporter) stopAt(e *callgraph.Edge) bool {
 	return false
 }
 
-// reachesOp reports whether a walk from fn, stopping at nothing but the standard library, go statements and
-// dispatch, reaches an operation of an enabled analyzer that d covers.
+// reachesOp reports whether a walk from fn, stopping where the policy stops but not at directives, reaches an operation of an enabled analyzer that d covers.
 func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 	seen := map[*ssa.Function]bool{fn: true}
 	stack := []*ssa.Function{fn}
@@ -103,16 +106,13 @@ func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, op := range r.a.cls.Ops(f) {
-			if op.Analyzer != "servertimeout" && r.a.cfg.Enabled[op.Analyzer] && d.Covers(op.Analyzer) && (op.Call || r.a.ownCode(f)) {
+			if policy.KindOf(op.Analyzer).Rooted && r.a.cfg.Enabled[op.Analyzer] && d.Covers(op.Analyzer) && policy.Counts(op, r.a.ownCode(f)) {
 				return true
 			}
 		}
 		for _, e := range r.out(f) {
 			callee := e.Callee.Func
-			if seen[callee] || e.Site == nil || callee.Blocks == nil || owner.Path(callee) == "" || flow.IsStd(owner.Path(callee)) {
-				continue
-			}
-			if _, ok := e.Site.(*ssa.Go); ok || r.a.find.IsDispatch(e.Site.Common()) {
+			if seen[callee] || e.Site == nil || !r.a.walks(callee) || !r.a.pol.Enters(e.Site) {
 				continue
 			}
 			seen[callee] = true

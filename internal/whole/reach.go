@@ -2,7 +2,6 @@ package whole
 
 import (
 	"cmp"
-	"fmt"
 	"go/token"
 	"math/bits"
 	"slices"
@@ -15,14 +14,11 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/owner"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
-
-// outside lists the analyzers whose operations wait on the world outside the process.
-var outside = map[string]bool{"sleep": true, "nocancel": true, "syncdb": true, "clienttimeout": true}
 
 type findingKey struct {
 	analyzer string
@@ -50,29 +46,13 @@ type visit struct {
 	root   int
 }
 
-// follow reports whether the engine walks an edge: not into a goroutine (the go statement is the finding), not
-// into the standard library (its calls are judged by rules at the call site), and not a dispatch to the next
-// handler (that handler is a root of its own).
+// follow reports whether the walk follows an edge: as the policy says, unless a //blockcheck:ignore directive
+// stops it.
 func (r *reporter) follow(e *callgraph.Edge) bool {
-	if e.Site == nil {
+	if e.Site == nil || !r.a.walks(e.Callee.Func) || !r.a.pol.Enters(e.Site) {
 		return false
 	}
-	if _, ok := e.Site.(*ssa.Go); ok {
-		return false
-	}
-	fn := e.Callee.Func
-	// Instances of generic functions and method wrappers have no Pkg: judge them by the package declaring them.
-	if path := owner.Path(fn); fn.Blocks == nil || path == "" || flow.IsStd(path) {
-		return false
-	}
-	// A call a rule names is judged at the call: what the callee does inside is the same root cause.
-	if r.a.cls.Named(e.Site.Common()) {
-		return false
-	}
-	if r.stopAt(e) { // a //blockcheck:ignore directive (ignore.go)
-		return false
-	}
-	return !r.a.find.IsDispatch(e.Site.Common())
+	return !r.stopAt(e) // a //blockcheck:ignore directive (ignore.go)
 }
 
 func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
@@ -93,7 +73,7 @@ func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
 
 // reach walks from the roots breadth first, so that each operation is first met on a shortest path, and reports
 // what the functions it meets do.
-func (r *reporter) reach(roots []handlers.Root) {
+func (r *reporter) reach(roots []handlers.Root) error {
 	visits := map[*ssa.Function]visit{}
 	var queue []*ssa.Function
 	for i, root := range roots {
@@ -103,6 +83,11 @@ func (r *reporter) reach(roots []handlers.Root) {
 		}
 	}
 	for i := 0; i < len(queue); i++ {
+		if i%1024 == 0 {
+			if err := r.a.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		fn := queue[i]
 		for _, e := range r.out(fn) {
 			if _, ok := visits[e.Callee.Func]; ok || !r.follow(e) {
@@ -125,7 +110,7 @@ func (r *reporter) reach(roots []handlers.Root) {
 		}
 		slices.Reverse(path)
 		for _, op := range ops {
-			if op.Analyzer == "servertimeout" || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
+			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
 			}
 			at, ok := r.where(fn, op, path)
@@ -135,25 +120,21 @@ func (r *reporter) reach(roots []handlers.Root) {
 			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn)})
 		}
 	}
+	return nil
 }
 
-// where says where an operation is reported: at itself in the packages being analyzed, else at the last call on
-// the path that is in them. Inside dependencies only calls named by rules count.
+// where says where an operation is reported (policy.At): at itself in the packages being analyzed, else at the
+// last call on the path that is in them.
 func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edge) (token.Pos, bool) {
-	if r.a.isInitial(fn) {
-		return op.Pos, op.Pos.IsValid()
-	}
-	// Inside third-party code only calls that wait on the world outside count (sleeps, network, subprocesses,
-	// databases): a library's own channels, WaitGroups, goroutines and context.Background() are its business.
-	if !r.a.ownCode(fn) && !(op.Call && outside[op.Analyzer]) {
+	if !policy.Counts(op, r.a.ownCode(fn)) {
 		return token.NoPos, false
 	}
-	for i := len(path) - 1; i >= 0; i-- {
-		if r.a.isInitial(path[i].Caller.Func) && path[i].Pos().IsValid() {
-			return path[i].Pos(), true
-		}
+	calls := make([]policy.Call, len(path))
+	for i, e := range path {
+		calls[i] = policy.Call{Pos: e.Pos(), Local: r.a.isInitial(e.Caller.Func)}
 	}
-	return token.NoPos, false
+	at := policy.At(op.Pos, r.a.isInitial(fn), calls, token.NoPos)
+	return at, at.IsValid()
 }
 
 // routeSets returns a function counting the distinct routes that reach a function.
@@ -199,7 +180,7 @@ func (r *reporter) servers(own []*ssa.Function) {
 			continue
 		}
 		for _, op := range r.a.cls.Ops(fn) {
-			if op.Analyzer == "servertimeout" {
+			if !policy.KindOf(op.Analyzer).Rooted {
 				r.add(&finding{op: op, fn: fn, at: op.Pos})
 			}
 		}
@@ -245,45 +226,17 @@ func (r *reporter) pkgAt(f *finding) *ssa.Package {
 
 func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 	a := r.a
-	pos, end := r.span(f.at)
-	msg := f.op.Name + " " + f.op.Why
+	pf := &policy.Finding{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Root: f.root, Routes: f.routes}
 	if f.at != f.op.Pos {
 		// Reported at the last call in the user's code: name the operation inside the dependency.
 		p := a.fset.Position(f.op.Pos)
-		msg = fmt.Sprintf("this call reaches %s in %s (%s:%d), which %s", f.op.Name, owner.Path(f.fn), shortFile(p.Filename), p.Line, f.op.Why)
+		pf.Elsewhere = &policy.Place{Pkg: owner.Path(f.fn), File: shortFile(p.Filename), Line: p.Line, Pos: f.op.Pos}
 	}
-	if f.root != nil {
-		if route := f.root.Route(); route != "" {
-			msg += fmt.Sprintf("; reached from %s (%s)", route, handlers.Name(f.root.Fn))
-		} else {
-			msg += "; reached from handler " + handlers.Name(f.root.Fn)
-		}
-		switch {
-		case f.routes == 2:
-			msg += " and 1 other route"
-		case f.routes > 2:
-			msg += fmt.Sprintf(" and %d other routes", f.routes-1)
-		}
+	for _, e := range f.path {
+		pf.Path = append(pf.Path, policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)})
 	}
-	msg += "; fix: " + f.op.Fix
-	d := analysis.Diagnostic{Pos: pos, End: end, Message: msg}
-	if f.root != nil {
-		regMsg := "handler " + handlers.Name(f.root.Fn) + " is registered here"
-		if route := f.root.Route(); route != "" {
-			regMsg = fmt.Sprintf("%s is handled by %s", route, handlers.Name(f.root.Fn))
-		}
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.root.Pos, Message: regMsg})
-		for _, e := range f.path {
-			if !e.Pos().IsValid() {
-				continue // a synthetic wrapper's call
-			}
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: e.Pos(),
-				Message: fmt.Sprintf("%s calls %s", handlers.Name(e.Caller.Func), handlers.Name(e.Callee.Func))})
-		}
-		if f.at != f.op.Pos {
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.op.Pos, Message: blocking.Here(f.op.Analyzer, f.op.Name)})
-		}
-	}
+	pos, end := r.span(f.at)
+	d := pf.Diagnostic(pos, end)
 	if e := f.op.Edit; e != nil && a.isInitial(e.Fn) && f.at == f.op.Pos {
 		if file := a.files[a.fset.File(e.Lparen)]; file != nil {
 			if sf := fix.Suggest(a.fset, file, e, fix.ContextExpr(e.Fn, a.cfg.Catalog)); sf != nil {

@@ -6,6 +6,7 @@ package whole
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -25,6 +26,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
 	"github.com/blockcheck/blockcheck/internal/owner"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -63,18 +65,27 @@ type PkgError struct {
 	Msgs []string
 }
 
-// Run analyzes the packages.
-func Run(cfg *Config) (*Result, error) {
+// Run analyzes the packages. It stops early, returning ctx's error, when ctx is cancelled: between its stages
+// (listing, loading, building SSA, finding handlers, building the call graph, walking) and within the load and
+// the walk.
+func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	patterns := cfg.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	fset := token.NewFileSet()
 	b, err := planBodies(cfg, patterns)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	lcfg := &packages.Config{
+		Context: ctx,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
 		Dir:       cfg.Dir,
@@ -84,12 +95,12 @@ func Run(cfg *Config) (*Result, error) {
 		ParseFile: b.parse,
 	}
 	pkgs, err := packages.Load(lcfg, patterns...)
-	if err != nil {
+	if err := cmp.Or(ctx.Err(), err); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
 	a := &engine{
-		cfg: cfg, res: res, fset: fset, bodies: b,
+		ctx: ctx, cfg: cfg, res: res, fset: fset, bodies: b,
 		initial: map[*types.Package]bool{},
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
@@ -99,11 +110,14 @@ func Run(cfg *Config) (*Result, error) {
 	if len(a.good) == 0 {
 		return res, nil
 	}
-	a.analyze()
+	if err := a.analyze(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 type engine struct {
+	ctx     context.Context // cancels the run
 	cfg     *Config
 	bodies  *bodies
 	res     *Result
@@ -117,6 +131,7 @@ type engine struct {
 	idx   *flow.Index
 	cls   *blocking.Classifier
 	find  *handlers.Finder
+	pol   *policy.Policy
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
@@ -208,6 +223,13 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 	return false
 }
 
+// walks reports whether the walks enter fn: it has a body, outside the standard library (policy.Library).
+func (a *engine) walks(fn *ssa.Function) bool {
+	// Instances of generic functions and method wrappers have no Pkg: judge them by the package declaring them.
+	pkg := owner.Package(fn)
+	return fn.Blocks != nil && pkg != nil && !policy.Library(pkg.Pkg)
+}
+
 func (a *engine) isInitial(fn *ssa.Function) bool {
 	pkg := owner.Package(fn)
 	return pkg != nil && a.initial[pkg.Pkg]
@@ -267,26 +289,38 @@ func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function 
 	})
 }
 
-func (a *engine) analyze() {
+func (a *engine) analyze() error {
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
 	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
-	a.idx = flow.NewIndex(a.fset, nonStd)
-	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
-	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
-	a.loadIgnores()
-
 	var own []*ssa.Function
 	for _, fn := range nonStd {
 		if a.ownCode(fn) {
 			own = append(own, fn)
 		}
 	}
-	roots := a.find.Find(own)
+	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
+	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
+	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
+	a.pol = policy.New(a.cls, a.find)
+	a.loadIgnores()
+	roots := a.find.Find()
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
 	a.graph = a.callGraph(roots, own)
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
-	r.reachAll(roots)
+	if err := r.reachAll(roots); err != nil {
+		return err
+	}
 	r.servers(own)
 	r.emit()
 	a.ignoreProblems()
+	return nil
 }
 
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
