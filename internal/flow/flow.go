@@ -118,6 +118,11 @@ func (x *Index) add(instr ssa.Instruction) {
 		c := in.Common()
 		if fn := c.StaticCallee(); fn != nil {
 			x.callSites[fn] = append(x.callSites[fn], c)
+			// A call of an instance (handle[In, Out](svc.Count)) passes its arguments to the generic body too,
+			// which is what a program built without instantiating generics runs.
+			if o := fn.Origin(); o != nil {
+				x.callSites[o] = append(x.callSites[o], c)
+			}
 		}
 	}
 }
@@ -340,8 +345,22 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 		t.stores(underlyingAlloc(a.X), depth)
 	case *ssa.Alloc:
 		t.stores(a, depth)
-	case *ssa.FreeVar, *ssa.Parameter:
-		// A captured or passed variable: follow its origins, then the stores to them.
+	case *ssa.FreeVar:
+		// A variable captured by reference (a closure that outlives its maker's frame): the stores to the
+		// variable of each closure made.
+		if b := t.bound(a); b != a {
+			t.addr(b, depth+1)
+			return
+		}
+		fn := a.Parent()
+		i := slices.Index(fn.FreeVars, a)
+		for _, mc := range t.x.closures[fn] {
+			if i < len(mc.Bindings) {
+				t.addr(mc.Bindings[i], depth+1)
+			}
+		}
+	case *ssa.Parameter:
+		// A passed pointer: follow its origins, then the stores to them.
 		t.value(a, depth+1)
 	}
 }

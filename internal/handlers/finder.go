@@ -181,18 +181,26 @@ func (f *Finder) IsDispatch(c *ssa.CallCommon) bool {
 	return false
 }
 
+// Method returns the method a method value's wrapper (s.getUser) calls, the function that is a root when the
+// method value is registered; fn itself otherwise.
+func (f *Finder) Method(fn *ssa.Function) *ssa.Function {
+	if fn != nil && fn.Pkg == nil && strings.HasSuffix(fn.Name(), "$bound") {
+		if o, ok := fn.Object().(*types.Func); ok {
+			if m := f.prog.FuncValue(o); m != nil {
+				return m
+			}
+		}
+	}
+	return fn
+}
+
 // Find returns the roots registered by the finder's functions, in a deterministic order.
 func (f *Finder) Find() []Root {
 	funcs := f.funcs
 	var roots []Root
 	seen := map[rootKey]bool{}
 	add := func(r Root) {
-		if r.Fn != nil && r.Fn.Pkg == nil && strings.HasSuffix(r.Fn.Name(), "$bound") {
-			// A method value (s.getUser): the method is the root.
-			if o, ok := r.Fn.Object().(*types.Func); ok {
-				r.Fn = f.prog.FuncValue(o)
-			}
-		}
+		r.Fn = f.Method(r.Fn)
 		if r.Fn == nil || owner.Path(r.Fn) == "" || flow.IsStd(owner.Path(r.Fn)) {
 			return
 		}

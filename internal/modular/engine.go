@@ -37,6 +37,7 @@ type engine struct {
 	cls   *blocking.Classifier
 	find  *handlers.Finder
 	pol   *policy.Policy
+	roots []handlers.Root // the handlers this package registers
 
 	edges   map[*ssa.Function][]*edge
 	ops     map[*ssa.Function][]blocking.Op
@@ -216,6 +217,8 @@ func (e *engine) build() {
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.cls = blocking.NewClassifier(e.cat, e.idx)
 	e.pol = policy.New(e.cls, e.find)
+	e.roots = e.find.Find()
+	e.pol.Serve(e.roots)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}
 	e.byName = map[string][]*ssa.Function{}
@@ -300,7 +303,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
-			if !ok || !e.pol.Enters(call) {
+			if !ok || !e.pol.Enters(call, nil) {
 				continue
 			}
 			cc := call.Common()
@@ -312,7 +315,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 				e.invoke(&out, seen, fn, pos, cc)
 			default:
 				for _, t := range e.idx.Targets(cc.Value) {
-					if t.Fn != nil {
+					if t.Fn != nil && e.pol.Enters(call, t.Fn) {
 						add(pos, t.Fn)
 					}
 				}

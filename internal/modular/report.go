@@ -28,7 +28,7 @@ type finding struct {
 
 // report reports what the package's handlers reach, and the servers it makes without read timeouts.
 func (e *engine) report(res *Result) {
-	roots := e.find.Find()
+	roots := e.roots
 	type best struct {
 		f      *found
 		root   int

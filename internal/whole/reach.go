@@ -49,7 +49,7 @@ type visit struct {
 // follow reports whether the walk follows an edge: as the policy says, unless a //blockcheck:ignore directive
 // stops it.
 func (r *reporter) follow(e *callgraph.Edge) bool {
-	if e.Site == nil || !r.a.walks(e.Callee.Func) || !r.a.pol.Enters(e.Site) {
+	if e.Site == nil || !r.a.walks(e.Callee.Func) || !r.a.pol.Enters(e.Site, e.Callee.Func) {
 		return false
 	}
 	return !r.stopAt(e) // a //blockcheck:ignore directive (ignore.go)

@@ -306,6 +306,7 @@ func (a *engine) analyze() error {
 	a.pol = policy.New(a.cls, a.find)
 	a.loadIgnores()
 	roots := a.find.Find()
+	a.pol.Serve(roots)
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
