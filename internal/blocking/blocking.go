@@ -16,6 +16,7 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/owner"
+	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -249,11 +250,9 @@ type maker struct {
 	fn   *ssa.Function
 }
 
-const maxDepth = 32
-
 // origin decides whether v was made without a context by the origin rule o.
 func (c *Classifier) origin(v ssa.Value, o *rules.Origin, depth int) (verdict, *maker) {
-	if depth > maxDepth {
+	if depth > values.MaxDepth {
 		return unknown, nil
 	}
 	switch v := v.(type) {
@@ -303,12 +302,7 @@ func (c *Classifier) origin(v ssa.Value, o *rules.Origin, depth int) (verdict, *
 }
 
 func (c *Classifier) originStores(a *ssa.Alloc, o *rules.Origin, depth int) (verdict, *maker) {
-	var vals []ssa.Value
-	for _, r := range *a.Referrers() {
-		if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-			vals = append(vals, s.Val)
-		}
-	}
+	vals := values.Stored(a)
 	if len(vals) != 1 {
 		return unknown, nil
 	}
@@ -335,13 +329,7 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 	}
 	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
 	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Path(fn) != "" && !flow.IsStd(owner.Path(fn)) {
-		var rets []ssa.Value
-		for _, b := range fn.Blocks {
-			if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
-				rets = append(rets, ret.Results[0])
-			}
-		}
-		if len(rets) == 1 {
+		if rets := values.Returns(fn, 0); len(rets) == 1 {
 			return c.origin(rets[0], o, depth+1)
 		}
 	}
@@ -568,10 +556,8 @@ func spawnBounded(fn *ssa.Function, g *ssa.Go) bool {
 			given[b] = true
 			// A captured variable is an Alloc; what it holds is stored into it.
 			if a, ok := b.(*ssa.Alloc); ok {
-				for _, r := range *a.Referrers() {
-					if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-						given[s.Val] = true
-					}
+				for _, v := range values.Stored(a) {
+					given[v] = true
 				}
 			}
 		}
@@ -618,18 +604,8 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 	return a.Block().Dominates(g.Block())
 }
 
-func chanOf(v ssa.Value) ssa.Value {
-	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		if a, ok := u.X.(*ssa.Alloc); ok {
-			for _, r := range *a.Referrers() {
-				if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-					return s.Val
-				}
-			}
-		}
-	}
-	return v
-}
+// chanOf returns the channel a value holds: what was stored in the local variable it is loaded from.
+func chanOf(v ssa.Value) ssa.Value { return values.Local(v) }
 
 // clientUnbounded reports whether an HTTP client call goes through a client without Timeout with a request whose
 // context has no deadline, as far as can be known; anything unknown is bounded, for precision.
@@ -645,7 +621,7 @@ func (c *Classifier) clientUnbounded(cc *ssa.CallCommon) bool {
 
 // clientHasTimeout is good when the client has a Timeout, bad when it definitely has none.
 func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
-	if depth > maxDepth {
+	if depth > values.MaxDepth {
 		return unknown
 	}
 	switch v := v.(type) {
@@ -673,13 +649,7 @@ func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
 		return bad
 	case *ssa.Call:
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil {
-			var rets []ssa.Value
-			for _, b := range fn.Blocks {
-				if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
-					rets = append(rets, ret.Results[0])
-				}
-			}
-			return c.all(rets, depth, c.clientHasTimeout)
+			return c.all(values.Returns(fn, 0), depth, c.clientHasTimeout)
 		}
 	case *ssa.Phi:
 		return c.all(v.Edges, depth, c.clientHasTimeout)
@@ -705,26 +675,11 @@ func (c *Classifier) all(vals []ssa.Value, depth int, f func(ssa.Value, int) ver
 }
 
 // fieldStored reports whether a store to the named field of the struct at a is made.
-func fieldStored(a ssa.Value, field string) bool {
-	st, ok := a.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
-	if !ok {
-		return false
-	}
-	for _, r := range *a.Referrers() {
-		if fa, ok := r.(*ssa.FieldAddr); ok && st.Field(fa.Field).Name() == field {
-			for _, rr := range *fa.Referrers() {
-				if s, ok := rr.(*ssa.Store); ok && s.Addr == fa {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
+func fieldStored(a ssa.Value, field string) bool { return len(values.FieldStored(a, field)) > 0 }
 
 // requestDeadline is bad when the request's context definitely has no deadline.
 func (c *Classifier) requestDeadline(req ssa.Value, depth int) verdict {
-	if depth > maxDepth {
+	if depth > values.MaxDepth {
 		return unknown
 	}
 	switch v := req.(type) {
@@ -764,7 +719,7 @@ func (c *Classifier) paramArgs(p *ssa.Parameter) []ssa.Value {
 
 // ctxDeadline is good when the context has a deadline and bad when it definitely has none.
 func (c *Classifier) ctxDeadline(ctx ssa.Value, depth int) verdict {
-	if depth > maxDepth {
+	if depth > values.MaxDepth {
 		return unknown
 	}
 	switch v := ctx.(type) {
@@ -819,10 +774,8 @@ func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
 		if u, ok := srv.(*ssa.UnOp); ok && u.Op == token.MUL {
 			// srv is a variable holding *http.Server: find what was stored.
 			if al, ok := u.X.(*ssa.Alloc); ok {
-				for _, r := range *al.Referrers() {
-					if s, ok := r.(*ssa.Store); ok && s.Addr == al {
-						a, _ = s.Val.(*ssa.Alloc)
-					}
+				for _, v := range values.Stored(al) {
+					a, _ = v.(*ssa.Alloc) // the last store
 				}
 			}
 		}
@@ -848,15 +801,8 @@ func (c *Classifier) serverUnbounded(cc *ssa.CallCommon) (token.Pos, bool) {
 }
 
 func fieldValue(a ssa.Value, field string) ssa.Value {
-	st := a.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
-	for _, r := range *a.Referrers() {
-		if fa, ok := r.(*ssa.FieldAddr); ok && st.Field(fa.Field).Name() == field {
-			for _, rr := range *fa.Referrers() {
-				if s, ok := rr.(*ssa.Store); ok && s.Addr == fa {
-					return s.Val
-				}
-			}
-		}
+	if vals := values.FieldStored(a, field); len(vals) > 0 {
+		return vals[0]
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blockcheck/blockcheck/internal/extent"
+	"github.com/blockcheck/blockcheck/internal/values"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -176,7 +177,6 @@ type tracer struct {
 	typs  map[string]bool
 }
 
-const maxDepth = 64
 
 func (t *tracer) emit(tg Target) {
 	if tg.Fn != nil {
@@ -202,7 +202,7 @@ func (t *tracer) emit(tg Target) {
 
 func (t *tracer) value(v ssa.Value, depth int) {
 	v = t.bound(v)
-	if v == nil || t.seen[v] || depth > maxDepth {
+	if v == nil || t.seen[v] || depth > values.MaxDepth {
 		return
 	}
 	t.seen[v] = true
@@ -217,16 +217,10 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			return
 		}
 		t.emit(Target{Fn: fn})
-	case *ssa.ChangeType:
-		t.value(v.X, depth+1)
-	case *ssa.Convert:
-		t.value(v.X, depth+1)
-	case *ssa.ChangeInterface:
-		t.value(v.X, depth+1)
-	case *ssa.TypeAssert:
-		t.value(v.X, depth+1)
-	case *ssa.Slice:
-		t.value(v.X, depth+1)
+	case *ssa.ChangeType, *ssa.Convert, *ssa.ChangeInterface, *ssa.TypeAssert, *ssa.Slice, *ssa.Phi:
+		for _, x := range values.Through(v) {
+			t.value(x, depth+1)
+		}
 	case *ssa.MakeInterface:
 		if _, ok := v.X.Type().Underlying().(*types.Signature); ok {
 			t.value(v.X, depth+1)
@@ -237,10 +231,6 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			return
 		}
 		t.emit(Target{Type: v.X.Type()})
-	case *ssa.Phi:
-		for _, e := range v.Edges {
-			t.value(e, depth+1)
-		}
 	case *ssa.Call:
 		t.call(v.Common(), -1, depth)
 	case *ssa.Extract:
@@ -342,7 +332,15 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 			t.value(s, depth+1)
 		}
 	case *ssa.IndexAddr:
-		t.stores(underlyingAlloc(a.X), depth)
+		base := underlyingAlloc(a.X)
+		if fa, ok := base.(*ssa.FieldAddr); ok {
+			// An element of a slice held in a field (p.steps[i]): the elements of the slices stored there.
+			for _, s := range t.x.FieldStores(fa.X.Type(), fa.Field) {
+				t.stores(underlyingAlloc(s), depth+1)
+			}
+			return
+		}
+		t.stores(base, depth)
 	case *ssa.Alloc:
 		t.stores(a, depth)
 	case *ssa.FreeVar:

@@ -14,6 +14,7 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/owner"
+	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -422,16 +423,14 @@ func (f *Finder) rows(base ssa.Value) []map[int]ssa.Value {
 // literal copied into it (*addr = *complit).
 func fieldsStored(addr ssa.Value, depth int) map[int]ssa.Value {
 	row := map[int]ssa.Value{}
-	if depth > 2 {
+	if depth > values.MaxDepth {
 		return row
 	}
 	for _, r := range *addr.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr:
-			for _, st := range *r.Referrers() {
-				if s, ok := st.(*ssa.Store); ok && s.Addr == r {
-					row[r.Field] = s.Val
-				}
+			for _, v := range values.Stored(r) {
+				row[r.Field] = v
 			}
 		case *ssa.Store:
 			if u, ok := r.Val.(*ssa.UnOp); ok && r.Addr == addr && u.Op == token.MUL {
@@ -445,7 +444,7 @@ func fieldsStored(addr ssa.Value, depth int) map[int]ssa.Value {
 // arrays returns the array allocations a slice value can hold: a literal, or what was stored into the variable
 // it was loaded from.
 func (f *Finder) arrays(v ssa.Value, depth int) []*ssa.Alloc {
-	if depth > 4 {
+	if depth > values.MaxDepth {
 		return nil
 	}
 	switch v := v.(type) {
@@ -456,11 +455,9 @@ func (f *Finder) arrays(v ssa.Value, depth int) []*ssa.Alloc {
 	case *ssa.Call:
 		// A function that returns the table (func (s *Server) routes() []route).
 		var out []*ssa.Alloc
-		if fn := v.Common().StaticCallee(); fn != nil {
-			for _, b := range fn.Blocks {
-				if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) == 1 {
-					out = append(out, f.arrays(ret.Results[0], depth+1)...)
-				}
+		if fn := v.Common().StaticCallee(); fn != nil && fn.Signature.Results().Len() == 1 {
+			for _, r := range values.Returns(fn, 0) {
+				out = append(out, f.arrays(r, depth+1)...)
 			}
 		}
 		return out
@@ -475,11 +472,7 @@ func (f *Finder) arrays(v ssa.Value, depth int) []*ssa.Alloc {
 		case *ssa.FieldAddr:
 			stored = f.idx.FieldStores(a.X.Type(), a.Field)
 		case *ssa.Alloc:
-			for _, r := range *a.Referrers() {
-				if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-					stored = append(stored, s.Val)
-				}
-			}
+			stored = values.Stored(a)
 		}
 		var out []*ssa.Alloc
 		for _, s := range stored {
@@ -597,12 +590,11 @@ func (f *Finder) rootsOf(t flow.Target, reg rules.Registration, sc scope, only [
 // returned returns the handler functions a middleware constructor returns.
 func (f *Finder) returned(fn *ssa.Function) []*ssa.Function {
 	var out []*ssa.Function
-	for _, b := range fn.Blocks {
-		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok || len(ret.Results) != 1 {
-			continue
-		}
-		for _, t := range f.idx.Targets(ret.Results[0]) {
+	if fn.Signature.Results().Len() != 1 {
+		return nil
+	}
+	for _, r := range values.Returns(fn, 0) {
+		for _, t := range f.idx.Targets(r) {
 			if t.Fn != nil && !slices.Contains(out, t.Fn) {
 				out = append(out, t.Fn)
 			}

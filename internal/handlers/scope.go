@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 // A scope is where the routes of a router value are served: under a path prefix, and for a method if a route
@@ -181,23 +182,17 @@ func (f *Finder) origins(v ssa.Value) []ssa.Value {
 	seen := map[ssa.Value]bool{}
 	var walk func(v ssa.Value, depth int)
 	walk = func(v ssa.Value, depth int) {
-		if v == nil || seen[v] || depth > 32 {
+		if v == nil || seen[v] || depth > values.MaxDepth {
 			return
 		}
 		seen[v] = true
-		switch x := v.(type) {
-		case *ssa.ChangeInterface:
-			walk(x.X, depth+1)
-		case *ssa.MakeInterface:
-			walk(x.X, depth+1)
-		case *ssa.ChangeType:
-			walk(x.X, depth+1)
-		case *ssa.TypeAssert:
-			walk(x.X, depth+1)
-		case *ssa.Phi:
-			for _, e := range x.Edges {
-				walk(e, depth+1)
+		if through := values.Through(v); through != nil {
+			for _, x := range through {
+				walk(x, depth+1)
 			}
+			return
+		}
+		switch x := v.(type) {
 		case *ssa.Extract:
 			if c, ok := x.Tuple.(*ssa.Call); ok {
 				f.callOrigins(c, x.Index, walk, &out, depth)
@@ -237,10 +232,8 @@ func (f *Finder) origins(v ssa.Value) []ssa.Value {
 			}
 			switch a := x.X.(type) {
 			case *ssa.Alloc:
-				for _, r := range *a.Referrers() {
-					if s, ok := r.(*ssa.Store); ok && s.Addr == a {
-						walk(s.Val, depth+1)
-					}
+				for _, s := range values.Stored(a) {
+					walk(s, depth+1)
 				}
 			case *ssa.Global:
 				for _, s := range f.idx.GlobalStores(a) {
@@ -257,14 +250,11 @@ func (f *Finder) origins(v ssa.Value) []ssa.Value {
 			}
 		case *ssa.Alloc:
 			// A captured variable: what is stored in it.
-			stored := false
-			for _, r := range *x.Referrers() {
-				if s, ok := r.(*ssa.Store); ok && s.Addr == x {
-					walk(s.Val, depth+1)
-					stored = true
-				}
+			stored := values.Stored(x)
+			for _, s := range stored {
+				walk(s, depth+1)
 			}
-			if !stored {
+			if len(stored) == 0 {
 				out = append(out, x)
 			}
 		case *ssa.Field:
@@ -303,10 +293,8 @@ func (f *Finder) callOrigins(call *ssa.Call, i int, walk func(ssa.Value, int), o
 		*out = append(*out, call)
 		return
 	}
-	for _, b := range fn.Blocks {
-		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && i < len(ret.Results) {
-			walk(ret.Results[i], depth+1)
-		}
+	for _, r := range values.Returns(fn, i) {
+		walk(r, depth+1)
 	}
 }
 

@@ -208,11 +208,9 @@ func (e *engine) build() {
 			}
 		}
 	}
-	if init := e.pkg.Func("init"); init != nil {
-		for _, anon := range init.AnonFuncs {
-			add(anon) // function literals in package-level variables
-		}
-	}
+	// The package initializer, with the function literals of package-level variables: its stores fill route
+	// tables and other package variables that handlers are found through, as in the whole-program engine.
+	add(e.pkg.Func("init"))
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.cls = blocking.NewClassifier(e.cat, e.idx)

@@ -76,3 +76,19 @@ func TestCalls(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./routes")
 }
+
+// TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
+// TestDrift checks. clientctx/api is left out: a client's request whose context comes from another package's
+// caller is not judged by this engine (docs/modular.md).
+func TestDrift(t *testing.T) {
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := rules.Load(filepath.Join("..", "..", "testdata", "drift", "rules.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "testdata", "drift")
+	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware")
+}

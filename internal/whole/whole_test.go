@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/blockcheck/blockcheck/internal/wanttest"
+	"github.com/blockcheck/blockcheck/rules"
 )
 
 const stdlib = "../../testdata/stdlib"
@@ -40,3 +41,17 @@ func TestCalls(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./routes")
 }
+
+// TestDrift runs the cases where the engines once disagreed (testdata/drift); internal/modular runs the same
+// files with the same want comments.
+func TestDrift(t *testing.T) {
+	cat, err := rules.Load("../../testdata/drift/rules.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wanttest.Run(t, "../../testdata/drift", &wanttest.Options{Rules: cat}, driftPatterns...)
+}
+
+// driftPatterns leave out clientctx/pay, so that the finding behind api's call is reported at the call, where
+// the modular engine reports it.
+var driftPatterns = []string{"./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api"}

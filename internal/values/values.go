@@ -1,0 +1,109 @@
+// Package values walks SSA values backwards to where they come from. Every backward tracer of blockcheck (handler
+// targets in internal/flow, router origins in internal/handlers, the origin, timeout and deadline checks of
+// internal/blocking) is built on these helpers, with one depth bound and one set of instruction kinds:
+//
+//   - Through: the value a conversion, phi edge or copy passes on (ChangeType, ChangeInterface, MakeInterface,
+//     Convert, TypeAssert, Slice; each edge of a Phi);
+//   - Returns: what a function returns;
+//   - Stored: what is stored at an address (a local variable, a field or element address);
+//   - FieldStored: what is stored into a named field of a struct being built;
+//   - Local: what a load from a local variable holds.
+//
+// What crosses functions (the arguments of a parameter's call sites, a closure's bindings, the stores to a field
+// or package variable anywhere) is indexed by flow.Index.
+package values
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// MaxDepth bounds every backward walk: beyond it a value's origin is unknown. A walk that meets a value it has
+// already seen stops there too.
+const MaxDepth = 32
+
+// Through returns the values v passes on unchanged in what matters to a backward walk (a conversion's operand,
+// a phi's edges), or nil when v is not such a value.
+func Through(v ssa.Value) []ssa.Value {
+	switch v := v.(type) {
+	case *ssa.ChangeType:
+		return []ssa.Value{v.X}
+	case *ssa.ChangeInterface:
+		return []ssa.Value{v.X}
+	case *ssa.MakeInterface:
+		return []ssa.Value{v.X}
+	case *ssa.Convert:
+		return []ssa.Value{v.X}
+	case *ssa.TypeAssert:
+		return []ssa.Value{v.X}
+	case *ssa.Slice:
+		return []ssa.Value{v.X}
+	case *ssa.Phi:
+		return v.Edges
+	}
+	return nil
+}
+
+// Returns returns result i of each return statement of fn, in block order; nil for a function without a body.
+func Returns(fn *ssa.Function, i int) []ssa.Value {
+	var out []ssa.Value
+	for _, b := range fn.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && i < len(ret.Results) {
+			out = append(out, ret.Results[i])
+		}
+	}
+	return out
+}
+
+// Stored returns the values stored at addr by the instructions that refer to it, in instruction order.
+func Stored(addr ssa.Value) []ssa.Value {
+	refs := addr.Referrers()
+	if refs == nil {
+		return nil
+	}
+	var out []ssa.Value
+	for _, r := range *refs {
+		if s, ok := r.(*ssa.Store); ok && s.Addr == addr {
+			out = append(out, s.Val)
+		}
+	}
+	return out
+}
+
+// FieldStored returns the values stored into the field named field of the struct that addr points to, through
+// the field addresses taken from addr itself.
+func FieldStored(addr ssa.Value, field string) []ssa.Value {
+	ptr, ok := addr.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok || addr.Referrers() == nil {
+		return nil
+	}
+	var out []ssa.Value
+	for _, r := range *addr.Referrers() {
+		if fa, ok := r.(*ssa.FieldAddr); ok && st.Field(fa.Field).Name() == field {
+			out = append(out, Stored(fa)...)
+		}
+	}
+	return out
+}
+
+// Local returns what a load from a local variable (*a, a an Alloc) holds, the first value stored in it, and v
+// itself when v is no such load or nothing is stored.
+func Local(v ssa.Value) ssa.Value {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if a, ok := u.X.(*ssa.Alloc); ok {
+			if vals := Stored(a); len(vals) > 0 {
+				return vals[0]
+			}
+		}
+	}
+	return v
+}
