@@ -52,6 +52,10 @@ func IsStd(path string) bool {
 type Target struct {
 	Fn   *ssa.Function
 	Type types.Type
+	// Bind, for a closure, maps its free variables to what this closure captured, and the parameters of the
+	// factories the trace went through to this call's arguments: withUser(h.list) and withUser(h.show) make
+	// one function with two bindings, and a walk from each should call only its own handler.
+	Bind map[ssa.Value]ssa.Value
 }
 
 type fieldKey struct {
@@ -177,7 +181,6 @@ type tracer struct {
 	typs  map[string]bool
 }
 
-
 func (t *tracer) emit(tg Target) {
 	if tg.Fn != nil {
 		if t.fns == nil {
@@ -216,7 +219,17 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			t.boundMethods(fn.Prog, m, v.Bindings[0], depth)
 			return
 		}
-		t.emit(Target{Fn: fn})
+		tg := Target{Fn: fn}
+		if len(v.Bindings) > 0 {
+			tg.Bind = maps.Clone(t.subst)
+			if tg.Bind == nil {
+				tg.Bind = map[ssa.Value]ssa.Value{}
+			}
+			for i, b := range v.Bindings {
+				tg.Bind[fn.FreeVars[i]] = b
+			}
+		}
+		t.emit(tg)
 	case *ssa.ChangeType, *ssa.Convert, *ssa.ChangeInterface, *ssa.TypeAssert, *ssa.Slice, *ssa.Phi:
 		for _, x := range values.Through(v) {
 			t.value(x, depth+1)

@@ -19,6 +19,9 @@ type Root struct {
 	Server bool
 	// Pos is the registration.
 	Pos token.Pos
+	// Bind, for a closure made per registration (withUser(h.list)), is what this registration's closure
+	// captured (flow.Target.Bind): the walk from it resolves calls of captured functions with it.
+	Bind map[ssa.Value]ssa.Value
 }
 
 // Route describes the root for a message: "GET /users/{id}", "every route" for middleware ("every route under

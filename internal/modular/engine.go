@@ -308,9 +308,23 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 			pos := call.Pos()
 			switch {
 			case cc.StaticCallee() != nil:
-				add(pos, cc.StaticCallee())
+				callee := cc.StaticCallee()
+				add(pos, callee)
+				// A helper calling a callback (withID(w, r, func(id int) { ... })): the callbacks this call
+				// passes, not every caller's.
+				for _, i := range e.callbackParams(callee) {
+					if i < len(cc.Args) {
+						for _, t := range e.idx.Targets(cc.Args[i]) {
+							if t.Fn != nil {
+								add(pos, t.Fn)
+							}
+						}
+					}
+				}
 			case cc.IsInvoke():
 				e.invoke(&out, seen, fn, pos, cc)
+			case paramOf(cc.Value, fn) >= 0 && len(e.idx.CallSites(fn)) > 0:
+				// A callback: walked from each call of fn, with what that call passes (above).
 			default:
 				for _, t := range e.idx.Targets(cc.Value) {
 					if t.Fn != nil && e.pol.Enters(call, t.Fn) {
@@ -321,6 +335,47 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 		}
 	}
 	e.edges[fn] = out
+	return out
+}
+
+// paramOf returns the index of the parameter of fn that v is, or -1.
+func paramOf(v ssa.Value, fn *ssa.Function) int {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Parameter:
+			if x.Parent() == fn {
+				return slices.Index(fn.Params, x)
+			}
+		}
+		return -1
+	}
+}
+
+// callbackParams returns the parameters of a local function that it calls as functions, when it is called
+// statically in this package: its callers' edges go to the callbacks they pass.
+func (e *engine) callbackParams(fn *ssa.Function) []int {
+	if fn.Pkg != e.pkg || fn.Blocks == nil || len(e.idx.CallSites(fn)) == 0 {
+		return nil
+	}
+	var out []int
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			cc := call.Common()
+			if cc.IsInvoke() || cc.StaticCallee() != nil {
+				continue
+			}
+			if i := paramOf(cc.Value, fn); i >= 0 && !slices.Contains(out, i) {
+				out = append(out, i)
+			}
+		}
+	}
 	return out
 }
 

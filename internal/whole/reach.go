@@ -14,6 +14,7 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
+	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/policy"
@@ -38,12 +39,141 @@ type reporter struct {
 	a     *engine
 	byKey map[findingKey]*finding
 	order []findingKey
-	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
+	scope scope
+	// bound holds the closures made per registration, whose calls are walked from each root (rootOut).
+	bound map[*ssa.Function]bool // which analyzers a walk reports, and where directives stop it (ignore.go)
 }
 
+// A visit is how the walk first met a function: by the call parent, made from the root-th root. A callback
+// (withID(c, func(id uint) { ... })) is met by via, the call of the helper, then parent, the helper's call of
+// its parameter.
 type visit struct {
-	parent *callgraph.Edge
-	root   int
+	via, parent *callgraph.Edge
+	root        int
+}
+
+// paramCall reports whether a call calls a function value that the caller received as a parameter: a helper
+// calling its callback. Such a call goes to what each call of the helper passes, and is walked from there.
+func paramCall(e *callgraph.Edge) bool {
+	cc := e.Site.Common()
+	if cc.IsInvoke() || cc.StaticCallee() != nil {
+		return false
+	}
+	v := cc.Value
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Parameter:
+			return x.Parent() == e.Caller.Func
+		}
+		return false
+	}
+}
+
+// callbacks returns the calls of the helper that e calls which call a callback it passes: to what this call's
+// arguments can be, not to every callback any caller passes.
+func (r *reporter) callbacks(e *callgraph.Edge) []*callgraph.Edge {
+	h := e.Callee.Func
+	cc := e.Site.Common()
+	if cc.StaticCallee() != h || len(cc.Args) != len(h.Params) {
+		return nil
+	}
+	var bind map[ssa.Value]ssa.Value
+	var out []*callgraph.Edge
+	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
+	for _, e2 := range r.out(h) {
+		if !paramCall(e2) {
+			continue
+		}
+		if bind == nil {
+			bind = map[ssa.Value]ssa.Value{}
+			for i, p := range h.Params {
+				bind[p] = cc.Args[i]
+			}
+		}
+		out = append(out, filter(r.a.idx, e2, bind, allowed)...)
+	}
+	return out
+}
+
+// filter keeps e if what its function value can be under bind includes e's callee, or is not known.
+func filter(idx *flow.Index, e *callgraph.Edge, bind map[ssa.Value]ssa.Value, allowed map[ssa.CallInstruction]map[*ssa.Function]bool) []*callgraph.Edge {
+	set, ok := allowed[e.Site]
+	if !ok {
+		set = map[*ssa.Function]bool{}
+		for _, t := range idx.TargetsWith(e.Site.Common().Value, bind) {
+			if t.Fn != nil {
+				set[t.Fn] = true
+			}
+		}
+		allowed[e.Site] = set
+	}
+	if len(set) == 0 || set[e.Callee.Func] {
+		return []*callgraph.Edge{e}
+	}
+	return nil
+}
+
+// rootOut returns the calls a root makes: for a closure made per registration, the calls of captured function
+// values go only to what this registration's closure captured, when that is known.
+func (r *reporter) rootOut(root *handlers.Root) []*callgraph.Edge {
+	edges := r.out(root.Fn)
+	if root.Bind == nil {
+		return edges
+	}
+	if r.bound == nil {
+		r.bound = map[*ssa.Function]bool{}
+	}
+	r.bound[root.Fn] = true
+	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
+	var out []*callgraph.Edge
+	for _, e := range edges {
+		cc := e.Site.Common()
+		if cc.IsInvoke() || cc.StaticCallee() != nil {
+			out = append(out, e)
+			continue
+		}
+		out = append(out, filter(r.a.idx, e, root.Bind, allowed)...)
+	}
+	return out
+}
+
+// step walks the given calls of fn (a root's own, filtered by rootOut, for a closure made per registration), recording each function met first
+// and, for a call of a helper, the callbacks this call passes it.
+func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, visits map[*ssa.Function]visit, queue *[]*ssa.Function) {
+	for _, e := range edges {
+		if !isRoot && paramCall(e) || !r.follow(e) {
+			continue // a helper's callback: walked from each call of the helper
+		}
+		if _, ok := visits[e.Callee.Func]; !ok {
+			visits[e.Callee.Func] = visit{parent: e, root: root}
+			*queue = append(*queue, e.Callee.Func)
+		}
+		for _, e2 := range r.callbacks(e) {
+			if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
+				visits[e2.Callee.Func] = visit{via: e, parent: e2, root: root}
+				*queue = append(*queue, e2.Callee.Func)
+			}
+		}
+	}
+}
+
+// pathTo returns the calls from a root to fn on the walk's shortest path.
+func pathTo(visits map[*ssa.Function]visit, fn *ssa.Function) []*callgraph.Edge {
+	var path []*callgraph.Edge
+	for v := visits[fn]; v.parent != nil; {
+		path = append(path, v.parent)
+		next := v.parent.Caller.Func
+		if v.via != nil {
+			path = append(path, v.via)
+			next = v.via.Caller.Func
+		}
+		v = visits[next]
+	}
+	slices.Reverse(path)
+	return path
 }
 
 // follow reports whether the walk follows an edge: as the policy says, unless a //blockcheck:ignore directive
@@ -82,6 +212,14 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			queue = append(queue, root.Fn)
 		}
 	}
+	// A closure made per registration (withUser(h.list)) calls only what its registration captured: its first
+	// calls are walked from each of its roots, each with its own binding, so that a handler behind a shared
+	// wrapper is reached from its own routes.
+	for i := range roots {
+		if roots[i].Bind != nil {
+			r.step(roots[i].Fn, r.rootOut(&roots[i]), true, i, visits, &queue)
+		}
+	}
 	for i := 0; i < len(queue); i++ {
 		if i%1024 == 0 {
 			if err := r.a.ctx.Err(); err != nil {
@@ -89,13 +227,12 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			}
 		}
 		fn := queue[i]
-		for _, e := range r.out(fn) {
-			if _, ok := visits[e.Callee.Func]; ok || !r.follow(e) {
-				continue
-			}
-			visits[e.Callee.Func] = visit{parent: e, root: visits[fn].root}
-			queue = append(queue, e.Callee.Func)
+		v := visits[fn]
+		isRoot := v.parent == nil
+		if r.bound[fn] && isRoot {
+			continue // walked from each root above
 		}
+		r.step(fn, r.out(fn), isRoot, v.root, visits, &queue)
 	}
 	routes := r.routeSets(roots)
 	for _, fn := range queue {
@@ -104,11 +241,7 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			continue
 		}
 		v := visits[fn]
-		var path []*callgraph.Edge
-		for e := v.parent; e != nil; e = visits[e.Caller.Func].parent {
-			path = append(path, e)
-		}
-		slices.Reverse(path)
+		path := pathTo(visits, fn)
 		for _, op := range ops {
 			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
@@ -153,10 +286,23 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 				sets[fn] = s
 			}
 			s[i/64] |= 1 << (i % 64)
-			for _, e := range r.out(fn) {
-				if !seen[e.Callee.Func] && r.follow(e) {
+			edges := r.out(fn)
+			if fn == root.Fn {
+				edges = r.rootOut(&roots[i])
+			}
+			for _, e := range edges {
+				if fn != root.Fn && paramCall(e) || !r.follow(e) {
+					continue
+				}
+				if !seen[e.Callee.Func] {
 					seen[e.Callee.Func] = true
 					stack = append(stack, e.Callee.Func)
+				}
+				for _, e2 := range r.callbacks(e) {
+					if !seen[e2.Callee.Func] && r.follow(e2) {
+						seen[e2.Callee.Func] = true
+						stack = append(stack, e2.Callee.Func)
+					}
 				}
 			}
 		}
