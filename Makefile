@@ -11,7 +11,7 @@ install:
 
 # test is what CI runs: every package under the race detector (the real go vet included), then the real
 # golangci-lint built with the plugin.
-test: test-unit test-golangci
+test: test-unit test-parity test-golangci
 
 test-unit:
 	$(GO) test -race -count=1 ./...
@@ -36,7 +36,7 @@ bench: build
 # clones from GitHub; see docs/golangci.md). About 140 s with a warm module cache, 10 minutes cold.
 GOLANGCI_LINT_BLOCKCHECK := $(CURDIR)/$(BIN)/golangci-lint-blockcheck
 
-.PHONY: golangci test-golangci test-vet
+.PHONY: golangci test-golangci test-vet test-parity
 
 golangci:
 	cd internal/tools/golangci && $(GO) mod tidy && $(GO) build -o $(GOLANGCI_LINT_BLOCKCHECK) .
@@ -45,6 +45,11 @@ golangci:
 test-golangci: golangci
 	cd testdata/golangci && $(GO) mod download
 	GOLANGCI_LINT_BLOCKCHECK=$(GOLANGCI_LINT_BLOCKCHECK) $(GO) test -count=1 -run TestGolangci -v ./analyzers/golangci/
+
+# Runs every testdata module through both engines and checks that they find the same operations, but for the
+# differences listed in internal/parity (without -race: it loads every module twice).
+test-parity:
+	$(GO) test -count=1 -timeout 20m -run TestParity ./internal/parity/
 
 # Runs the real go vet with blockcheck as its vettool on testdata/vet (also part of make test).
 test-vet:

@@ -10,8 +10,10 @@ import (
 	"strings"
 )
 
-// Extract returns the text under the "# Analyzer NAME" heading of the package comment in src, or panics: a
-// missing heading is a programming error caught by any test that loads the analyzer.
+// Extract returns the text under the "# Analyzer NAME" heading of the package comment in src, without the
+// "NAME: " that starts its first line (as x/tools' passes strip it: drivers show the name beside the doc, and
+// SARIF's shortDescription is the first line), or panics: a missing heading is a programming error caught by any
+// test that loads the analyzer.
 func Extract(src, name string) string {
 	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", src, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil {
@@ -33,5 +35,5 @@ func extract(doc *ast.CommentGroup, name string) string {
 	if i := strings.Index(after, "\n# "); i >= 0 {
 		after = after[:i]
 	}
-	return strings.TrimSpace(after)
+	return strings.TrimPrefix(strings.TrimSpace(after), name+": ")
 }

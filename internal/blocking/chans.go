@@ -1,0 +1,224 @@
+package blocking
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/values"
+)
+
+// isDone reports whether ch is a context's (or similar) Done channel: the result of a Done() method call, or a
+// receive-only struct{} channel passed in from elsewhere, which cannot be judged. The Done of a detached type
+// (*gin.Context) never fires, so it is no such channel.
+func (c *Classifier) isDone(ch ssa.Value) bool {
+	return c.isDoneSeen(ch, map[*ssa.Phi]bool{})
+}
+
+func (c *Classifier) isDoneSeen(ch ssa.Value, seen map[*ssa.Phi]bool) bool {
+	switch v := ch.(type) {
+	case *ssa.Call:
+		if c.detachedDone(v.Common(), v.Parent().Prog) {
+			return false
+		}
+		// Only a context's Done: a report's or a job's Done channel is just another channel to wait on.
+		cc := v.Common()
+		if cc.IsInvoke() {
+			return cc.Method.Name() == "Done" && implementsContext(cc.Value.Type())
+		}
+		if fn := cc.StaticCallee(); fn != nil && fn.Name() == "Done" && fn.Signature.Recv() != nil {
+			return implementsContext(fn.Signature.Recv().Type())
+		}
+	case *ssa.Phi:
+		// A loop's phi can be its own edge.
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
+		for _, e := range v.Edges {
+			if c.isDoneSeen(e, seen) {
+				return true
+			}
+		}
+	case *ssa.Parameter, *ssa.FreeVar:
+		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly && isEmptyStruct(c.Elem()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isEmptyStruct(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Struct)
+	return ok && s.NumFields() == 0
+}
+
+// implementsContext reports whether values of type t are contexts.
+func implementsContext(t types.Type) bool {
+	if types.TypeString(t, nil) == "context.Context" {
+		return true
+	}
+	ms := types.NewMethodSet(t)
+	for _, name := range []string{"Deadline", "Done", "Err", "Value"} {
+		if ms.Lookup(nil, name) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// releases reports whether a receive from ch gives back a semaphore slot: the function, or one enclosing it (a
+// deferred release closure), sends on the same channel, or the channel is a field or package variable that only
+// ever holds buffered channels (a semaphore released by a method of its own). That receive cannot block, and
+// making it give up on ctx.Done() would leak the slot.
+func (c *Classifier) releases(fn *ssa.Function, ch ssa.Value) bool {
+	// Semaphores carry no data: chan struct{}.
+	if t, ok := ch.Type().Underlying().(*types.Chan); !ok || !isEmptyStruct(t.Elem()) {
+		return false
+	}
+	k := chanKey(ch)
+	if k == nil {
+		return false
+	}
+	if c.semaphoreVar(ch) {
+		return true
+	}
+	for f := fn; f != nil; f = f.Parent() {
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case *ssa.Send:
+					if chanKey(in.Chan) == k {
+						return true
+					}
+				case *ssa.Select:
+					for _, st := range in.States {
+						if st.Dir == types.SendOnly && chanKey(st.Chan) == k {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// semaphoreVar reports whether ch is loaded from a field or package variable into which only buffered channels
+// are stored.
+func (c *Classifier) semaphoreVar(ch ssa.Value) bool {
+	u, ok := ch.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	var stored []ssa.Value
+	switch a := u.X.(type) {
+	case *ssa.FieldAddr:
+		stored = c.idx.FieldStores(a.X.Type(), a.Field)
+	case *ssa.Global:
+		stored = c.idx.GlobalStores(a)
+	}
+	if len(stored) == 0 {
+		return false
+	}
+	for _, v := range stored {
+		mc, ok := v.(*ssa.MakeChan)
+		if !ok || !bufferedLocal(mc) {
+			return false
+		}
+	}
+	return true
+}
+
+type fieldChan struct {
+	t     string
+	field int
+}
+
+// chanKey identifies the variable a channel is read from: a package variable, a struct field (by type), a local
+// variable (through the closures that capture it), or the value itself.
+func chanKey(v ssa.Value) any {
+	switch x := v.(type) {
+	case *ssa.UnOp:
+		if x.Op != token.MUL {
+			return nil
+		}
+		switch a := x.X.(type) {
+		case *ssa.Global:
+			return a
+		case *ssa.FieldAddr:
+			return fieldChan{types.TypeString(a.X.Type(), nil), a.Field}
+		case *ssa.Alloc:
+			return a
+		case *ssa.FreeVar:
+			return captured(a)
+		}
+	case *ssa.FreeVar:
+		return captured(x)
+	case *ssa.MakeChan, *ssa.Parameter:
+		return x
+	}
+	return nil
+}
+
+// captured resolves a closure's free variable to what its one enclosing MakeClosure binds.
+func captured(fv *ssa.FreeVar) any {
+	fn := fv.Parent()
+	i := slices.Index(fn.FreeVars, fv)
+	parent := fn.Parent()
+	if parent == nil || i < 0 {
+		return nil
+	}
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn && i < len(mc.Bindings) {
+				if a, ok := mc.Bindings[i].(*ssa.Alloc); ok {
+					return a
+				}
+				return chanKey(mc.Bindings[i])
+			}
+		}
+	}
+	return nil
+}
+
+// timer names the timer a channel belongs to, or returns "".
+func timer(ch ssa.Value) string {
+	switch v := ch.(type) {
+	case *ssa.Call:
+		switch flow.CalleeName(v.Common()) {
+		case "time.After":
+			return "time.After"
+		case "time.Tick":
+			return "time.Tick"
+		}
+	case *ssa.UnOp:
+		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
+			switch types.TypeString(fa.X.Type(), nil) {
+			case "*time.Timer":
+				return "a time.Timer"
+			case "*time.Ticker":
+				return "a time.Ticker"
+			}
+		}
+	}
+	return ""
+}
+
+// bufferedLocal reports whether ch is a buffered channel made in the same function, whose sends the function
+// itself sized for.
+func bufferedLocal(ch ssa.Value) bool {
+	mc, ok := chanOf(ch).(*ssa.MakeChan)
+	if !ok {
+		return false
+	}
+	k, ok := mc.Size.(*ssa.Const)
+	return !ok || k.Value == nil || constant.Sign(k.Value) > 0
+}
+
+// chanOf returns the channel a value holds: what was stored in the local variable it is loaded from.
+func chanOf(v ssa.Value) ssa.Value { return values.Local(v) }

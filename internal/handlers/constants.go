@@ -1,0 +1,88 @@
+package handlers
+
+import (
+	"go/constant"
+	"go/token"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// patternOf returns the route pattern an argument holds: a string constant, or the service name of a
+// descriptor variable (gRPC's &Greeter_ServiceDesc, whose first string field is the service's full name).
+func (f *Finder) patternOf(v ssa.Value) string {
+	if s := constStrings(v); len(s) > 0 {
+		return s[0]
+	}
+	g, ok := v.(*ssa.Global)
+	if !ok {
+		return ""
+	}
+	init := g.Pkg.Func("init")
+	if init == nil {
+		return ""
+	}
+	// The variable's fields are stored into it directly, or into a temporary copied into it.
+	bases := []ssa.Value{g}
+	for _, b := range init.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
+				if u, ok := st.Val.(*ssa.UnOp); ok && u.Op == token.MUL {
+					bases = append(bases, u.X)
+				}
+			}
+		}
+	}
+	best, field := "", -1
+	for _, b := range init.Blocks {
+		for _, instr := range b.Instrs {
+			st, ok := instr.(*ssa.Store)
+			if !ok {
+				continue
+			}
+			fa, ok := st.Addr.(*ssa.FieldAddr)
+			if !ok || !slices.Contains(bases, fa.X) || field >= 0 && fa.Field > field {
+				continue
+			}
+			if k, ok := st.Val.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+				best, field = constant.StringVal(k.Value), fa.Field
+			}
+		}
+	}
+	return best
+}
+
+// constStrings returns the string constants v holds: a constant, or the constant elements of a slice literal
+// (a variadic argument, gorilla's Methods("GET", "HEAD")).
+func constStrings(v ssa.Value) []string {
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		v = mi.X
+	}
+	if k, ok := v.(*ssa.Const); ok {
+		if k.Value != nil && k.Value.Kind() == constant.String {
+			return []string{constant.StringVal(k.Value)}
+		}
+		return nil
+	}
+	sl, ok := v.(*ssa.Slice)
+	if !ok {
+		return nil
+	}
+	a, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, r := range *a.Referrers() {
+		ia, ok := r.(*ssa.IndexAddr)
+		if !ok {
+			continue
+		}
+		for _, rr := range *ia.Referrers() {
+			if s, ok := rr.(*ssa.Store); ok && s.Addr == ia {
+				out = append(out, constStrings(s.Val)...)
+			}
+		}
+	}
+	return out
+}
