@@ -345,7 +345,7 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 			t.value(s, depth+1)
 		}
 	case *ssa.IndexAddr:
-		base := underlyingAlloc(a.X)
+		base := underlyingAlloc(t.bound(a.X))
 		if fa, ok := base.(*ssa.FieldAddr); ok {
 			// An element of a slice held in a field (p.steps[i]): the elements of the slices stored there.
 			for _, s := range t.x.FieldStores(fa.X.Type(), fa.Field) {

@@ -312,9 +312,13 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 				add(pos, callee)
 				// A helper calling a callback (withID(w, r, func(id int) { ... })): the callbacks this call
 				// passes, not every caller's.
-				for _, i := range e.callbackParams(callee) {
-					if i < len(cc.Args) {
-						for _, t := range e.idx.Targets(cc.Args[i]) {
+				if cbs := e.callbacks(callee); len(cbs) > 0 && len(cc.Args) == len(callee.Params) {
+					bind := map[ssa.Value]ssa.Value{}
+					for i, p := range callee.Params {
+						bind[p] = cc.Args[i]
+					}
+					for _, v := range cbs {
+						for _, t := range e.idx.TargetsWith(v, bind) {
 							if t.Fn != nil {
 								add(pos, t.Fn)
 							}
@@ -345,6 +349,12 @@ func paramOf(v ssa.Value, fn *ssa.Function) int {
 		case *ssa.ChangeType:
 			v = x.X
 			continue
+		case *ssa.UnOp:
+			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
 		case *ssa.Parameter:
 			if x.Parent() == fn {
 				return slices.Index(fn.Params, x)
@@ -354,13 +364,13 @@ func paramOf(v ssa.Value, fn *ssa.Function) int {
 	}
 }
 
-// callbackParams returns the parameters of a local function that it calls as functions, when it is called
-// statically in this package: its callers' edges go to the callbacks they pass.
-func (e *engine) callbackParams(fn *ssa.Function) []int {
+// callbacks returns the function values a local function calls that come from its parameters, when it is
+// called statically in this package: its callers' edges go to the callbacks they pass.
+func (e *engine) callbacks(fn *ssa.Function) []ssa.Value {
 	if fn.Pkg != e.pkg || fn.Blocks == nil || len(e.idx.CallSites(fn)) == 0 {
 		return nil
 	}
-	var out []int
+	var out []ssa.Value
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
@@ -371,8 +381,8 @@ func (e *engine) callbackParams(fn *ssa.Function) []int {
 			if cc.IsInvoke() || cc.StaticCallee() != nil {
 				continue
 			}
-			if i := paramOf(cc.Value, fn); i >= 0 && !slices.Contains(out, i) {
-				out = append(out, i)
+			if paramOf(cc.Value, fn) >= 0 {
+				out = append(out, cc.Value)
 			}
 		}
 	}

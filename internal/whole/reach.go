@@ -65,6 +65,12 @@ func paramCall(e *callgraph.Edge) bool {
 		case *ssa.ChangeType:
 			v = x.X
 			continue
+		case *ssa.UnOp:
+			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
 		case *ssa.Parameter:
 			return x.Parent() == e.Caller.Func
 		}
