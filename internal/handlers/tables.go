@@ -47,6 +47,26 @@ func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 				if out != nil {
 					return out
 				}
+			} else if _, ok := unconvert(hv).(*ssa.Call); ok {
+				// A registration helper that wraps the handler it is passed (func (r *Router) GET(path string,
+				// h Handler) { r.g.GET(path, chain(h).toEcho()) }): each call of the helper pairs its pattern
+				// with the wrapper traced with the helper's parameters bound to that call's arguments.
+				fn := pp.Parent()
+				i := slices.Index(fn.Params, pp)
+				var out []pair
+				for _, c := range f.idx.CallSites(fn) {
+					if c.IsInvoke() || i >= len(c.Args) || len(c.Args) != len(fn.Params) {
+						continue
+					}
+					subst := map[ssa.Value]ssa.Value{}
+					for k, p := range fn.Params {
+						subst[p] = c.Args[k]
+					}
+					out = append(out, pair{pattern: c.Args[i], handler: hv, subst: subst})
+				}
+				if out != nil {
+					return out
+				}
 			}
 		}
 		if pb, pf, ok := fieldOf(pv); ok {
