@@ -38,6 +38,34 @@ type Catalog struct {
 	// Detached lists types that satisfy context.Context but whose Done channel never fires (a framework's
 	// request object used as a context); work given one cannot be cancelled.
 	Detached []Detached `json:"detached"`
+	// Operations words the operations of the language itself (go statements, channel operations, selects, timer
+	// waits), which no call rule names. A later entry for the same op replaces an earlier one.
+	Operations []Operation `json:"operations,omitempty"`
+}
+
+// Ops lists the language operations an Operation rule can word.
+var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "bounded-detach"}
+
+// An Operation rule words a kind of operation of the language: go (a go statement nothing bounds), receive, send
+// and select (channel waits that do not watch the request's context), timer-receive and timer-select (waits on
+// a timer), and bounded-detach (the Why of a ctxdetach call whose context is bounded by its own timeout). In
+// Name, {timer} stands for the timer ("time.After", "a time.Timer").
+type Operation struct {
+	Op       string `json:"op"`
+	Analyzer string `json:"analyzer"`
+	Name     string `json:"name,omitempty"`
+	Why      string `json:"why"`
+	Fix      string `json:"fix,omitempty"`
+}
+
+// Operation returns the rule wording op, the last one given, and whether there is one.
+func (c *Catalog) Operation(op string) (Operation, bool) {
+	for i := len(c.Operations) - 1; i >= 0; i-- {
+		if c.Operations[i].Op == op {
+			return c.Operations[i], true
+		}
+	}
+	return Operation{}, false
 }
 
 // A Call rule names a function or method that blocks.
@@ -285,6 +313,17 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("detached[%d]: type and fix are required", i))
 		}
 	}
+	for i, r := range c.Operations {
+		if !slices.Contains(Ops, r.Op) {
+			errs = append(errs, fmt.Errorf("operations[%d]: unknown op %q (want one of %s)", i, r.Op, strings.Join(Ops, ", ")))
+		}
+		if !slices.Contains(Analyzers, r.Analyzer) {
+			errs = append(errs, fmt.Errorf("operations[%d] (%s): unknown analyzer %q", i, r.Op, r.Analyzer))
+		}
+		if r.Why == "" {
+			errs = append(errs, fmt.Errorf("operations[%d] (%s): why is empty", i, r.Op))
+		}
+	}
 	for i, r := range c.Contexts {
 		if r.Type == "" || !strings.Contains(r.Expr, "{v}") {
 			errs = append(errs, fmt.Errorf("contexts[%d]: type and an expr using {v} are required", i))
@@ -303,5 +342,6 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Handlers:      slices.Concat(c.Handlers, more.Handlers),
 		Contexts:      slices.Concat(c.Contexts, more.Contexts),
 		Detached:      slices.Concat(c.Detached, more.Detached),
+		Operations:    slices.Concat(c.Operations, more.Operations),
 	}
 }

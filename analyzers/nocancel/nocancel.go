@@ -9,6 +9,8 @@ import (
 	"github.com/blockcheck/blockcheck/internal/modular"
 )
 
+//go:generate go run ../../internal/docgen -name nocancel
+
 //go:embed doc.go
 var doc string
 

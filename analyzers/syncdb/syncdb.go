@@ -9,6 +9,8 @@ import (
 	"github.com/blockcheck/blockcheck/internal/modular"
 )
 
+//go:generate go run ../../internal/docgen -name syncdb
+
 //go:embed doc.go
 var doc string
 

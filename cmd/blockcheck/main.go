@@ -5,6 +5,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
@@ -14,8 +15,15 @@ import (
 )
 
 func main() {
+	if ok, err := printToolID(os.Args[1:]); ok {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "blockcheck: %v\n", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if cli.IsVetInvocation(os.Args[1:]) {
-		unitchecker.Main(analyzers.Modular...)
+		unitchecker.Main(analyzers.Vet...)
 	}
 	os.Exit(cli.Run(os.Args[1:], analyzers.All, os.Stdout, os.Stderr))
 }

@@ -64,8 +64,8 @@ func TestVet(t *testing.T) {
 	vettool := "-vettool=" + tool
 
 	want := []string{
-		"app/app.go:15:7: this call reaches (*sql.DB).QueryRow in example.com/vettest/store (store.go:12), which runs a database call without a context",
-		"app/app.go:18:3: time.Sleep pauses the request for a fixed time",
+		"app/app.go:15:7: syncdb: this call reaches (*sql.DB).QueryRow in example.com/vettest/store (store.go:12), which runs a database call without a context",
+		"app/app.go:18:3: sleep: time.Sleep pauses the request for a fixed time",
 	}
 	check := func(t *testing.T, name, stderr string, code int, want []string) {
 		t.Helper()
@@ -155,7 +155,7 @@ func TestVet(t *testing.T) {
 		_, stderr, code = vet(t, dir, vettool, "-blockcheck.rules="+filepath.Join(dir, "rules.json"), "./...")
 		check(t, "-blockcheck.rules", stderr, code, []string{
 			want[0], want[1],
-			"app/app.go:22:3: this call reaches store.Fetch in example.com/vettest/store (store.go:20), which calls the legacy backend, which has no context; reached from /legacy (Register.func3)",
+			"app/app.go:22:3: nocancel: this call reaches store.Fetch in example.com/vettest/store (store.go:20), which calls the legacy backend, which has no context; reached from /legacy (Register.func3)",
 		})
 
 		_, stderr, code = vet(t, dir, vettool, "-blockcheck.rules="+filepath.Join(dir, "bad-rules.json"), "./...")
@@ -164,6 +164,54 @@ func TestVet(t *testing.T) {
 			t.Errorf("a malformed rules file: exit %d, stderr:\n%s\nwant a failure naming the file and the position", code, stderr)
 		}
 	})
+}
+
+// TestVetRulesCache checks that, with the rules file named by $BLOCKCHECK_RULES, an edit to the file invalidates
+// go vet's cached results: the finding a rule adds goes when the rule goes, and a broken file fails the rerun.
+func TestVetRulesCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds blockcheck and runs go vet")
+	}
+	tool := filepath.Join(t.TempDir(), "blockcheck")
+	if out, err := exec.Command("go", "build", "-o", tool, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := copyDir(t, filepath.Join("..", "..", "testdata", "vet"))
+	rulesFile := filepath.Join(dir, "active-rules.json")
+	t.Setenv("BLOCKCHECK_RULES", rulesFile)
+	legacy := "app/app.go:22:3: nocancel: this call reaches store.Fetch"
+	run := func(name string, wantLegacy bool) {
+		t.Helper()
+		_, stderr, code := vet(t, dir, "-vettool="+tool, "./...")
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1; stderr:\n%s", name, code, stderr)
+		}
+		has := slices.ContainsFunc(findings(stderr), func(l string) bool { return strings.HasPrefix(l, legacy) })
+		if has != wantLegacy {
+			t.Errorf("%s: finding %q present = %v, want %v; stderr:\n%s", name, legacy, has, wantLegacy, stderr)
+		}
+	}
+	copyFile(t, filepath.Join(dir, "rules.json"), rulesFile)
+	run("with the rule", true)
+	if err := os.WriteFile(rulesFile, []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("rule removed", false)
+	copyFile(t, filepath.Join(dir, "bad-rules.json"), rulesFile)
+	if _, stderr, code := vet(t, dir, "-vettool="+tool, "./..."); code == 0 || !strings.Contains(stderr, "invalid character") {
+		t.Errorf("broken rules file: exit %d, want a failure; stderr:\n%s", code, stderr)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func copyDir(t *testing.T, src string) string {

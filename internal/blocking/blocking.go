@@ -43,6 +43,7 @@ type Edit struct {
 // Classifier classifies the instructions of functions by a catalog.
 type Classifier struct {
 	idx    *flow.Index
+	cat    *rules.Catalog
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
 	det    *detachedTypes
@@ -51,7 +52,7 @@ type Classifier struct {
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
-	c := &Classifier{idx: idx, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
+	c := &Classifier{idx: idx, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -91,9 +92,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 			}
 		}
 		if !spawnBounded(fn, in) {
-			ops = append(ops, Op{Analyzer: "gospawn", Pos: in.Pos(), Name: "go statement",
-				Why: "starts a goroutine for each request that nothing waits for or bounds: under load they pile up without limit and outlive the request",
-				Fix: "hand the work to a bounded pool or background queue (shim/pool, shim/taskq), or wait for it before returning (sync.WaitGroup, errgroup) with the request's context"})
+			ops = c.lang(ops, "go", in.Pos(), "")
 		}
 	case ssa.CallInstruction:
 		cc := in.Common()
@@ -108,22 +107,15 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) {
 			return ops
 		}
-		if timer(in.X) != "" {
-			ops = append(ops, Op{Analyzer: "sleep", Pos: in.Pos(), Name: "receive from " + timer(in.X),
-				Why: "waits for a timer and cannot be cancelled when the client goes away",
-				Fix: "wait in a select that also has a case <-ctx.Done(), or use shim/wait.Sleep(ctx, d)"})
-			return ops
+		if t := timer(in.X); t != "" {
+			return c.lang(ops, "timer-receive", in.Pos(), t)
 		}
-		ops = append(ops, Op{Analyzer: "chanwait", Pos: in.Pos(), Name: "channel receive",
-			Why: "waits on a channel without looking at the request's context: if the sender never comes, the request hangs",
-			Fix: "select on the channel and ctx.Done(), or use shim/wait.Recv(ctx, ch)"})
+		ops = c.lang(ops, "receive", in.Pos(), "")
 	case *ssa.Send:
 		if bufferedLocal(in.Chan) {
 			return ops
 		}
-		ops = append(ops, Op{Analyzer: "chanwait", Pos: in.Pos(), Name: "channel send",
-			Why: "waits for a receiver without looking at the request's context: if no one receives, the request hangs",
-			Fix: "select on the send and ctx.Done(), or use shim/wait.Send(ctx, ch, v)"})
+		ops = c.lang(ops, "send", in.Pos(), "")
 	case *ssa.Select:
 		if !in.Blocking {
 			return ops
@@ -138,16 +130,21 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 			}
 		}
 		if len(timers) > 0 {
-			ops = append(ops, Op{Analyzer: "sleep", Pos: in.Pos(), Name: "select on " + timers[0],
-				Why: "waits for a timer in a select with no ctx.Done() case, so it cannot be cancelled when the client goes away",
-				Fix: "add a case <-ctx.Done() to the select"})
-			return ops
+			return c.lang(ops, "timer-select", in.Pos(), timers[0])
 		}
-		ops = append(ops, Op{Analyzer: "chanwait", Pos: in.Pos(), Name: "select",
-			Why: "waits on channels without a ctx.Done() case or a default: if none is ready, the request hangs",
-			Fix: "add a case <-ctx.Done() to the select"})
+		ops = c.lang(ops, "select", in.Pos(), "")
 	}
 	return ops
+}
+
+// lang appends an operation of the language, worded by the catalog's rule for op; {timer} in its name stands for
+// timer. Without a rule the operation is not reported: the catalog says what counts.
+func (c *Classifier) lang(ops []Op, op string, pos token.Pos, timer string) []Op {
+	o, ok := c.cat.Operation(op)
+	if !ok {
+		return ops
+	}
+	return append(ops, Op{Analyzer: o.Analyzer, Pos: pos, Name: strings.ReplaceAll(o.Name, "{timer}", timer), Why: o.Why, Fix: o.Fix})
 }
 
 func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.CallCommon, r *rules.Call) (Op, bool) {
@@ -168,9 +165,9 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
 	}
-	if r.Analyzer == "ctxdetach" && bounded(in) {
+	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && bounded(in) {
 		// Bounded, but still deaf to the request: say so rather than "no deadline".
-		op.Why = "starts a context that ignores the request's cancellation: the work goes on after the client has gone, bounded only by its own timeout"
+		op.Why = o.Why
 	}
 	switch r.Check {
 	case "client-timeout":

@@ -11,6 +11,8 @@ package modular
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 
@@ -56,21 +58,35 @@ func (c *Config) Check() error {
 	return err
 }
 
+// RulesEnv names the environment variable that gives the rules file when -blockcheck.rules does not. Under go
+// vet it is the way to make a change to the file invalidate vet's cached results: vet keys its cache on the
+// tool's identity (its -V=full output, which hashes the file named here) and the flags, not on files the tool
+// reads (docs/vet.md). It must be an absolute path, since the tool runs in each package's directory.
+const RulesEnv = "BLOCKCHECK_RULES"
+
 func (c *Config) catalog() (*rules.Catalog, error) {
 	if c.Catalog != nil {
 		return c.Catalog, nil
 	}
+	file, flag := c.Rules, "-blockcheck.rules"
+	if file == "" {
+		file, flag = os.Getenv(RulesEnv), RulesEnv
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cat != nil && c.loaded == c.Rules || c.err != nil && c.loaded == c.Rules {
+	if c.cat != nil && c.loaded == file || c.err != nil && c.loaded == file {
 		return c.cat, c.err
 	}
-	c.loaded = c.Rules
+	c.loaded = file
 	c.cat, c.err = rules.Default()
-	if c.err == nil && c.Rules != "" {
-		more, err := rules.Load(c.Rules)
+	if c.err == nil && file != "" {
+		if flag == RulesEnv && !filepath.IsAbs(file) {
+			c.cat, c.err = nil, fmt.Errorf("%s: %q is not an absolute path", RulesEnv, file)
+			return c.cat, c.err
+		}
+		more, err := rules.Load(file)
 		if err != nil {
-			c.cat, c.err = nil, fmt.Errorf("-blockcheck.rules: %w", err)
+			c.cat, c.err = nil, fmt.Errorf("%s: %w", flag, err)
 		} else {
 			c.cat = c.cat.Merge(more)
 		}

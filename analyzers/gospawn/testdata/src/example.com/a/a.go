@@ -1,0 +1,24 @@
+package a
+
+import (
+	"net/http"
+	"sync"
+)
+
+func notify(string) {}
+
+func fire(w http.ResponseWriter, r *http.Request) {
+	go notify(r.URL.Path) // want `^go statement starts a goroutine for each request`
+}
+
+// joined waits for its goroutine: not reported.
+func joined(w http.ResponseWriter, r *http.Request) {
+	var wg sync.WaitGroup
+	wg.Go(func() { notify(r.URL.Path) })
+	wg.Wait()
+}
+
+func Routes(mux *http.ServeMux) {
+	mux.HandleFunc("/fire", fire)
+	mux.HandleFunc("/joined", joined)
+}
