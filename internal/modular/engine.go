@@ -318,9 +318,50 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 						bind[p] = cc.Args[i]
 					}
 					for _, v := range cbs {
+						if passesOn(v, bind, fn) && len(e.idx.CallSites(fn)) > 0 {
+							continue // fn passes on a callback of its own: resolved at fn's callers (below)
+						}
 						for _, t := range e.idx.TargetsWith(v, bind) {
 							if t.Fn != nil {
 								add(pos, t.Fn)
+							}
+						}
+					}
+				}
+				// The callbacks callee passes on to helpers of its own (evaluateOr401(fns...) calling
+				// evaluate(fns...)), with this call's arguments.
+				if callee.Pkg == e.pkg && len(cc.Args) == len(callee.Params) {
+					for _, b := range callee.Blocks {
+						for _, instr := range b.Instrs {
+							inner, ok := instr.(ssa.CallInstruction)
+							if !ok {
+								continue
+							}
+							icc := inner.Common()
+							h := icc.StaticCallee()
+							if h == nil || len(icc.Args) != len(h.Params) {
+								continue
+							}
+							cbs := e.callbacks(h)
+							if len(cbs) == 0 {
+								continue
+							}
+							bind := map[ssa.Value]ssa.Value{}
+							for i, p := range callee.Params {
+								bind[p] = cc.Args[i]
+							}
+							for i, p := range h.Params {
+								bind[p] = icc.Args[i]
+							}
+							for _, v := range cbs {
+								if !passesOn(v, bind, callee) {
+									continue
+								}
+								for _, t := range e.idx.TargetsWith(v, bind) {
+									if t.Fn != nil {
+										add(pos, t.Fn)
+									}
+								}
 							}
 						}
 					}
@@ -340,6 +381,36 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	}
 	e.edges[fn] = out
 	return out
+}
+
+// passesOn reports whether the callback value v of a helper, with the helper's parameters bound, is a
+// parameter of caller: a callback caller received and passes on.
+func passesOn(v ssa.Value, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Slice:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == caller {
+				return true
+			}
+			if b, ok := bind[x]; ok && b != v {
+				v = b
+				continue
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // paramOf returns the index of the parameter of fn that v is, or -1.

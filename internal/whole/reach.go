@@ -41,15 +41,18 @@ type reporter struct {
 	order []findingKey
 	scope scope
 	// bound holds the closures made per registration, whose calls are walked from each root (rootOut).
-	bound map[*ssa.Function]bool // which analyzers a walk reports, and where directives stop it (ignore.go)
+	bound map[*ssa.Function]bool
+	// params and passOn memoize hasParamCalls and hasPassOn.
+	params, passOn map[*ssa.Function]bool // which analyzers a walk reports, and where directives stop it (ignore.go)
 }
 
 // A visit is how the walk first met a function: by the call parent, made from the root-th root. A callback
-// (withID(c, func(id uint) { ... })) is met by via, the call of the helper, then parent, the helper's call of
-// its parameter.
+// (withID(c, func(id uint) { ... })) is met by via, the calls of the helpers that pass it on, then parent, the
+// last helper's call of its parameter.
 type visit struct {
-	via, parent *callgraph.Edge
-	root        int
+	via    []*callgraph.Edge
+	parent *callgraph.Edge
+	root   int
 }
 
 // paramCall reports whether a call calls a function value that the caller received as a parameter: a helper
@@ -80,28 +83,125 @@ func paramCall(e *callgraph.Edge) bool {
 
 // callbacks returns the calls of the helper that e calls which call a callback it passes: to what this call's
 // arguments can be, not to every callback any caller passes.
-func (r *reporter) callbacks(e *callgraph.Edge) []*callgraph.Edge {
+//
+// chain is the static calls that lead to the helper, the last one calling it. A helper that passes a callback it
+// received on to another helper (evaluateOr401(ctx, fns...) calling evaluate(ctx, fns...)) is resolved one
+// level up, with the calls of the helper that passes it (deferred), so that each caller gets its own callbacks.
+func (r *reporter) callbacks(chain []*callgraph.Edge, deferred bool) []*callgraph.Edge {
+	e := chain[len(chain)-1]
 	h := e.Callee.Func
-	cc := e.Site.Common()
-	if cc.StaticCallee() != h || len(cc.Args) != len(h.Params) {
+	if !r.hasParamCalls(h) {
 		return nil
 	}
-	var bind map[ssa.Value]ssa.Value
+	bind := map[ssa.Value]ssa.Value{}
+	for _, c := range chain {
+		cc := c.Site.Common()
+		if cc.StaticCallee() != c.Callee.Func || len(cc.Args) != len(c.Callee.Func.Params) {
+			return nil
+		}
+		for i, p := range c.Callee.Func.Params {
+			bind[p] = cc.Args[i]
+		}
+	}
 	var out []*callgraph.Edge
 	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
 	for _, e2 := range r.out(h) {
 		if !paramCall(e2) {
 			continue
 		}
-		if bind == nil {
-			bind = map[ssa.Value]ssa.Value{}
-			for i, p := range h.Params {
-				bind[p] = cc.Args[i]
-			}
+		if deferred && passedOn(e2, bind, e.Caller.Func) {
+			continue
 		}
 		out = append(out, filter(r.a.idx, e2, bind, allowed)...)
 	}
 	return out
+}
+
+// hasParamCalls reports whether fn calls a function value it received as a parameter.
+func (r *reporter) hasParamCalls(fn *ssa.Function) bool {
+	if v, ok := r.params[fn]; ok {
+		return v
+	}
+	v := false
+	for _, e := range r.out(fn) {
+		if paramCall(e) {
+			v = true
+			break
+		}
+	}
+	if r.params == nil {
+		r.params = map[*ssa.Function]bool{}
+	}
+	r.params[fn] = v
+	return v
+}
+
+// hasPassOn reports whether fn calls a helper that calls a callback fn passes on from its own parameters.
+func (r *reporter) hasPassOn(fn *ssa.Function) bool {
+	if v, ok := r.passOn[fn]; ok {
+		return v
+	}
+	if r.passOn == nil {
+		r.passOn = map[*ssa.Function]bool{}
+	}
+	r.passOn[fn] = false // recursion
+	v := false
+	for _, e := range r.out(fn) {
+		if e.Site == nil || paramCall(e) || !r.hasParamCalls(e.Callee.Func) {
+			continue
+		}
+		for _, a := range e.Site.Common().Args {
+			if p, ok := unslice(a).(*ssa.Parameter); ok && p.Parent() == fn {
+				v = true
+			}
+		}
+	}
+	r.passOn[fn] = v
+	return v
+}
+
+func unslice(v ssa.Value) ssa.Value {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+		case *ssa.Slice:
+			v = x.X
+		default:
+			return v
+		}
+	}
+}
+
+// passedOn reports whether the callback a helper's call e2 calls is one the helper's caller received as a
+// parameter itself.
+func passedOn(e2 *callgraph.Edge, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
+	v := e2.Site.Common().Value
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Slice:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == caller {
+				return true
+			}
+			if b, ok := bind[x]; ok && b != v {
+				v = b
+				continue
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // filter keeps e if what its function value can be under bind includes e's callee, or is not known.
@@ -157,10 +257,24 @@ func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, 
 			visits[e.Callee.Func] = visit{parent: e, root: root}
 			*queue = append(*queue, e.Callee.Func)
 		}
-		for _, e2 := range r.callbacks(e) {
+		for _, e2 := range r.callbacks([]*callgraph.Edge{e}, !isRoot) {
 			if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
-				visits[e2.Callee.Func] = visit{via: e, parent: e2, root: root}
+				visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e}, parent: e2, root: root}
 				*queue = append(*queue, e2.Callee.Func)
+			}
+		}
+		// The callbacks e's callee passes on to helpers of its own.
+		if r.hasPassOn(e.Callee.Func) {
+			for _, e1 := range r.out(e.Callee.Func) {
+				if paramCall(e1) || !r.follow(e1) {
+					continue
+				}
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
+					if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
+						visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e, e1}, parent: e2, root: root}
+						*queue = append(*queue, e2.Callee.Func)
+					}
+				}
 			}
 		}
 	}
@@ -172,9 +286,9 @@ func pathTo(visits map[*ssa.Function]visit, fn *ssa.Function) []*callgraph.Edge 
 	for v := visits[fn]; v.parent != nil; {
 		path = append(path, v.parent)
 		next := v.parent.Caller.Func
-		if v.via != nil {
-			path = append(path, v.via)
-			next = v.via.Caller.Func
+		for i := len(v.via) - 1; i >= 0; i-- {
+			path = append(path, v.via[i])
+			next = v.via[i].Caller.Func
 		}
 		v = visits[next]
 	}
@@ -304,10 +418,23 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 					seen[e.Callee.Func] = true
 					stack = append(stack, e.Callee.Func)
 				}
-				for _, e2 := range r.callbacks(e) {
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e}, fn != root.Fn) {
 					if !seen[e2.Callee.Func] && r.follow(e2) {
 						seen[e2.Callee.Func] = true
 						stack = append(stack, e2.Callee.Func)
+					}
+				}
+				if r.hasPassOn(e.Callee.Func) {
+					for _, e1 := range r.out(e.Callee.Func) {
+						if paramCall(e1) || !r.follow(e1) {
+							continue
+						}
+						for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
+							if !seen[e2.Callee.Func] && r.follow(e2) {
+								seen[e2.Callee.Func] = true
+								stack = append(stack, e2.Callee.Func)
+							}
+						}
 					}
 				}
 			}

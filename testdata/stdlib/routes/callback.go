@@ -64,3 +64,25 @@ func RegisterChecks(mux *http.ServeMux) {
 	mux.HandleFunc("GET /optional", optional)
 	mux.HandleFunc("GET /strict", strict)
 }
+
+// evaluateOr401 passes the checks it is given on to evaluate: each route still reaches only its own checks.
+func evaluateOr401(w http.ResponseWriter, r *http.Request, checks ...func(r *http.Request) bool) {
+	if !evaluate(w, r, checks...) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}
+}
+
+func checkApp(r *http.Request) bool {
+	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from GET /app \(requireApp\); fix`
+	return true
+}
+
+func requireClient(w http.ResponseWriter, r *http.Request) { evaluateOr401(w, r, checkToken) }
+
+func requireApp(w http.ResponseWriter, r *http.Request) { evaluateOr401(w, r, checkToken, checkApp) }
+
+// RegisterAuth registers two routes whose checks go through two helpers.
+func RegisterAuth(mux *http.ServeMux) {
+	mux.HandleFunc("GET /client", requireClient)
+	mux.HandleFunc("GET /app", requireApp)
+}
