@@ -30,6 +30,18 @@ type Op struct {
 	// Call is true for operations that are calls named by a rule; only these are reported when they occur inside
 	// a dependency, since a dependency's own channels and goroutines are its business.
 	Call bool
+	// CtxParam, when positive, makes the operation conditional (Options.ParamConditions): it blocks only if the
+	// context passed for parameter CtxParam-1 of its function has no deadline, which the function's callers, in
+	// other packages, decide.
+	CtxParam int
+}
+
+// Options configure a classifier.
+type Options struct {
+	// ParamConditions makes an HTTP client call whose request's context is a parameter of a function with no
+	// callers in sight an operation conditional on that parameter (Op.CtxParam), for an engine that sees the
+	// callers later (the modular engine), instead of no operation.
+	ParamConditions bool
 }
 
 // An Edit rewrites the call expression whose opening parenthesis is at Lparen, by a rules.Call.Edit template.
@@ -43,6 +55,7 @@ type Edit struct {
 // Classifier classifies the instructions of functions by a catalog.
 type Classifier struct {
 	idx    *flow.Index
+	opts   Options
 	cat    *rules.Catalog
 	byFunc map[string][]*rules.Call
 	cache  map[*ssa.Function][]Op
@@ -51,8 +64,8 @@ type Classifier struct {
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
-func NewClassifier(cat *rules.Catalog, idx *flow.Index) *Classifier {
-	c := &Classifier{idx: idx, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
+func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
+	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx)}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -171,9 +184,11 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 	}
 	switch r.Check {
 	case "client-timeout":
-		if !c.clientUnbounded(cc) {
+		ok, param := c.clientUnbounded(fn, cc)
+		if !ok {
 			return Op{}, false
 		}
+		op.CtxParam = param
 	case "server-timeout":
 		pos, ok := c.serverUnbounded(cc)
 		if !ok {

@@ -1,6 +1,7 @@
 package blocking
 
 import (
+	"cmp"
 	"go/constant"
 	"go/types"
 	"slices"
@@ -107,9 +108,10 @@ func (c *Classifier) detached(fn *ssa.Function, instr ssa.Instruction, ops []Op)
 			continue
 		}
 		name := types.TypeString(x.Type(), func(p *types.Package) string { return p.Name() })
-		ops = append(ops, Op{Analyzer: "ctxdetach", Pos: call.Common().Pos(), Name: name + " passed as a context.Context",
-			Why: "has a Done channel that never fires, so what the call waits for is not cancelled when the request ends",
-			Fix: r.Fix})
+		if o, ok := c.cat.Operation("detached-arg"); ok {
+			ops = append(ops, Op{Analyzer: o.Analyzer, Pos: call.Common().Pos(), Name: strings.ReplaceAll(o.Name, "{type}", name),
+				Why: o.Why, Fix: cmp.Or(r.Fix, o.Fix)})
+		}
 	}
 	return ops
 }

@@ -14,16 +14,76 @@ import (
 )
 
 // clientUnbounded reports whether an HTTP client call goes through a client without Timeout with a request whose
-// context has no deadline, as far as can be known; anything unknown is bounded, for precision.
-func (c *Classifier) clientUnbounded(cc *ssa.CallCommon) bool {
+// context has no deadline, as far as can be known; anything unknown is bounded, for precision. With
+// Options.ParamConditions, a request whose context is a parameter of fn, which has no callers in sight, makes the
+// call unbounded on the condition that the callers pass a context without deadline: param is the parameter's
+// index plus one.
+func (c *Classifier) clientUnbounded(fn *ssa.Function, cc *ssa.CallCommon) (ok bool, param int) {
 	if len(cc.Args) < 2 {
-		return false
+		return false, 0
 	}
 	if c.clientHasTimeout(cc.Args[0], 0) != bad {
-		return false
+		return false, 0
 	}
-	return c.requestDeadline(cc.Args[1], 0) == bad
+	switch c.requestDeadline(cc.Args[1], 0) {
+	case bad:
+		return true, 0
+	case unknown:
+		if c.opts.ParamConditions {
+			if p := c.ctxParam(fn, cc.Args[1]); p >= 0 {
+				return true, p + 1
+			}
+		}
+	}
+	return false, 0
 }
+
+// ctxParam returns the index of the parameter of fn that a request's context is, when fn has no callers in sight,
+// or -1.
+func (c *Classifier) ctxParam(fn *ssa.Function, req ssa.Value) int {
+	if len(c.idx.CallSites(fn)) > 0 {
+		return -1
+	}
+	var ctx ssa.Value
+	if x, ok := req.(*ssa.Extract); ok {
+		req = x.Tuple
+	}
+	call, ok := req.(*ssa.Call)
+	if !ok {
+		return -1
+	}
+	switch cc := call.Common(); flow.CalleeName(cc) {
+	case "net/http.NewRequestWithContext":
+		ctx = cc.Args[0]
+	case "(*net/http.Request).WithContext", "(*net/http.Request).Clone":
+		ctx = cc.Args[1]
+	}
+	for range values.MaxDepth {
+		switch v := ctx.(type) {
+		case *ssa.Parameter:
+			if v.Parent() == fn {
+				return indexOf(fn.Params, v)
+			}
+			return -1
+		case *ssa.Extract:
+			ctx = v.Tuple
+		case *ssa.Call:
+			// A context derived without a deadline of its own passes the question on.
+			switch cc := v.Common(); flow.CalleeName(cc) {
+			case "context.WithCancel", "context.WithCancelCause", "context.WithValue", "context.WithoutCancel":
+				ctx = cc.Args[0]
+			default:
+				return -1
+			}
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// NoDeadline reports whether a context definitely has no deadline, for deciding an Op.CtxParam at a call.
+func (c *Classifier) NoDeadline(ctx ssa.Value) bool { return c.ctxDeadline(ctx, 0) == bad }
 
 // clientHasTimeout is good when the client has a Timeout, bad when it definitely has none.
 func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {

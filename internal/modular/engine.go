@@ -213,7 +213,7 @@ func (e *engine) build() {
 	add(e.pkg.Func("init"))
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
-	e.cls = blocking.NewClassifier(e.cat, e.idx)
+	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true})
 	e.pol = policy.New(e.cls, e.find)
 	e.roots = e.find.Find()
 	e.pol.Serve(e.roots)
@@ -266,6 +266,7 @@ func (e *engine) remoteMethods() map[string][]*types.Func {
 // with a summary (remote).
 type edge struct {
 	pos    token.Pos
+	call   *ssa.CallCommon
 	caller *ssa.Function
 	callee *ssa.Function
 	remote *types.Func
@@ -282,6 +283,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	}
 	var out []*edge
 	seen := map[any]bool{}
+	var cc *ssa.CallCommon
 	add := func(pos token.Pos, target *ssa.Function) {
 		if o := target.Origin(); o != nil {
 			target = o
@@ -289,13 +291,13 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 		if target.Blocks != nil && (target.Pkg == e.pkg || target.Pkg == nil) {
 			if !seen[[2]any{pos, target}] {
 				seen[[2]any{pos, target}] = true
-				out = append(out, &edge{pos: pos, caller: fn, callee: target, name: handlers.Name(target)})
+				out = append(out, &edge{pos: pos, call: cc, caller: fn, callee: target, name: handlers.Name(target)})
 			}
 			return
 		}
 		obj, ok := target.Object().(*types.Func)
 		if ok {
-			e.addRemote(&out, seen, fn, pos, obj)
+			e.addRemote(&out, seen, fn, pos, cc, obj)
 		}
 	}
 	for _, b := range fn.Blocks {
@@ -304,7 +306,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 			if !ok || !e.pol.Enters(call, nil) {
 				continue
 			}
-			cc := call.Common()
+			cc = call.Common()
 			pos := call.Pos()
 			switch {
 			case cc.StaticCallee() != nil:
@@ -460,7 +462,7 @@ func (e *engine) callbacks(fn *ssa.Function) []ssa.Value {
 	return out
 }
 
-func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, obj *types.Func) {
+func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, cc *ssa.CallCommon, obj *types.Func) {
 	obj = obj.Origin()
 	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
 		return
@@ -469,7 +471,7 @@ func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function
 		return
 	}
 	seen[[2]any{pos, obj}] = true
-	*out = append(*out, &edge{pos: pos, caller: caller, remote: obj, name: objName(obj)})
+	*out = append(*out, &edge{pos: pos, call: cc, caller: caller, remote: obj, name: objName(obj)})
 }
 
 // invoke resolves an interface method call to the implementations visible from this package.
@@ -486,12 +488,12 @@ func (e *engine) invoke(out *[]*edge, seen map[any]bool, caller *ssa.Function, p
 	for _, fn := range e.byName[name] {
 		if implements(fn.Signature.Recv().Type(), iface) && !seen[[2]any{pos, fn}] {
 			seen[[2]any{pos, fn}] = true
-			*out = append(*out, &edge{pos: pos, caller: caller, callee: fn, name: handlers.Name(fn)})
+			*out = append(*out, &edge{pos: pos, call: cc, caller: caller, callee: fn, name: handlers.Name(fn)})
 		}
 	}
 	for _, obj := range e.remoteMethods()[name] {
 		if implements(obj.Signature().Recv().Type(), iface) {
-			e.addRemote(out, seen, caller, pos, obj)
+			e.addRemote(out, seen, caller, pos, cc, obj)
 		}
 	}
 }

@@ -47,6 +47,9 @@ type Reach struct {
 	// in the function itself. Truncated says calls after the first MaxPath were dropped.
 	Path      []Hop
 	Truncated bool
+	// CtxParam, when positive, makes the operation conditional: it blocks only if the caller passes, for parameter
+	// CtxParam-1 of the function, a context without deadline (blocking.Op.CtxParam). The calling package decides.
+	CtxParam int
 }
 
 // A Hop is one call on a path.

@@ -78,8 +78,7 @@ func TestRoutes(t *testing.T) {
 }
 
 // TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
-// TestDrift checks. clientctx/api is left out: a client's request whose context comes from another package's
-// caller is not judged by this engine (docs/modular.md).
+// TestDrift checks.
 func TestDrift(t *testing.T) {
 	cat, err := rules.Default()
 	if err != nil {
@@ -90,5 +89,5 @@ func TestDrift(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join("..", "..", "testdata", "drift")
-	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware")
+	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api")
 }

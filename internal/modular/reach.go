@@ -107,6 +107,9 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 			return path
 		}
 		for _, op := range e.localOps(s.fn) {
+			if op.CtxParam > 0 && (limit == 0 || i > 0) {
+				continue // its condition is for callers in other packages, through this function's summary
+			}
 			if mask&bit(op.Analyzer) != 0 {
 				silenced(srcs, op.Analyzer)
 				continue
@@ -137,6 +140,11 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 			}
 			for j := range e.fact(ed.remote).Ops {
 				r := &e.fact(ed.remote).Ops[j]
+				if r.CtxParam > 0 {
+					if r = e.decide(ed, r); r == nil {
+						continue
+					}
+				}
 				if emask&bit(r.Analyzer) != 0 {
 					silenced(esrcs, r.Analyzer)
 					continue
@@ -151,6 +159,24 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 		out = append(out, best[k])
 	}
 	return out
+}
+
+// decide settles a conditional operation of a summary at the call ed: it is reached, unconditionally, when the
+// call passes a context without deadline for its parameter; otherwise decide returns nil.
+func (e *engine) decide(ed *edge, r *Reach) *Reach {
+	if ed.call == nil {
+		return nil
+	}
+	k := r.CtxParam - 1
+	if ed.call.IsInvoke() {
+		k-- // the receiver is not among an interface call's arguments
+	}
+	if k < 0 || k >= len(ed.call.Args) || !e.cls.NoDeadline(ed.call.Args[k]) {
+		return nil
+	}
+	settled := *r
+	settled.CtxParam = 0
+	return &settled
 }
 
 // nearest returns the length of the limit-th nearest operation found.
@@ -265,7 +291,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: posnOf(e.pass.Fset, f.op.Pos)}
+			Posn: posnOf(e.pass.Fset, f.op.Pos), CtxParam: f.op.CtxParam}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]

@@ -101,6 +101,9 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 	var out []*found
 	for i := range e.fact(obj).Ops {
 		r := &e.fact(obj).Ops[i]
+		if r.CtxParam > 0 {
+			continue // a handler's parameters are no caller's contexts
+		}
 		out = append(out, &found{analyzer: r.Analyzer, key: r.Analyzer + " " + r.Posn.key(), length: len(r.Path), remote: r})
 	}
 	return out

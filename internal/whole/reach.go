@@ -449,17 +449,15 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	}
 }
 
-// servers reports servers without read timeouts wherever they are made in the analyzed packages.
+// servers reports the operations of kinds that are not rooted (servers without read timeouts) wherever they are
+// made in the analyzed packages.
 func (r *reporter) servers(own []*ssa.Function) {
-	if !r.a.cfg.Enabled["servertimeout"] {
-		return
-	}
 	for _, fn := range own {
 		if !r.a.isInitial(fn) {
 			continue
 		}
 		for _, op := range r.a.cls.Ops(fn) {
-			if !policy.KindOf(op.Analyzer).Rooted {
+			if !policy.KindOf(op.Analyzer).Rooted && r.a.cfg.Enabled[op.Analyzer] {
 				r.add(&finding{op: op, fn: fn, at: op.Pos})
 			}
 		}

@@ -302,7 +302,7 @@ func (a *engine) analyze() error {
 	}
 	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
-	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
+	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, blocking.Options{})
 	a.pol = policy.New(a.cls, a.find)
 	a.loadIgnores()
 	roots := a.find.Find()
