@@ -6,6 +6,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -105,7 +106,7 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 		}
 	}
 	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
-	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !flow.IsStd(fn.Pkg.Pkg.Path()) {
+	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Path(fn) != "" && !flow.IsStd(owner.Path(fn)) {
 		if rets := values.Returns(fn, 0); len(rets) == 1 {
 			return c.origin(rets[0], o, depth+1)
 		}

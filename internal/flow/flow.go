@@ -55,6 +55,10 @@ func IsStd(path string) bool {
 type Target struct {
 	Fn   *ssa.Function
 	Type types.Type
+	// Bind, for a closure, maps its free variables to what this closure captured, and the parameters of the
+	// factories the trace went through to this call's arguments: withUser(h.list) and withUser(h.show) make
+	// one function with two bindings, and a walk from each should call only its own handler.
+	Bind map[ssa.Value]ssa.Value
 }
 
 type fieldKey struct {
@@ -122,6 +126,11 @@ func (x *Index) add(instr ssa.Instruction) {
 		c := in.Common()
 		if fn := c.StaticCallee(); fn != nil {
 			x.callSites[fn] = append(x.callSites[fn], c)
+			// A call of an instance (handle[In, Out](svc.Count)) passes its arguments to the generic body too,
+			// which is what a program built without instantiating generics runs.
+			if o := fn.Origin(); o != nil {
+				x.callSites[o] = append(x.callSites[o], c)
+			}
 		}
 	}
 }
@@ -213,7 +222,17 @@ func (t *tracer) value(v ssa.Value, depth int) {
 			t.boundMethods(fn.Prog, m, v.Bindings[0], depth)
 			return
 		}
-		t.emit(Target{Fn: fn})
+		tg := Target{Fn: fn}
+		if len(v.Bindings) > 0 {
+			tg.Bind = maps.Clone(t.subst)
+			if tg.Bind == nil {
+				tg.Bind = map[ssa.Value]ssa.Value{}
+			}
+			for i, b := range v.Bindings {
+				tg.Bind[fn.FreeVars[i]] = b
+			}
+		}
+		t.emit(tg)
 	case *ssa.ChangeType, *ssa.Convert, *ssa.ChangeInterface, *ssa.TypeAssert, *ssa.Slice, *ssa.Phi:
 		for _, x := range values.Through(v) {
 			t.value(x, depth+1)
@@ -329,7 +348,7 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 			t.value(s, depth+1)
 		}
 	case *ssa.IndexAddr:
-		base := underlyingAlloc(a.X)
+		base := underlyingAlloc(t.bound(a.X))
 		if fa, ok := base.(*ssa.FieldAddr); ok {
 			// An element of a slice held in a field (p.steps[i]): the elements of the slices stored there.
 			for _, s := range t.x.FieldStores(fa.X.Type(), fa.Field) {
@@ -340,8 +359,22 @@ func (t *tracer) addr(a ssa.Value, depth int) {
 		t.stores(base, depth)
 	case *ssa.Alloc:
 		t.stores(a, depth)
-	case *ssa.FreeVar, *ssa.Parameter:
-		// A captured or passed variable: follow its origins, then the stores to them.
+	case *ssa.FreeVar:
+		// A variable captured by reference (a closure that outlives its maker's frame): the stores to the
+		// variable of each closure made.
+		if b := t.bound(a); b != a {
+			t.addr(b, depth+1)
+			return
+		}
+		fn := a.Parent()
+		i := slices.Index(fn.FreeVars, a)
+		for _, mc := range t.x.closures[fn] {
+			if i < len(mc.Bindings) {
+				t.addr(mc.Bindings[i], depth+1)
+			}
+		}
+	case *ssa.Parameter:
+		// A passed pointer: follow its origins, then the stores to them.
 		t.value(a, depth+1)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -82,19 +83,29 @@ func NewFinder(prog *ssa.Program, idx *flow.Index, cat *rules.Catalog, funcs []*
 	return f
 }
 
+// Method returns the method a method value's wrapper (s.getUser) calls, the function that is a root when the
+// method value is registered; fn itself otherwise.
+func (f *Finder) Method(fn *ssa.Function) *ssa.Function {
+	if fn != nil && fn.Pkg == nil && strings.HasSuffix(fn.Name(), "$bound") {
+		if o, ok := fn.Object().(*types.Func); ok {
+			if m := f.prog.FuncValue(o); m != nil {
+				return m
+			}
+		}
+	}
+	return fn
+}
+
 // Find returns the roots registered by the finder's functions, in a deterministic order.
 func (f *Finder) Find() []Root {
 	funcs := f.funcs
 	var roots []Root
 	seen := map[rootKey]bool{}
 	add := func(r Root) {
-		if r.Fn != nil && r.Fn.Pkg == nil && strings.HasSuffix(r.Fn.Name(), "$bound") {
-			// A method value (s.getUser): the method is the root.
-			if o, ok := r.Fn.Object().(*types.Func); ok {
-				r.Fn = f.prog.FuncValue(o)
-			}
+		if m := f.Method(r.Fn); m != r.Fn {
+			r.Fn, r.Bind = m, nil // a method value: the method is the root, its receiver captured is not a handler
 		}
-		if r.Fn == nil || r.Fn.Pkg == nil || flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+		if r.Fn == nil || owner.Path(r.Fn) == "" || flow.IsStd(owner.Path(r.Fn)) {
 			f.library(r) // unresolved.go
 			return
 		}
@@ -200,7 +211,11 @@ func (f *Finder) register(in ssa.CallInstruction, reg rules.Registration, add fu
 // rootsOf turns a traced handler value into roots.
 func (f *Finder) rootsOf(t flow.Target, reg rules.Registration, sc scope, only []string, pos token.Pos, add func(Root)) {
 	mk := func(fn *ssa.Function) Root {
-		return Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
+		r := Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
+		if fn == t.Fn {
+			r.Bind = t.Bind
+		}
+		return r
 	}
 	if t.Fn != nil {
 		if f.isMiddleware(t.Fn.Signature) {

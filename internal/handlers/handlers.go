@@ -21,6 +21,9 @@ type Root struct {
 	Pos token.Pos
 	// Rule names the registration rule that found it: its func or field ("(*net/http.ServeMux).HandleFunc").
 	Rule string
+	// Bind, for a closure made per registration (withUser(h.list)), is what this registration's closure
+	// captured (flow.Target.Bind): the walk from it resolves calls of captured functions with it.
+	Bind map[ssa.Value]ssa.Value
 }
 
 // Route describes the root for a message: "GET /users/{id}", "every route" for middleware ("every route under

@@ -24,6 +24,16 @@ type pair struct {
 // a registration helper (register(mux, "/a", h1)). Otherwise the pattern and the handler are one pair.
 func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 	if depth < values.MaxDepth {
+		// A route table in a map, ranged over: for p, h := range routes { mux.HandleFunc(p, h) }.
+		if m, ok := mapRange(pv, hv); ok {
+			var out []pair
+			for _, u := range f.mapUpdates(m, 0) {
+				out = append(out, pair{pattern: u.Key, handler: u.Value})
+			}
+			if out != nil {
+				return out
+			}
+		}
 		if pp, ok := pv.(*ssa.Parameter); ok {
 			if hp, ok := unconvert(hv).(*ssa.Parameter); ok && pp.Parent() == hp.Parent() {
 				fn := pp.Parent()
@@ -37,6 +47,26 @@ func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 				if out != nil {
 					return out
 				}
+			} else if _, ok := unconvert(hv).(*ssa.Call); ok {
+				// A registration helper that wraps the handler it is passed (func (r *Router) GET(path string,
+				// h Handler) { r.g.GET(path, chain(h).toEcho()) }): each call of the helper pairs its pattern
+				// with the wrapper traced with the helper's parameters bound to that call's arguments.
+				fn := pp.Parent()
+				i := slices.Index(fn.Params, pp)
+				var out []pair
+				for _, c := range f.idx.CallSites(fn) {
+					if c.IsInvoke() || i >= len(c.Args) || len(c.Args) != len(fn.Params) {
+						continue
+					}
+					subst := map[ssa.Value]ssa.Value{}
+					for k, p := range fn.Params {
+						subst[p] = c.Args[k]
+					}
+					out = append(out, pair{pattern: c.Args[i], handler: hv, subst: subst})
+				}
+				if out != nil {
+					return out
+				}
 			}
 		}
 		if pb, pf, ok := fieldOf(pv); ok {
@@ -45,7 +75,7 @@ func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 				for _, row := range f.rows(pb) {
 					out = append(out, f.pairs(row[pf], row[hf], depth+1)...)
 				}
-			} else if call, ok := hv.(*ssa.Call); ok {
+			} else if call, ok := unconvert(hv).(*ssa.Call); ok {
 				// mux.Handle(rt.pattern, mw(rt.handler))
 				for _, row := range f.rows(pb) {
 					subst := map[ssa.Value]ssa.Value{}
@@ -65,6 +95,71 @@ func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 		}
 	}
 	return []pair{{pattern: pv, handler: hv}}
+}
+
+// mapRange returns the map that a pattern and a handler are the key and the value of, when both come from one
+// iteration of a range loop over it.
+func mapRange(pv, hv ssa.Value) (ssa.Value, bool) {
+	k, ok := pv.(*ssa.Extract)
+	if !ok || k.Index != 1 {
+		return nil, false
+	}
+	v, ok := unconvert(hv).(*ssa.Extract)
+	if !ok || v.Index != 2 || v.Tuple != k.Tuple {
+		return nil, false
+	}
+	next, ok := k.Tuple.(*ssa.Next)
+	if !ok || next.IsString {
+		return nil, false
+	}
+	rng, ok := next.Iter.(*ssa.Range)
+	if !ok {
+		return nil, false
+	}
+	return rng.X, true
+}
+
+// mapUpdates returns the entries stored into the maps a map value can be: a literal (make and updates), a local
+// variable or a package variable holding one.
+func (f *Finder) mapUpdates(m ssa.Value, depth int) []*ssa.MapUpdate {
+	if depth > 4 {
+		return nil
+	}
+	switch m := m.(type) {
+	case *ssa.MakeMap:
+		var out []*ssa.MapUpdate
+		for _, r := range *m.Referrers() {
+			if u, ok := r.(*ssa.MapUpdate); ok && u.Map == m {
+				out = append(out, u)
+			}
+		}
+		return out
+	case *ssa.ChangeType:
+		return f.mapUpdates(m.X, depth+1)
+	case *ssa.UnOp:
+		if m.Op != token.MUL {
+			return nil
+		}
+		var stored []ssa.Value
+		switch a := m.X.(type) {
+		case *ssa.Global:
+			stored = f.idx.GlobalStores(a)
+		case *ssa.FieldAddr:
+			stored = f.idx.FieldStores(a.X.Type(), a.Field)
+		case *ssa.Alloc:
+			for _, r := range *a.Referrers() {
+				if st, ok := r.(*ssa.Store); ok && st.Addr == a {
+					stored = append(stored, st.Val)
+				}
+			}
+		}
+		var out []*ssa.MapUpdate
+		for _, v := range stored {
+			out = append(out, f.mapUpdates(v, depth+1)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // unconvert strips conversions between handler types (http.HandlerFunc to func(w, r), to http.Handler).

@@ -37,6 +37,7 @@ type engine struct {
 	cls   *blocking.Classifier
 	find  *handlers.Finder
 	pol   *policy.Policy
+	roots []handlers.Root // the handlers this package registers
 
 	edges   map[*ssa.Function][]*edge
 	ops     map[*ssa.Function][]blocking.Op
@@ -216,6 +217,8 @@ func (e *engine) build() {
 	e.waits = newWaits(e)
 	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits})
 	e.pol = policy.New(e.cls, e.find)
+	e.roots = e.find.Find()
+	e.pol.Serve(e.roots)
 	e.edges = map[*ssa.Function][]*edge{}
 	e.ops = map[*ssa.Function][]blocking.Op{}
 	e.byName = map[string][]*ssa.Function{}
@@ -302,19 +305,78 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
-			if !ok || !e.pol.Enters(call) {
+			if !ok || !e.pol.Enters(call, nil) {
 				continue
 			}
 			cc = call.Common()
 			pos := call.Pos()
 			switch {
 			case cc.StaticCallee() != nil:
-				add(pos, cc.StaticCallee())
+				callee := cc.StaticCallee()
+				add(pos, callee)
+				// A helper calling a callback (withID(w, r, func(id int) { ... })): the callbacks this call
+				// passes, not every caller's.
+				if cbs := e.callbacks(callee); len(cbs) > 0 && len(cc.Args) == len(callee.Params) {
+					bind := map[ssa.Value]ssa.Value{}
+					for i, p := range callee.Params {
+						bind[p] = cc.Args[i]
+					}
+					for _, v := range cbs {
+						if passesOn(v, bind, fn) && len(e.idx.CallSites(fn)) > 0 {
+							continue // fn passes on a callback of its own: resolved at fn's callers (below)
+						}
+						for _, t := range e.idx.TargetsWith(v, bind) {
+							if t.Fn != nil {
+								add(pos, t.Fn)
+							}
+						}
+					}
+				}
+				// The callbacks callee passes on to helpers of its own (evaluateOr401(fns...) calling
+				// evaluate(fns...)), with this call's arguments.
+				if callee.Pkg == e.pkg && len(cc.Args) == len(callee.Params) {
+					for _, b := range callee.Blocks {
+						for _, instr := range b.Instrs {
+							inner, ok := instr.(ssa.CallInstruction)
+							if !ok {
+								continue
+							}
+							icc := inner.Common()
+							h := icc.StaticCallee()
+							if h == nil || len(icc.Args) != len(h.Params) {
+								continue
+							}
+							cbs := e.callbacks(h)
+							if len(cbs) == 0 {
+								continue
+							}
+							bind := map[ssa.Value]ssa.Value{}
+							for i, p := range callee.Params {
+								bind[p] = cc.Args[i]
+							}
+							for i, p := range h.Params {
+								bind[p] = icc.Args[i]
+							}
+							for _, v := range cbs {
+								if !passesOn(v, bind, callee) {
+									continue
+								}
+								for _, t := range e.idx.TargetsWith(v, bind) {
+									if t.Fn != nil {
+										add(pos, t.Fn)
+									}
+								}
+							}
+						}
+					}
+				}
 			case cc.IsInvoke():
 				e.invoke(&out, seen, fn, pos, cc)
+			case paramOf(cc.Value, fn) >= 0 && len(e.idx.CallSites(fn)) > 0:
+				// A callback: walked from each call of fn, with what that call passes (above).
 			default:
 				for _, t := range e.idx.Targets(cc.Value) {
-					if t.Fn != nil {
+					if t.Fn != nil && e.pol.Enters(call, t.Fn) {
 						add(pos, t.Fn)
 					}
 				}
@@ -322,6 +384,83 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 		}
 	}
 	e.edges[fn] = out
+	return out
+}
+
+// passesOn reports whether the callback value v of a helper, with the helper's parameters bound, is a
+// parameter of caller: a callback caller received and passes on.
+func passesOn(v ssa.Value, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Slice:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == caller {
+				return true
+			}
+			if b, ok := bind[x]; ok && b != v {
+				v = b
+				continue
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// paramOf returns the index of the parameter of fn that v is, or -1.
+func paramOf(v ssa.Value, fn *ssa.Function) int {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == fn {
+				return slices.Index(fn.Params, x)
+			}
+		}
+		return -1
+	}
+}
+
+// callbacks returns the function values a local function calls that come from its parameters, when it is
+// called statically in this package: its callers' edges go to the callbacks they pass.
+func (e *engine) callbacks(fn *ssa.Function) []ssa.Value {
+	if fn.Pkg != e.pkg || fn.Blocks == nil || len(e.idx.CallSites(fn)) == 0 {
+		return nil
+	}
+	var out []ssa.Value
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			cc := call.Common()
+			if cc.IsInvoke() || cc.StaticCallee() != nil {
+				continue
+			}
+			if paramOf(cc.Value, fn) >= 0 {
+				out = append(out, cc.Value)
+			}
+		}
+	}
 	return out
 }
 

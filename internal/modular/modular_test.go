@@ -72,6 +72,16 @@ func TestLocks(t *testing.T) {
 	analysistest.Run(t, testdata, every(&modular.Config{}), "./locks")
 }
 
+// TestCalls and TestRoutes run the modular engine on the whole-program engine's testdata for calls no package
+// owns (generic instances, method values, wrappers) and for the routes findings name: both engines must agree.
+func TestCalls(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./calls")
+}
+
+func TestRoutes(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./routes")
+}
+
 // TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
 // TestDrift checks.
 func TestDrift(t *testing.T) {

@@ -58,7 +58,7 @@ type state struct {
 // doc comment has one, through a call on a directive's line, and for an operation on a directive's line. A
 // function is walked again only with a mask that silences less than every earlier walk of it did. With limit > 0
 // the walk stops once no operation it could still meet would be among the limit nearest: a summary keeps no more.
-func (e *engine) reach(start *ssa.Function, limit int) []*found {
+func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) []*found {
 	states := []state{{fn: start, parent: -1}}
 	masks := map[*ssa.Function][]uint16{start: {0}}
 	best := map[string]*found{}
@@ -122,6 +122,9 @@ func (e *engine) reach(start *ssa.Function, limit int) []*found {
 				length: s.depth, op: &op, fn: s.fn})
 		}
 		for _, ed := range e.edgesOf(s.fn) {
+			if i == 0 && first != nil && !first(ed) {
+				continue
+			}
 			emask, esrcs := mask, srcs
 			for _, d := range e.ign.LineDirectives(ed.pos) {
 				emask |= maskOf(d)
@@ -258,7 +261,7 @@ func (e *engine) exportFacts() {
 // summary turns what fn reaches into a fact: the nearest MaxOps operations, sorted by analyzer and position, with
 // paths of at most MaxPath calls.
 func (e *engine) summary(fn *ssa.Function) *Summary {
-	fs := e.reach(fn, MaxOps)
+	fs := e.reach(fn, MaxOps, nil)
 	wait := e.waitOf(fn)
 	if len(fs) == 0 && wait == nil {
 		return nil

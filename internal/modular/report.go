@@ -28,7 +28,7 @@ type finding struct {
 
 // report reports what the package's handlers reach, and the servers it makes without read timeouts.
 func (e *engine) report(res *Result) {
-	roots := e.find.Find()
+	roots := e.roots
 	type best struct {
 		f      *found
 		root   int
@@ -92,7 +92,7 @@ func (e *engine) report(res *Result) {
 // here) reaches what its summary says.
 func (e *engine) rootReach(root *handlers.Root) []*found {
 	if root.Fn.Blocks != nil {
-		return e.reach(root.Fn, 0)
+		return e.reach(root.Fn, 0, e.captured(root))
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
 	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
@@ -107,6 +107,55 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 		out = append(out, &found{analyzer: r.Analyzer, key: r.Analyzer + " " + r.Posn.key(), length: len(r.Path), remote: r})
 	}
 	return out
+}
+
+// captured returns, for a closure made per registration (withUser(h.list)), which of its first calls the walk
+// from this root takes: a call of a captured function value goes only to what this registration's closure
+// captured, when that is known (policy: the same filter as the whole-program engine's).
+func (e *engine) captured(root *handlers.Root) func(*edge) bool {
+	if root.Bind == nil {
+		return nil
+	}
+	allowed := map[token.Pos]map[any]bool{}
+	for _, b := range root.Fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			cc := call.Common()
+			if cc.IsInvoke() || cc.StaticCallee() != nil {
+				continue
+			}
+			set := map[any]bool{}
+			for _, t := range e.idx.TargetsWith(cc.Value, root.Bind) {
+				if t.Fn == nil {
+					continue
+				}
+				fn := t.Fn
+				if o := fn.Origin(); o != nil {
+					fn = o
+				}
+				set[fn] = true
+				if obj, ok := fn.Object().(*types.Func); ok {
+					set[obj.Origin()] = true
+				}
+			}
+			if len(set) > 0 {
+				allowed[call.Pos()] = set
+			}
+		}
+	}
+	return func(ed *edge) bool {
+		set, ok := allowed[ed.pos]
+		if !ok {
+			return true
+		}
+		if ed.callee != nil {
+			return set[ed.callee]
+		}
+		return set[ed.remote]
+	}
 }
 
 // where says where a finding is reported: at the operation when it is in this package, else at the last call on

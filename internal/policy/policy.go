@@ -27,8 +27,9 @@ import (
 
 // Policy decides, for one program or package, which calls a walk from a handler enters.
 type Policy struct {
-	cls  *blocking.Classifier
-	find *handlers.Finder
+	cls    *blocking.Classifier
+	find   *handlers.Finder
+	served map[*ssa.Function]bool // the registered handlers, once Serve is called
 }
 
 // New returns the policy of a classifier (which calls rules name) and a finder (which calls dispatch to the next
@@ -47,7 +48,11 @@ func New(cls *blocking.Classifier, find *handlers.Finder) *Policy {
 //     process, not per request (blocking.OnceOnly).
 //
 // Nor does a walk enter a function of the standard library (see Library): its calls are judged at the call site.
-func (p *Policy) Enters(site ssa.CallInstruction) bool {
+//
+// A call of a function value of a handler's type is a dispatch only when what it calls is a registered handler:
+// run(h.action, w, r) calls h.action, which no route serves, as any other function. callee is the function the
+// walk would enter, nil when not known yet (the engine then asks again for each function the value can be).
+func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 	if _, ok := site.(*ssa.Go); ok {
 		return false
 	}
@@ -55,7 +60,25 @@ func (p *Policy) Enters(site ssa.CallInstruction) bool {
 		return false // lazy initialisation of a package variable: once per process
 	}
 	cc := site.Common()
-	return !p.cls.Named(cc) && !p.find.IsDispatch(cc)
+	if p.cls.Named(cc) {
+		return false
+	}
+	if !p.find.IsDispatch(cc) {
+		return true
+	}
+	if cc.IsInvoke() || cc.StaticCallee() != nil || p.served == nil {
+		return false
+	}
+	return callee == nil || !p.served[p.find.Method(callee)]
+}
+
+// Serve records the handlers registered, the roots of the walks: a function value of a handler's type that is
+// none of them is called, not dispatched to.
+func (p *Policy) Serve(roots []handlers.Root) {
+	p.served = map[*ssa.Function]bool{}
+	for _, r := range roots {
+		p.served[r.Fn] = true
+	}
 }
 
 // Library reports whether a package's code is judged only at the calls made into it, by rules: the standard

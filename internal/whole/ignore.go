@@ -112,7 +112,7 @@ func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 		}
 		for _, e := range r.out(f) {
 			callee := e.Callee.Func
-			if seen[callee] || e.Site == nil || !r.a.walks(callee) || !r.a.pol.Enters(e.Site) {
+			if seen[callee] || e.Site == nil || !r.a.walks(callee) || !r.a.pol.Enters(e.Site, callee) {
 				continue
 			}
 			seen[callee] = true

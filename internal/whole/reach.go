@@ -14,7 +14,9 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
+	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
@@ -40,17 +42,266 @@ type reporter struct {
 	order []findingKey
 	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
 	walk  map[*ssa.Function][]uint64
+	// bound holds the closures made per registration, whose calls are walked from each root (rootOut).
+	bound map[*ssa.Function]bool
+	// params and passOn memoize hasParamCalls and hasPassOn.
+	params, passOn map[*ssa.Function]bool
 }
 
+// A visit is how the walk first met a function: by the call parent, made from the root-th root. A callback
+// (withID(c, func(id uint) { ... })) is met by via, the calls of the helpers that pass it on, then parent, the
+// last helper's call of its parameter.
 type visit struct {
+	via    []*callgraph.Edge
 	parent *callgraph.Edge
 	root   int
+}
+
+// paramCall reports whether a call calls a function value that the caller received as a parameter: a helper
+// calling its callback. Such a call goes to what each call of the helper passes, and is walked from there.
+func paramCall(e *callgraph.Edge) bool {
+	cc := e.Site.Common()
+	if cc.IsInvoke() || cc.StaticCallee() != nil {
+		return false
+	}
+	v := cc.Value
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			return x.Parent() == e.Caller.Func
+		}
+		return false
+	}
+}
+
+// callbacks returns the calls of the helper that e calls which call a callback it passes: to what this call's
+// arguments can be, not to every callback any caller passes.
+//
+// chain is the static calls that lead to the helper, the last one calling it. A helper that passes a callback it
+// received on to another helper (evaluateOr401(ctx, fns...) calling evaluate(ctx, fns...)) is resolved one
+// level up, with the calls of the helper that passes it (deferred), so that each caller gets its own callbacks.
+func (r *reporter) callbacks(chain []*callgraph.Edge, deferred bool) []*callgraph.Edge {
+	e := chain[len(chain)-1]
+	h := e.Callee.Func
+	if !r.hasParamCalls(h) {
+		return nil
+	}
+	bind := map[ssa.Value]ssa.Value{}
+	for _, c := range chain {
+		cc := c.Site.Common()
+		if cc.StaticCallee() != c.Callee.Func || len(cc.Args) != len(c.Callee.Func.Params) {
+			return nil
+		}
+		for i, p := range c.Callee.Func.Params {
+			bind[p] = cc.Args[i]
+		}
+	}
+	var out []*callgraph.Edge
+	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
+	for _, e2 := range r.out(h) {
+		if !paramCall(e2) {
+			continue
+		}
+		if deferred && passedOn(e2, bind, e.Caller.Func) {
+			continue
+		}
+		out = append(out, filter(r.a.idx, e2, bind, allowed)...)
+	}
+	return out
+}
+
+// hasParamCalls reports whether fn calls a function value it received as a parameter.
+func (r *reporter) hasParamCalls(fn *ssa.Function) bool {
+	if v, ok := r.params[fn]; ok {
+		return v
+	}
+	v := false
+	for _, e := range r.out(fn) {
+		if paramCall(e) {
+			v = true
+			break
+		}
+	}
+	if r.params == nil {
+		r.params = map[*ssa.Function]bool{}
+	}
+	r.params[fn] = v
+	return v
+}
+
+// hasPassOn reports whether fn calls a helper that calls a callback fn passes on from its own parameters.
+func (r *reporter) hasPassOn(fn *ssa.Function) bool {
+	if v, ok := r.passOn[fn]; ok {
+		return v
+	}
+	if r.passOn == nil {
+		r.passOn = map[*ssa.Function]bool{}
+	}
+	r.passOn[fn] = false // recursion
+	v := false
+	for _, e := range r.out(fn) {
+		if e.Site == nil || paramCall(e) || !r.hasParamCalls(e.Callee.Func) {
+			continue
+		}
+		for _, a := range e.Site.Common().Args {
+			if p, ok := unslice(a).(*ssa.Parameter); ok && p.Parent() == fn {
+				v = true
+			}
+		}
+	}
+	r.passOn[fn] = v
+	return v
+}
+
+func unslice(v ssa.Value) ssa.Value {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+		case *ssa.Slice:
+			v = x.X
+		default:
+			return v
+		}
+	}
+}
+
+// passedOn reports whether the callback a helper's call e2 calls is one the helper's caller received as a
+// parameter itself.
+func passedOn(e2 *callgraph.Edge, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
+	v := e2.Site.Common().Value
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Slice:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == caller {
+				return true
+			}
+			if b, ok := bind[x]; ok && b != v {
+				v = b
+				continue
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// filter keeps e if what its function value can be under bind includes e's callee, or is not known.
+func filter(idx *flow.Index, e *callgraph.Edge, bind map[ssa.Value]ssa.Value, allowed map[ssa.CallInstruction]map[*ssa.Function]bool) []*callgraph.Edge {
+	set, ok := allowed[e.Site]
+	if !ok {
+		set = map[*ssa.Function]bool{}
+		for _, t := range idx.TargetsWith(e.Site.Common().Value, bind) {
+			if t.Fn != nil {
+				set[t.Fn] = true
+			}
+		}
+		allowed[e.Site] = set
+	}
+	if len(set) == 0 || set[e.Callee.Func] {
+		return []*callgraph.Edge{e}
+	}
+	return nil
+}
+
+// rootOut returns the calls a root makes: for a closure made per registration, the calls of captured function
+// values go only to what this registration's closure captured, when that is known.
+func (r *reporter) rootOut(root *handlers.Root) []*callgraph.Edge {
+	edges := r.out(root.Fn)
+	if root.Bind == nil {
+		return edges
+	}
+	if r.bound == nil {
+		r.bound = map[*ssa.Function]bool{}
+	}
+	r.bound[root.Fn] = true
+	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
+	var out []*callgraph.Edge
+	for _, e := range edges {
+		cc := e.Site.Common()
+		if cc.IsInvoke() || cc.StaticCallee() != nil {
+			out = append(out, e)
+			continue
+		}
+		out = append(out, filter(r.a.idx, e, root.Bind, allowed)...)
+	}
+	return out
+}
+
+// step walks the given calls of fn (a root's own, filtered by rootOut, for a closure made per registration), recording each function met first
+// and, for a call of a helper, the callbacks this call passes it.
+func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, visits map[*ssa.Function]visit, queue *[]*ssa.Function) {
+	for _, e := range edges {
+		if !isRoot && paramCall(e) || !r.follow(e) {
+			continue // a helper's callback: walked from each call of the helper
+		}
+		if _, ok := visits[e.Callee.Func]; !ok {
+			visits[e.Callee.Func] = visit{parent: e, root: root}
+			*queue = append(*queue, e.Callee.Func)
+		}
+		for _, e2 := range r.callbacks([]*callgraph.Edge{e}, !isRoot) {
+			if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
+				visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e}, parent: e2, root: root}
+				*queue = append(*queue, e2.Callee.Func)
+			}
+		}
+		// The callbacks e's callee passes on to helpers of its own.
+		if r.hasPassOn(e.Callee.Func) {
+			for _, e1 := range r.out(e.Callee.Func) {
+				if paramCall(e1) || !r.follow(e1) {
+					continue
+				}
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
+					if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
+						visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e, e1}, parent: e2, root: root}
+						*queue = append(*queue, e2.Callee.Func)
+					}
+				}
+			}
+		}
+	}
+}
+
+// pathTo returns the calls from a root to fn on the walk's shortest path.
+func pathTo(visits map[*ssa.Function]visit, fn *ssa.Function) []*callgraph.Edge {
+	var path []*callgraph.Edge
+	for v := visits[fn]; v.parent != nil; {
+		path = append(path, v.parent)
+		next := v.parent.Caller.Func
+		for i := len(v.via) - 1; i >= 0; i-- {
+			path = append(path, v.via[i])
+			next = v.via[i].Caller.Func
+		}
+		v = visits[next]
+	}
+	slices.Reverse(path)
+	return path
 }
 
 // follow reports whether the walk follows an edge: as the policy says, unless a //blockcheck:ignore directive
 // stops it.
 func (r *reporter) follow(e *callgraph.Edge) bool {
-	if e.Site == nil || !r.a.walks(e.Callee.Func) || !r.a.pol.Enters(e.Site) {
+	if e.Site == nil || !r.a.walks(e.Callee.Func) || !r.a.pol.Enters(e.Site, e.Callee.Func) {
 		return false
 	}
 	return !r.stopAt(e) // a //blockcheck:ignore directive (ignore.go)
@@ -86,6 +337,14 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			queue = append(queue, root.Fn)
 		}
 	}
+	// A closure made per registration (withUser(h.list)) calls only what its registration captured: its first
+	// calls are walked from each of its roots, each with its own binding, so that a handler behind a shared
+	// wrapper is reached from its own routes.
+	for i := range roots {
+		if roots[i].Bind != nil {
+			r.step(roots[i].Fn, r.rootOut(&roots[i]), true, i, visits, &queue)
+		}
+	}
 	for i := 0; i < len(queue); i++ {
 		if i%1024 == 0 {
 			if err := r.a.ctx.Err(); err != nil {
@@ -93,13 +352,12 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			}
 		}
 		fn := queue[i]
-		for _, e := range r.out(fn) {
-			if _, ok := visits[e.Callee.Func]; ok || !r.follow(e) {
-				continue
-			}
-			visits[e.Callee.Func] = visit{parent: e, root: visits[fn].root}
-			queue = append(queue, e.Callee.Func)
+		v := visits[fn]
+		isRoot := v.parent == nil
+		if r.bound[fn] && isRoot {
+			continue // walked from each root above
 		}
+		r.step(fn, r.out(fn), isRoot, v.root, visits, &queue)
 	}
 	routes := r.routeSets(roots)
 	for _, fn := range queue {
@@ -108,11 +366,7 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			continue
 		}
 		v := visits[fn]
-		var path []*callgraph.Edge
-		for e := v.parent; e != nil; e = visits[e.Caller.Func].parent {
-			path = append(path, e)
-		}
-		slices.Reverse(path)
+		path := pathTo(visits, fn)
 		for _, op := range ops {
 			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
@@ -157,10 +411,36 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 				sets[fn] = s
 			}
 			s[i/64] |= 1 << (i % 64)
-			for _, e := range r.out(fn) {
-				if !seen[e.Callee.Func] && r.follow(e) {
+			edges := r.out(fn)
+			if fn == root.Fn {
+				edges = r.rootOut(&roots[i])
+			}
+			for _, e := range edges {
+				if fn != root.Fn && paramCall(e) || !r.follow(e) {
+					continue
+				}
+				if !seen[e.Callee.Func] {
 					seen[e.Callee.Func] = true
 					stack = append(stack, e.Callee.Func)
+				}
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e}, fn != root.Fn) {
+					if !seen[e2.Callee.Func] && r.follow(e2) {
+						seen[e2.Callee.Func] = true
+						stack = append(stack, e2.Callee.Func)
+					}
+				}
+				if r.hasPassOn(e.Callee.Func) {
+					for _, e1 := range r.out(e.Callee.Func) {
+						if paramCall(e1) || !r.follow(e1) {
+							continue
+						}
+						for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
+							if !seen[e2.Callee.Func] && r.follow(e2) {
+								seen[e2.Callee.Func] = true
+								stack = append(stack, e2.Callee.Func)
+							}
+						}
+					}
 				}
 			}
 		}
@@ -217,14 +497,14 @@ func (r *reporter) emit() {
 
 func (r *reporter) pkgAt(f *finding) *ssa.Package {
 	if f.at == f.op.Pos {
-		return f.fn.Pkg
+		return owner.Package(f.fn)
 	}
 	for i := len(f.path) - 1; i >= 0; i-- {
 		if f.path[i].Pos() == f.at {
-			return f.path[i].Caller.Func.Pkg
+			return owner.Package(f.path[i].Caller.Func)
 		}
 	}
-	return f.fn.Pkg
+	return owner.Package(f.fn)
 }
 
 func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
@@ -233,7 +513,7 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 	if f.at != f.op.Pos {
 		// Reported at the last call in the user's code: name the operation inside the dependency.
 		p := a.fset.Position(f.op.Pos)
-		pf.Elsewhere = &policy.Place{Pkg: f.fn.Pkg.Pkg.Path(), File: shortFile(p.Filename), Line: p.Line, Pos: f.op.Pos}
+		pf.Elsewhere = &policy.Place{Pkg: owner.Path(f.fn), File: shortFile(p.Filename), Line: p.Line, Pos: f.op.Pos}
 	}
 	for _, e := range f.path {
 		pf.Path = append(pf.Path, policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)})

@@ -68,7 +68,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 // follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.
 func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
 	g := generic(callee)
-	return callee.Blocks != nil && g.Pkg != nil && !policy.Library(g.Pkg.Pkg) && w.a.pol.Enters(site)
+	return callee.Blocks != nil && g.Pkg != nil && !policy.Library(g.Pkg.Pkg) && w.a.pol.Enters(site, callee)
 }
 
 // generic returns the generic function an instantiation is of, which has the package the instance lacks.

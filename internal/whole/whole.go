@@ -25,6 +25,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
 	"github.com/blockcheck/blockcheck/rules"
@@ -231,14 +232,15 @@ func (a *engine) load(pkgs []*packages.Package) {
 
 // ownCode reports whether fn belongs to the user's own modules, where every kind of operation is reported.
 func (a *engine) ownCode(fn *ssa.Function) bool {
-	if fn.Pkg == nil {
+	pkg := owner.Package(fn)
+	if pkg == nil {
 		return false
 	}
-	if a.initial[fn.Pkg.Pkg] {
+	if a.initial[pkg.Pkg] {
 		return true
 	}
 	for m := range a.own {
-		p := fn.Pkg.Pkg.Path()
+		p := pkg.Pkg.Path()
 		if p == m || strings.HasPrefix(p, m+"/") {
 			return true
 		}
@@ -248,11 +250,14 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 
 // walks reports whether the walks enter fn: it has a body, outside the standard library (policy.Library).
 func (a *engine) walks(fn *ssa.Function) bool {
-	return fn.Blocks != nil && fn.Pkg != nil && !policy.Library(fn.Pkg.Pkg)
+	// Instances of generic functions and method wrappers have no Pkg: judge them by the package declaring them.
+	pkg := owner.Package(fn)
+	return fn.Blocks != nil && pkg != nil && !policy.Library(pkg.Pkg)
 }
 
 func (a *engine) isInitial(fn *ssa.Function) bool {
-	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
+	pkg := owner.Package(fn)
+	return pkg != nil && a.initial[pkg.Pkg]
 }
 
 // functions returns the functions with bodies in the given SSA packages, including closures and the methods
@@ -328,6 +333,7 @@ func (a *engine) analyze() error {
 	a.stages.start("finding handlers", len(own))
 	roots := a.find.Find()
 	a.roots = roots
+	a.pol.Serve(roots)
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}

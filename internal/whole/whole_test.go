@@ -31,6 +31,17 @@ func TestDrivers(t *testing.T) {
 	wanttest.Run(t, "../../testdata/drivers", nil, "./...")
 }
 
+// TestCalls checks calls into functions no package owns: generic instances, method values and wrappers.
+func TestCalls(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./calls")
+}
+
+// TestRoutes checks that each finding names exactly the routes that reach it: 32 routes behind one shared
+// wrapper, closures made per row of a route table, and route tables in maps.
+func TestRoutes(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./routes")
+}
+
 // TestDrift runs the cases where the engines once disagreed (testdata/drift); internal/modular runs the same
 // files with the same want comments.
 func TestDrift(t *testing.T) {
