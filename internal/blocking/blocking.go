@@ -333,7 +333,7 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 		}
 	}
 	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
-	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !flow.IsStd(fn.Pkg.Pkg.Path()) {
+	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !c.idx.StdPkg(fn.Pkg.Pkg) {
 		var rets []ssa.Value
 		for _, b := range fn.Blocks {
 			if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {

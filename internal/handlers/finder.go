@@ -176,7 +176,7 @@ func (f *Finder) Find(funcs []*ssa.Function) []Root {
 				r.Fn = f.prog.FuncValue(o)
 			}
 		}
-		if r.Fn == nil || r.Fn.Pkg == nil || flow.IsStd(r.Fn.Pkg.Pkg.Path()) {
+		if r.Fn == nil || r.Fn.Pkg == nil || f.idx.StdPkg(r.Fn.Pkg.Pkg) {
 			return
 		}
 		k := rootKey{r.Fn, r.Method, r.Pattern, r.Server}

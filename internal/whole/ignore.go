@@ -5,7 +5,6 @@ import (
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
 	"github.com/blockcheck/blockcheck/internal/report"
@@ -108,7 +107,7 @@ func (r *reporter) reachesOp(fn *ssa.Function, d *ignore.Directive) bool {
 		}
 		for _, e := range r.out(f) {
 			callee := e.Callee.Func
-			if seen[callee] || e.Site == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
+			if seen[callee] || e.Site == nil || callee.Blocks == nil || callee.Pkg == nil || r.a.isStd(callee.Pkg) {
 				continue
 			}
 			if _, ok := e.Site.(*ssa.Go); ok || r.a.find.IsDispatch(e.Site.Common()) {

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/packages"
-
-	"github.com/blockcheck/blockcheck/internal/flow"
 )
 
 // bodies decides whose function bodies are parsed. The standard library is judged by rules at the call site, and
@@ -20,48 +18,71 @@ import (
 // loading them. The user's own modules are parsed in full, and so are the packages they import directly with the
 // packages of the same module that those import, so that a call into a client library that blocks inside is
 // followed and reported.
+//
+// Every decision is taken from what the build system says of a package (its module, whether it is in GOROOT),
+// never from the shape of its import path or of its directory: a module path without a dot is still the user's
+// code, and a vendored dependency is still a dependency.
 type bodies struct {
-	goroot   string          // GOROOT/src/
-	modcache string          // GOMODCACHE/
-	dirs     map[string]bool // directories of the dependency packages parsed in full
+	std  map[string]bool // package paths of the standard library
+	ext  map[string]bool // package paths loaded from declarations only (the standard library included)
+	full map[string]bool // directories of dependencies parsed with bodies
+	decl map[string]bool // directories parsed for declarations only
+	own  map[string]bool // directories of the user's own modules: comments are kept there (directives)
 }
 
 func planBodies(cfg *Config, patterns []string) (*bodies, error) {
-	b := &bodies{}
-	cmd := exec.Command("go", "env", "GOROOT", "GOMODCACHE")
+	cmd := exec.Command("go", "env", "GOROOT")
 	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
-		return nil, fmt.Errorf("go env: unexpected output %q", out)
-	}
-	sep := string(filepath.Separator)
-	b.goroot, b.modcache = filepath.Join(lines[0], "src")+sep, filepath.Clean(lines[1])+sep
+	goroot := filepath.Join(strings.TrimSpace(string(out)), "src") + string(filepath.Separator)
 
 	// The import graph alone (go list, no type checking) says which modules the user's code imports directly.
 	graph, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
 		Dir:  cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,
 	}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)
 	}
-	own := map[string]bool{}
+	return newBodies(graph, goroot), nil
+}
+
+// isStd reports whether go list placed a package in the standard library: no module, files in GOROOT.
+func isStd(p *packages.Package, goroot string) bool {
+	if p.Module != nil {
+		return false
+	}
+	if len(p.GoFiles) == 0 {
+		return p.PkgPath == "unsafe" || p.PkgPath == "C"
+	}
+	return strings.HasPrefix(p.GoFiles[0], goroot)
+}
+
+func newBodies(graph []*packages.Package, goroot string) *bodies {
+	b := &bodies{std: map[string]bool{}, ext: map[string]bool{}, full: map[string]bool{}, decl: map[string]bool{},
+		own: map[string]bool{}}
+	own := map[string]bool{} // module paths of the packages named
 	for _, p := range graph {
 		if p.Module != nil {
 			own[p.Module.Path] = true
 		}
 	}
-	b.dirs = map[string]bool{}
+	dir := func(p *packages.Package) string {
+		if len(p.GoFiles) == 0 {
+			return ""
+		}
+		return filepath.Dir(p.GoFiles[0])
+	}
 	var keep func(p *packages.Package)
 	keep = func(p *packages.Package) {
-		if len(p.GoFiles) == 0 || b.dirs[filepath.Dir(p.GoFiles[0])] {
+		d := dir(p)
+		if d == "" || b.full[d] || b.own[d] {
 			return
 		}
-		b.dirs[filepath.Dir(p.GoFiles[0])] = true
+		b.full[d] = true
 		for _, imp := range p.Imports {
 			if imp.Module != nil && p.Module != nil && imp.Module.Path == p.Module.Path {
 				keep(imp)
@@ -69,43 +90,50 @@ func planBodies(cfg *Config, patterns []string) (*bodies, error) {
 		}
 	}
 	packages.Visit(graph, nil, func(p *packages.Package) {
-		if p.Module == nil || !own[p.Module.Path] {
-			return
-		}
-		for _, imp := range p.Imports {
-			if imp.Module != nil && !own[imp.Module.Path] {
-				keep(imp)
+		switch {
+		case isStd(p, goroot):
+			b.std[p.PkgPath] = true
+		case p.Module == nil || own[p.Module.Path]:
+			// The user's code: a module named on the command line, or files outside any module.
+			if d := dir(p); d != "" {
+				b.own[d] = true
+			}
+			for _, imp := range p.Imports {
+				if imp.Module != nil && !own[imp.Module.Path] {
+					keep(imp)
+				}
 			}
 		}
 	})
-	return b, nil
+	packages.Visit(graph, nil, func(p *packages.Package) {
+		d := dir(p)
+		if b.std[p.PkgPath] || d != "" && !b.full[d] && !b.own[d] {
+			b.ext[p.PkgPath] = true
+			if d != "" {
+				b.decl[d] = true
+			}
+		}
+	})
+	return b
 }
 
-// declarationsOnly reports whether a file's function bodies are skipped.
+// declarationsOnly reports whether a file's function bodies are skipped. Files in no directory of the plan (cgo's
+// generated files, in the build cache) are parsed in full: their package decides whether the bodies are used.
 func (b *bodies) declarationsOnly(filename string) bool {
-	if strings.HasPrefix(filename, b.goroot) {
-		return true
-	}
-	if !strings.HasPrefix(filename, b.modcache) {
-		return false // the user's code, or a local replacement
-	}
-	return !b.dirs[filepath.Dir(filename)]
+	return b.decl[filepath.Dir(filename)]
 }
 
 // external reports whether a package was loaded from declarations only: its functions have no bodies, and its type
 // errors (unused imports, left by the missing bodies) do not matter.
 func (b *bodies) external(p *packages.Package) bool {
-	if flow.IsStd(p.PkgPath) {
-		return true
-	}
-	return len(p.CompiledGoFiles) > 0 && b.declarationsOnly(p.CompiledGoFiles[0])
+	return b.ext[p.PkgPath]
 }
 
 // parse is the loader's ParseFile: comments only in the user's code (directives), bodies as bodies says.
 func (b *bodies) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-	mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
-	if strings.HasPrefix(filename, b.goroot) || strings.HasPrefix(filename, b.modcache) {
-		mode = parser.SkipObjectResolution
+	mode := parser.SkipObjectResolution
+	if d := filepath.Dir(filename); b.own[d] || !b.full[d] && !b.decl[d] {
+		mode |= parser.AllErrors | parser.ParseComments
 	}
 	f, err := parser.ParseFile(fset, filename, src, mode)
 	if f != nil && b.declarationsOnly(filename) {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/fix"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
@@ -60,7 +59,7 @@ func (r *reporter) follow(e *callgraph.Edge) bool {
 		return false
 	}
 	fn := e.Callee.Func
-	if fn.Blocks == nil || fn.Pkg == nil || flow.IsStd(fn.Pkg.Pkg.Path()) {
+	if fn.Blocks == nil || fn.Pkg == nil || r.a.isStd(fn.Pkg) {
 		return false
 	}
 	// A call a rule names is judged at the call: what the callee does inside is the same root cause.

@@ -206,6 +206,11 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 	return false
 }
 
+// isStd reports whether go list placed the package in the standard library.
+func (a *engine) isStd(p *ssa.Package) bool {
+	return a.bodies.std[p.Pkg.Path()]
+}
+
 func (a *engine) isInitial(fn *ssa.Function) bool {
 	return fn != nil && fn.Pkg != nil && a.initial[fn.Pkg.Pkg]
 }
@@ -265,8 +270,9 @@ func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function 
 }
 
 func (a *engine) analyze() {
-	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
+	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) })
 	a.idx = flow.NewIndex(a.fset, nonStd)
+	a.idx.Std = func(p *types.Package) bool { return a.bodies.std[p.Path()] }
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog)
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx)
 	a.loadIgnores()

@@ -29,3 +29,12 @@ func TestService(t *testing.T) {
 func TestDrivers(t *testing.T) {
 	wanttest.Run(t, "../../testdata/drivers", nil, "./...")
 }
+
+// TestNoDotModule checks that a module whose path has no dot is analyzed as the user's code: whether a package is
+// the standard library comes from the build system, not from the shape of its path.
+func TestNoDotModule(t *testing.T) {
+	res := wanttest.Run(t, "../../testdata/nodot", nil, "./...")
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings in a module without a dot in its path")
+	}
+}
