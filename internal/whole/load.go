@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -26,6 +27,7 @@ type bodies struct {
 	std  map[string]bool // package paths of the standard library
 	ext  map[string]bool // package paths loaded from declarations only (the standard library included)
 	full map[string]bool // directories of dependencies parsed with bodies
+	deps []string        // import paths of the dependency packages parsed with bodies
 	decl map[string]bool // directories parsed for declarations only
 	own  map[string]bool // directories of the user's own modules: comments are kept there (directives)
 }
@@ -70,12 +72,7 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			own[p.Module.Path] = true
 		}
 	}
-	dir := func(p *packages.Package) string {
-		if len(p.GoFiles) == 0 {
-			return ""
-		}
-		return filepath.Dir(p.GoFiles[0])
-	}
+	dir := pkgDir
 	var keep func(p *packages.Package)
 	keep = func(p *packages.Package) {
 		d := dir(p)
@@ -83,6 +80,7 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			return
 		}
 		b.full[d] = true
+		b.deps = append(b.deps, p.PkgPath)
 		for _, imp := range p.Imports {
 			if imp.Module != nil && p.Module != nil && imp.Module.Path == p.Module.Path {
 				keep(imp)
@@ -114,7 +112,46 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			}
 		}
 	})
+	slices.Sort(b.deps)
 	return b
+}
+
+// load loads the packages named with the dependency packages whose bodies the plan parses, from source, and every
+// other package (the standard library, dependencies off the user's direct imports) from the compiler's export data,
+// as go vet and staticcheck do: no parsing or type-checking of code whose bodies are not analyzed. It returns the
+// packages named. (go/packages still checks from source a package that imports one checked from source.)
+//
+// With tests included, go list would also build the tests of the dependencies named as roots, so everything is then
+// loaded from source, bodies trimmed as planned.
+func (b *bodies) load(cfg *Config, fset *token.FileSet, patterns []string) ([]*packages.Package, error) {
+	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+		packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+	roots := patterns
+	if cfg.Tests {
+		mode |= packages.NeedDeps
+	} else {
+		roots = append(slices.Clone(patterns), b.deps...)
+	}
+	lcfg := &packages.Config{Mode: mode, Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests, Fset: fset, ParseFile: b.parse}
+	pkgs, err := packages.Load(lcfg, roots...)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Tests {
+		return pkgs, nil
+	}
+	// A package the patterns match is never a planned dependency (those are outside the modules named).
+	return slices.DeleteFunc(pkgs, func(p *packages.Package) bool {
+		_, dep := slices.BinarySearch(b.deps, p.PkgPath)
+		return dep
+	}), nil
+}
+
+func pkgDir(p *packages.Package) string {
+	if len(p.GoFiles) == 0 {
+		return ""
+	}
+	return filepath.Dir(p.GoFiles[0])
 }
 
 // declarationsOnly reports whether a file's function bodies are skipped. Files in no directory of the plan (cgo's

@@ -73,16 +73,7 @@ func Run(cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	lcfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
-		Dir:       cfg.Dir,
-		Env:       cfg.Env,
-		Tests:     cfg.Tests,
-		Fset:      fset,
-		ParseFile: b.parse,
-	}
-	pkgs, err := packages.Load(lcfg, patterns...)
+	pkgs, err := b.load(cfg, fset, patterns)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
