@@ -81,11 +81,21 @@ func (r *reporter) out(fn *ssa.Function) []*callgraph.Edge {
 		edges = slices.Clone(n.Out)
 		slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
 			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), extent.Compare(r.a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
-				cmp.Compare(x.Callee.Func.String(), y.Callee.Func.String()))
+				cmp.Compare(r.a.name(x.Callee.Func), r.a.name(y.Callee.Func)))
 		})
 	}
 	r.a.sorted[fn] = edges
 	return edges
+}
+
+// name memoizes fn.String(), the last tie-breaker of the edge order: it formats types on every call.
+func (a *engine) name(fn *ssa.Function) string {
+	s, ok := a.names[fn]
+	if !ok {
+		s = fn.String()
+		a.names[fn] = s
+	}
+	return s
 }
 
 // reach walks from the roots breadth first, so that each operation is first met on a shortest path, and reports

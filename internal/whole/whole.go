@@ -84,6 +84,7 @@ func Run(cfg *Config) (*Result, error) {
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
+		names:   map[*ssa.Function]string{},
 	}
 	a.load(pkgs)
 	if len(a.good) == 0 {
@@ -110,6 +111,7 @@ type engine struct {
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
+	names  map[*ssa.Function]string // see name
 	ign    *ignore.Set
 }
 
