@@ -27,7 +27,10 @@ type bodies struct {
 	std  map[string]bool // package paths of the standard library
 	ext  map[string]bool // package paths loaded from declarations only (the standard library included)
 	full map[string]bool // directories of dependencies parsed with bodies
-	deps []string        // import paths of the dependency packages parsed with bodies
+	// extra lists the import paths of the packages parsed with bodies that the patterns do not match: dependencies,
+	// and packages of the user's modules that those named import.
+	extra   []string
+	initial map[string]bool // import paths of the packages the patterns match
 	decl map[string]bool // directories parsed for declarations only
 	own  map[string]bool // directories of the user's own modules: comments are kept there (directives)
 }
@@ -66,8 +69,10 @@ func isStd(p *packages.Package, goroot string) bool {
 func newBodies(graph []*packages.Package, goroot string) *bodies {
 	b := &bodies{std: map[string]bool{}, ext: map[string]bool{}, full: map[string]bool{}, decl: map[string]bool{},
 		own: map[string]bool{}}
+	b.initial = map[string]bool{}
 	own := map[string]bool{} // module paths of the packages named
 	for _, p := range graph {
+		b.initial[p.PkgPath] = true
 		if p.Module != nil {
 			own[p.Module.Path] = true
 		}
@@ -80,7 +85,7 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			return
 		}
 		b.full[d] = true
-		b.deps = append(b.deps, p.PkgPath)
+		b.extra = append(b.extra, p.PkgPath)
 		for _, imp := range p.Imports {
 			if imp.Module != nil && p.Module != nil && imp.Module.Path == p.Module.Path {
 				keep(imp)
@@ -95,6 +100,9 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			// The user's code: a module named on the command line, or files outside any module.
 			if d := dir(p); d != "" {
 				b.own[d] = true
+			}
+			if !b.initial[p.PkgPath] {
+				b.extra = append(b.extra, p.PkgPath)
 			}
 			for _, imp := range p.Imports {
 				if imp.Module != nil && !own[imp.Module.Path] {
@@ -112,14 +120,15 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 			}
 		}
 	})
-	slices.Sort(b.deps)
+	slices.Sort(b.extra)
+	b.extra = slices.Compact(b.extra)
 	return b
 }
 
 // load loads the packages named with the dependency packages whose bodies the plan parses, from source, and every
 // other package (the standard library, dependencies off the user's direct imports) from the compiler's export data,
 // as go vet and staticcheck do: no parsing or type-checking of code whose bodies are not analyzed. It returns the
-// packages named. (go/packages still checks from source a package that imports one checked from source.)
+// packages the patterns match. (go/packages still checks from source a package that imports one checked from source.)
 //
 // With tests included, go list would also build the tests of the dependencies named as roots, so everything is then
 // loaded from source, bodies trimmed as planned.
@@ -130,7 +139,7 @@ func (b *bodies) load(cfg *Config, fset *token.FileSet, patterns []string) ([]*p
 	if cfg.Tests {
 		mode |= packages.NeedDeps
 	} else {
-		roots = append(slices.Clone(patterns), b.deps...)
+		roots = append(slices.Clone(patterns), b.extra...)
 	}
 	lcfg := &packages.Config{Mode: mode, Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests, Fset: fset, ParseFile: b.parse}
 	pkgs, err := packages.Load(lcfg, roots...)
@@ -140,11 +149,7 @@ func (b *bodies) load(cfg *Config, fset *token.FileSet, patterns []string) ([]*p
 	if cfg.Tests {
 		return pkgs, nil
 	}
-	// A package the patterns match is never a planned dependency (those are outside the modules named).
-	return slices.DeleteFunc(pkgs, func(p *packages.Package) bool {
-		_, dep := slices.BinarySearch(b.deps, p.PkgPath)
-		return dep
-	}), nil
+	return slices.DeleteFunc(pkgs, func(p *packages.Package) bool { return !b.initial[p.PkgPath] }), nil
 }
 
 func pkgDir(p *packages.Package) string {
