@@ -163,33 +163,81 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 	return token.NoPos, false
 }
 
-// routeSets returns a function counting the distinct routes that reach a function.
+// routeSets returns a function counting the distinct routes that reach a function. A walk per route would cost
+// routes × reachable functions (thousands of routes behind one deep middleware path); instead the followed graph is
+// condensed into its strongly connected components, whose functions share a route set, and the sets flow along
+// the edges in topological order, one bitset union per edge.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	words := (len(roots) + 63) / 64
-	sets := map[*ssa.Function][]uint64{}
-	for i, root := range roots {
-		seen := map[*ssa.Function]bool{root.Fn: true}
-		stack := []*ssa.Function{root.Fn}
-		for len(stack) > 0 {
-			fn := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			s := sets[fn]
-			if s == nil {
-				s = make([]uint64, words)
-				sets[fn] = s
+	// Tarjan's algorithm emits each component after every component it reaches: sccs is in reverse topological order.
+	index := map[*ssa.Function]int{}
+	low := map[*ssa.Function]int{}
+	comp := map[*ssa.Function]int{}
+	var stack, members []*ssa.Function
+	var sccs [][]*ssa.Function
+	onStack := map[*ssa.Function]bool{}
+	var connect func(fn *ssa.Function)
+	connect = func(fn *ssa.Function) {
+		index[fn], low[fn] = len(index), len(index)
+		stack = append(stack, fn)
+		onStack[fn] = true
+		for _, e := range r.out(fn) {
+			callee := e.Callee.Func
+			if !r.follow(e) {
+				continue
 			}
-			s[i/64] |= 1 << (i % 64)
+			if _, ok := index[callee]; !ok {
+				connect(callee)
+				low[fn] = min(low[fn], low[callee])
+			} else if onStack[callee] {
+				low[fn] = min(low[fn], index[callee])
+			}
+		}
+		if low[fn] == index[fn] {
+			members = nil
+			for {
+				top := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[top] = false
+				comp[top] = len(sccs)
+				members = append(members, top)
+				if top == fn {
+					break
+				}
+			}
+			sccs = append(sccs, members)
+		}
+	}
+	for _, root := range roots {
+		if _, ok := index[root.Fn]; !ok {
+			connect(root.Fn)
+		}
+	}
+	sets := make([][]uint64, len(sccs))
+	for i := range sets {
+		sets[i] = make([]uint64, words)
+	}
+	for i, root := range roots {
+		sets[comp[root.Fn]][i/64] |= 1 << (i % 64)
+	}
+	for c := len(sccs) - 1; c >= 0; c-- {
+		for _, fn := range sccs[c] {
 			for _, e := range r.out(fn) {
-				if !seen[e.Callee.Func] && r.follow(e) {
-					seen[e.Callee.Func] = true
-					stack = append(stack, e.Callee.Func)
+				if d, ok := comp[e.Callee.Func]; ok && d != c && r.follow(e) {
+					for w, x := range sets[c] {
+						sets[d][w] |= x
+					}
 				}
 			}
 		}
 	}
 	return func(fn *ssa.Function) int {
+		c, ok := comp[fn]
+		if !ok {
+			return 0
+		}
 		n := 0
-		for _, w := range sets[fn] {
+		for _, w := range sets[c] {
 			n += bits.OnesCount64(w)
 		}
 		return n
