@@ -115,7 +115,7 @@ func (e *engine) reach(start *ssa.Function, limit int) []*found {
 				continue
 			}
 			op := op
-			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + posnOf(e.pass.Fset, op.Pos).key(), path: pathTo(),
+			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + e.posn(op.Pos).key(), path: pathTo(),
 				length: s.depth, op: &op, fn: s.fn})
 		}
 		for _, ed := range e.edgesOf(s.fn) {
@@ -253,7 +253,7 @@ func (e *engine) toReach(f *found) Reach {
 	var hops []Hop
 	for _, ed := range f.path {
 		if ed.pos.IsValid() {
-			hops = append(hops, Hop{Caller: handlers.Name(ed.caller), Callee: ed.name, Posn: posnOf(e.pass.Fset, ed.pos)})
+			hops = append(hops, Hop{Caller: handlers.Name(ed.caller), Callee: ed.name, Posn: e.posn(ed.pos)})
 		}
 	}
 	var r Reach
@@ -262,7 +262,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: posnOf(e.pass.Fset, f.op.Pos)}
+			Posn: e.posn(f.op.Pos)}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]
