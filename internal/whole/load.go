@@ -31,8 +31,8 @@ type bodies struct {
 	// and packages of the user's modules that those named import.
 	extra   []string
 	initial map[string]bool // import paths of the packages the patterns match
-	decl map[string]bool // directories parsed for declarations only
-	own  map[string]bool // directories of the user's own modules: comments are kept there (directives)
+	decl    map[string]bool // directories parsed for declarations only
+	own     map[string]bool // directories of the user's own modules: comments are kept there (directives)
 }
 
 func planBodies(cfg *Config, patterns []string) (*bodies, error) {
