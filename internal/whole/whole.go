@@ -64,16 +64,24 @@ type PkgError struct {
 
 // Run analyzes the packages.
 func Run(cfg *Config) (*Result, error) {
-	patterns := cfg.Patterns
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
-	}
-	fset := token.NewFileSet()
-	b, err := planBodies(cfg, patterns)
+	b, err := planBodies(cfg, patterns(cfg))
 	if err != nil {
 		return nil, err
 	}
-	pkgs, err := b.load(cfg, fset, patterns)
+	return run(cfg, b)
+}
+
+func patterns(cfg *Config) []string {
+	if len(cfg.Patterns) == 0 {
+		return []string{"./..."}
+	}
+	return cfg.Patterns
+}
+
+// run analyzes the packages with a plan of bodies already made.
+func run(cfg *Config, b *bodies) (*Result, error) {
+	fset := token.NewFileSet()
+	pkgs, err := b.load(cfg, fset, patterns(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
