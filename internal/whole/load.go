@@ -30,9 +30,10 @@ type bodies struct {
 	// extra lists the import paths of the packages parsed with bodies that the patterns do not match: dependencies,
 	// and packages of the user's modules that those named import.
 	extra   []string
-	initial map[string]bool // import paths of the packages the patterns match
-	decl    map[string]bool // directories parsed for declarations only
-	own     map[string]bool // directories of the user's own modules: comments are kept there (directives)
+	initial map[string]bool     // import paths of the packages the patterns match
+	graph   []*packages.Package // the import graph from the packages the patterns match
+	decl    map[string]bool     // directories parsed for declarations only
+	own     map[string]bool     // directories of the user's own modules: comments are kept there (directives)
 }
 
 func planBodies(cfg *Config, patterns []string) (*bodies, error) {
@@ -46,13 +47,16 @@ func planBodies(cfg *Config, patterns []string) (*bodies, error) {
 
 	// The import graph alone (go list, no type checking) says which modules the user's code imports directly.
 	graph, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
-		Dir:  cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedDeps | packages.NeedModule | packages.NeedTypesSizes,
+		Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,
 	}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)
 	}
-	return newBodies(graph, goroot), nil
+	b := newBodies(graph, goroot)
+	b.graph = graph
+	return b, nil
 }
 
 // isStd reports whether go list placed a package in the standard library: no module, files in GOROOT.
@@ -136,11 +140,10 @@ func (b *bodies) load(cfg *Config, fset *token.FileSet, patterns []string) ([]*p
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 		packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
 	roots := patterns
-	if cfg.Tests {
-		mode |= packages.NeedDeps
-	} else {
-		roots = append(slices.Clone(patterns), b.extra...)
+	if !cfg.Tests {
+		return b.check(cfg, fset)
 	}
+	mode |= packages.NeedDeps
 	lcfg := &packages.Config{Mode: mode, Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests, Fset: fset, ParseFile: b.parse}
 	pkgs, err := packages.Load(lcfg, roots...)
 	if err != nil {
