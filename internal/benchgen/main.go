@@ -16,11 +16,12 @@ func main() {
 	out := flag.String("out", "", "directory to write the module into (created)")
 	n := flag.Int("handlers", 1000, "number of handlers")
 	per := flag.Int("per", 50, "handlers per package")
+	depth := flag.Int("depth", 0, "if > 0, every handler first calls one shared chain of this many functions (a deep middleware path), whose last function sleeps")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("benchgen: -out is required")
 	}
-	if err := generate(*out, *n, *per); err != nil {
+	if err := generate(*out, *n, *per, *depth); err != nil {
 		log.Fatalf("benchgen: %v", err)
 	}
 }
@@ -32,21 +33,45 @@ func write(path, content string) error {
 	return os.WriteFile(path, []byte(content), 0o644)
 }
 
-func generate(dir string, n, per int) error {
+func generate(dir string, n, per, depth int) error {
 	if err := write(filepath.Join(dir, "go.mod"), "module example.com/bench\n\ngo 1.26\n"); err != nil {
 		return err
 	}
 	if err := write(filepath.Join(dir, "store", "store.go"), storeSrc); err != nil {
 		return err
 	}
+	if depth > 0 {
+		var b strings.Builder
+		b.WriteString("// Package chain is one deep path every handler shares.\npackage chain\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\n")
+		for d := range depth {
+			fmt.Fprintf(&b, "func Step%d(r *http.Request) {\n\tif r.Header.Get(\"X-Step\") == \"%d\" {\n\t\treturn\n\t}\n", d, d)
+			if d+1 < depth {
+				fmt.Fprintf(&b, "\tStep%d(r)\n}\n\n", d+1)
+			} else {
+				b.WriteString("\ttime.Sleep(time.Millisecond)\n}\n")
+			}
+		}
+		if err := write(filepath.Join(dir, "chain", "chain.go"), b.String()); err != nil {
+			return err
+		}
+	}
 	pkgs := (n + per - 1) / per
 	var imports, calls strings.Builder
 	for p := range pkgs {
 		name := fmt.Sprintf("api%03d", p)
 		var b strings.Builder
-		fmt.Fprintf(&b, apiHeader, name)
+		header := apiHeader
+		if depth > 0 {
+			header = strings.Replace(header, "\t\"time\"\n", "\t\"time\"\n\n\t\"example.com/bench/chain\"\n", 1)
+			header = strings.Replace(header, "func New(", "var _ = strings.ToUpper\n\nfunc New(", 1)
+		}
+		fmt.Fprintf(&b, header, name)
 		for h := range min(per, n-p*per) {
 			i := p*per + h
+			if depth > 0 {
+				fmt.Fprintf(&b, "func (a *API) h%d(w http.ResponseWriter, r *http.Request) {\n\tchain.Step0(r)\n\tw.WriteHeader(%d)\n}\n\n", i, 200+i%8)
+				continue
+			}
 			switch i % 8 {
 			case 0:
 				fmt.Fprintf(&b, "func (a *API) h%d(w http.ResponseWriter, r *http.Request) {\n\ta.slowPath(r)\n}\n\n", i)

@@ -240,7 +240,7 @@ func (c *Classifier) producedBounded(ch ssa.Value, commaOk bool) bool {
 			return false
 		}
 		callee := call.Common().StaticCallee()
-		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || flow.IsStd(callee.Pkg.Pkg.Path()) {
+		if callee == nil || callee.Blocks == nil || callee.Pkg == nil || c.idx.StdPkg(callee.Pkg.Pkg) {
 			return false
 		}
 		rets := values.Returns(callee, 0)

@@ -345,7 +345,7 @@ func (c *Classifier) perRequest(v ssa.Value, depth int) bool {
 			return c.allPerRequest(values.Stored(a), depth)
 		}
 	case *ssa.Call:
-		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !flow.IsStd(fn.Pkg.Pkg.Path()) {
+		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !c.idx.StdPkg(fn.Pkg.Pkg) {
 			return c.allPerRequest(values.Returns(fn, 0), depth)
 		}
 	case *ssa.Parameter:

@@ -106,7 +106,7 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 		}
 	}
 	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
-	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Path(fn) != "" && !flow.IsStd(owner.Path(fn)) {
+	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Package(fn) != nil && !c.idx.StdPkg(owner.Package(fn).Pkg) {
 		if rets := values.Returns(fn, 0); len(rets) == 1 {
 			return c.origin(rets[0], o, depth+1)
 		}

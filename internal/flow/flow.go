@@ -83,6 +83,17 @@ type Options struct {
 	Passes map[string]int
 	// IsHandlerType reports whether a parameter of this type carries a handler into a middleware.
 	IsHandlerType func(types.Type) bool
+	// Std, when set, reports whether a package is the standard library as the build system says; without it the
+	// import path decides (IsStd), which is all a single-package analysis knows.
+	Std func(*types.Package) bool
+}
+
+// StdPkg reports whether p belongs to the standard library.
+func (x *Index) StdPkg(p *types.Package) bool {
+	if x.opts.Std != nil {
+		return x.opts.Std(p)
+	}
+	return IsStd(p.Path())
 }
 
 // NewIndex indexes the given functions, whose positions are in fset.

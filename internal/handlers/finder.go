@@ -105,7 +105,7 @@ func (f *Finder) Find() []Root {
 		if m := f.Method(r.Fn); m != r.Fn {
 			r.Fn, r.Bind = m, nil // a method value: the method is the root, its receiver captured is not a handler
 		}
-		if r.Fn == nil || owner.Path(r.Fn) == "" || flow.IsStd(owner.Path(r.Fn)) {
+		if r.Fn == nil || owner.Package(r.Fn) == nil || f.idx.StdPkg(owner.Package(r.Fn).Pkg) {
 			f.library(r) // unresolved.go
 			return
 		}

@@ -3,6 +3,7 @@ package modular
 import (
 	"fmt"
 	"go/token"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -81,6 +82,45 @@ func posnOf(fset *token.FileSet, pos token.Pos) Posn {
 	}
 	p := fset.Position(pos)
 	return Posn{p.Filename, p.Line, p.Column}
+}
+
+// posn returns where pos is, in a form that does not depend on where the code is checked out, as go build
+// -trimpath names files: "module/dir/file.go" in a module without a version (the main module, a local
+// replacement), "module@version/dir/file.go" in a versioned one. Facts hold these, so that the same code gives the
+// same fact bytes on every machine and a shared build cache (GOCACHEPROG, a Bazel remote cache) reuses them.
+// Without module information the file name is kept as it is.
+func (e *engine) posn(pos token.Pos) Posn {
+	p := posnOf(e.pass.Fset, pos)
+	if m := e.pass.Module; m != nil && p.File != "" {
+		p.File = trimmedDir(m.Path, m.Version, e.pass.Pkg.Path()) + "/" + filepath.Base(p.File)
+	}
+	return p
+}
+
+func trimmedDir(module, version, pkg string) string {
+	if version != "" {
+		return module + "@" + version + strings.TrimPrefix(pkg, module)
+	}
+	return pkg
+}
+
+// localFile turns a file named by posn back into a path on this machine when it is in this package's module
+// without a version (its directory is known from this package's own files); other files keep the trimmed name.
+func (e *engine) localFile(name string) string {
+	m := e.pass.Module
+	if m == nil || m.Version != "" || len(e.pass.Files) == 0 {
+		return name
+	}
+	rest, ok := strings.CutPrefix(name, m.Path+"/")
+	if !ok {
+		return name
+	}
+	dir := filepath.Dir(e.pass.Fset.File(e.pass.Files[0].FileStart).Name())
+	root, ok := strings.CutSuffix(filepath.ToSlash(dir), strings.TrimPrefix(e.pass.Pkg.Path(), m.Path))
+	if !ok {
+		return name
+	}
+	return filepath.FromSlash(root + "/" + rest)
 }
 
 func (p Posn) key() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }

@@ -11,14 +11,15 @@ import (
 // adds to the file set a placeholder of lines of equal width, as go/types' importers do for imported objects.
 type fakeFiles struct {
 	fset  *token.FileSet
+	name  func(string) string // the file's name on this machine
 	need  map[string]*geometry
 	files map[string]*token.File
 }
 
 type geometry struct{ lines, width int }
 
-func newFakeFiles(fset *token.FileSet) *fakeFiles {
-	return &fakeFiles{fset: fset, need: map[string]*geometry{}, files: map[string]*token.File{}}
+func newFakeFiles(fset *token.FileSet, name func(string) string) *fakeFiles {
+	return &fakeFiles{fset: fset, name: name, need: map[string]*geometry{}, files: map[string]*token.File{}}
 }
 
 // want records a position that pos will be asked for.
@@ -44,7 +45,7 @@ func (f *fakeFiles) create() {
 	slices.Sort(names)
 	for _, name := range names {
 		g := f.need[name]
-		file := f.fset.AddFile(name, -1, g.lines*g.width)
+		file := f.fset.AddFile(f.name(name), -1, g.lines*g.width)
 		lines := make([]int, g.lines)
 		for i := range lines {
 			lines[i] = i * g.width

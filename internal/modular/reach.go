@@ -118,7 +118,7 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 				continue
 			}
 			op := op
-			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + posnOf(e.pass.Fset, op.Pos).key(), path: pathTo(),
+			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + e.posn(op.Pos).key(), path: pathTo(),
 				length: s.depth, op: &op, fn: s.fn})
 		}
 		for _, ed := range e.edgesOf(s.fn) {
@@ -283,7 +283,7 @@ func (e *engine) toReach(f *found) Reach {
 	var hops []Hop
 	for _, ed := range f.path {
 		if ed.pos.IsValid() {
-			hops = append(hops, Hop{Caller: handlers.Name(ed.caller), Callee: ed.name, Posn: posnOf(e.pass.Fset, ed.pos)})
+			hops = append(hops, Hop{Caller: handlers.Name(ed.caller), Callee: ed.name, Posn: e.posn(ed.pos)})
 		}
 	}
 	var r Reach
@@ -292,7 +292,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: posnOf(e.pass.Fset, f.op.Pos), CtxParam: f.op.CtxParam}
+			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]

@@ -63,7 +63,7 @@ func (e *engine) report(res *Result) {
 		return cmp.Or(extent.Compare(e.pass.Fset, x.at, y.at), cmp.Compare(bit(x.f.analyzer), bit(y.f.analyzer)), cmp.Compare(x.f.length, y.f.length),
 			cmp.Compare(x.f.key, y.f.key))
 	})
-	fake := newFakeFiles(e.pass.Fset)
+	fake := newFakeFiles(e.pass.Fset, e.localFile)
 	for _, f := range fs {
 		if f.f.remote != nil {
 			fake.want(f.f.remote.Posn)

@@ -2,6 +2,7 @@ package whole_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -41,4 +42,14 @@ func BenchmarkGenerated1000(b *testing.B) {
 // BenchmarkStdlibTestdata analyzes the analyzers' own testdata module.
 func BenchmarkStdlibTestdata(b *testing.B) {
 	benchmark(b, stdlib)
+}
+
+// BenchmarkDir analyzes the module in $BLOCKCHECK_BENCH_DIR (a real service, checked out outside the repository),
+// for profiling: go test -run '^$' -bench Dir -benchtime 1x -cpuprofile cpu.out -memprofile mem.out.
+func BenchmarkDir(b *testing.B) {
+	dir := os.Getenv("BLOCKCHECK_BENCH_DIR")
+	if dir == "" {
+		b.Skip("BLOCKCHECK_BENCH_DIR is not set")
+	}
+	benchmark(b, dir)
 }

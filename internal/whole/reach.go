@@ -319,11 +319,21 @@ func (a *engine) out(fn *ssa.Function) []*callgraph.Edge {
 		edges = slices.Clone(n.Out)
 		slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
 			return cmp.Or(extent.Compare(a.fset, x.Pos(), y.Pos()), extent.Compare(a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
-				cmp.Compare(x.Callee.Func.String(), y.Callee.Func.String()))
+				cmp.Compare(a.name(x.Callee.Func), a.name(y.Callee.Func)))
 		})
 	}
 	a.sorted[fn] = edges
 	return edges
+}
+
+// name memoizes fn.String(), the last tie-breaker of the edge order: it formats types on every call.
+func (a *engine) name(fn *ssa.Function) string {
+	s, ok := a.names[fn]
+	if !ok {
+		s = fn.String()
+		a.names[fn] = s
+	}
+	return s
 }
 
 // reach walks from the roots breadth first, so that each operation is first met on a shortest path, and reports
@@ -395,7 +405,9 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 	return at, at.IsValid()
 }
 
-// routeSets returns a function counting the distinct routes that reach a function.
+// routeSets returns a function counting the distinct routes that reach a function. It walks once per route, because
+// what a route's walk follows depends on the route (its registration's closure, the callbacks its helpers are
+// passed): a condensation of the shared call graph would credit a route with what only another route reaches.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	words := (len(roots) + 63) / 64
 	sets := map[*ssa.Function][]uint64{}

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/extent"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
@@ -140,7 +139,7 @@ func (r *reporter) walked(e *callgraph.Edge) bool {
 		return false
 	}
 	fn := e.Callee.Func
-	if fn.Blocks == nil || fn.Pkg == nil || flow.IsStd(fn.Pkg.Pkg.Path()) {
+	if fn.Blocks == nil || fn.Pkg == nil || r.a.isStd(fn.Pkg) {
 		return false
 	}
 	return !r.a.cls.Named(e.Site.Common()) && !r.a.find.IsDispatch(e.Site.Common())

@@ -5,7 +5,6 @@ import (
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/handlers"
-	"github.com/blockcheck/blockcheck/internal/policy"
 )
 
 // waits answers the classifier's questions about what calls reach, from the call graph: the first wait (for
@@ -52,7 +51,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		}
 		callees++
 		fn := e.Callee.Func
-		if fn.Blocks == nil || generic(fn).Pkg == nil || policy.Library(generic(fn).Pkg.Pkg) {
+		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
 			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 		}
 		if found := w.of(fn, unbounded); found != nil {
@@ -68,7 +67,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 // follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.
 func (w *waits) follows(site ssa.CallInstruction, callee *ssa.Function) bool {
 	g := generic(callee)
-	return callee.Blocks != nil && g.Pkg != nil && !policy.Library(g.Pkg.Pkg) && w.a.pol.Enters(site, callee)
+	return callee.Blocks != nil && g.Pkg != nil && !w.a.isStd(g.Pkg) && w.a.pol.Enters(site, callee)
 }
 
 // generic returns the generic function an instantiation is of, which has the package the instance lacks.

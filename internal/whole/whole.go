@@ -82,36 +82,33 @@ type PkgError struct {
 // (listing, loading, building SSA, finding handlers, building the call graph, walking) and within the load and
 // the walk.
 func Run(ctx context.Context, cfg *Config) (*Result, error) {
-	patterns := cfg.Patterns
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	st := newStages(cfg)
+	st.start("listing packages", 0)
+	b, err := planBodies(ctx, cfg, patterns(cfg))
+	if err != nil {
+		return nil, err
+	}
+	return run(ctx, cfg, b, st)
+}
+
+func patterns(cfg *Config) []string {
+	if len(cfg.Patterns) == 0 {
+		return []string{"./..."}
+	}
+	return cfg.Patterns
+}
+
+// run analyzes the packages with a plan of bodies already made (a Session keeps one across runs).
+func run(ctx context.Context, cfg *Config, b *bodies, st *stages) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fset := token.NewFileSet()
-	st := newStages(cfg)
-	st.start("listing packages", 0)
-	b, err := planBodies(ctx, cfg, patterns)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	lcfg := &packages.Config{
-		Context: ctx,
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
-		Overlay:   cfg.Overlay,
-		Dir:       cfg.Dir,
-		Env:       cfg.Env,
-		Tests:     cfg.Tests,
-		Fset:      fset,
-		ParseFile: b.parse,
-	}
 	st.start("loading packages", b.listed)
-	pkgs, err := packages.Load(lcfg, patterns...)
+	pkgs, err := b.load(ctx, cfg, fset, patterns(cfg))
 	if err := cmp.Or(ctx.Err(), err); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
@@ -123,6 +120,7 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		own:     map[string]bool{},
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
+		names:   map[*ssa.Function]string{},
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -158,6 +156,7 @@ type engine struct {
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
+	names  map[*ssa.Function]string // see name
 	ign    *ignore.Set
 }
 
@@ -248,11 +247,17 @@ func (a *engine) ownCode(fn *ssa.Function) bool {
 	return false
 }
 
-// walks reports whether the walks enter fn: it has a body, outside the standard library (policy.Library).
+// walks reports whether the walks enter fn: it has a body, outside the standard library.
 func (a *engine) walks(fn *ssa.Function) bool {
 	// Instances of generic functions and method wrappers have no Pkg: judge them by the package declaring them.
 	pkg := owner.Package(fn)
-	return fn.Blocks != nil && pkg != nil && !policy.Library(pkg.Pkg)
+	return fn.Blocks != nil && pkg != nil && !a.isStd(pkg)
+}
+
+// isStd reports whether go list placed the package in the standard library (never decided by the shape of its
+// path: a module named "httpbin-instrumentation" is the user's code).
+func (a *engine) isStd(p *ssa.Package) bool {
+	return a.bodies.std[p.Pkg.Path()]
 }
 
 func (a *engine) isInitial(fn *ssa.Function) bool {
@@ -318,14 +323,16 @@ func (a *engine) analyze() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
-	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !flow.IsStd(p.Pkg.Path()) })
+	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) })
 	var own []*ssa.Function
 	for _, fn := range nonStd {
 		if a.ownCode(fn) {
 			own = append(own, fn)
 		}
 	}
-	a.idx = flow.NewIndex(a.fset, nonStd, handlers.IndexOptions(a.cfg.Catalog))
+	opts := handlers.IndexOptions(a.cfg.Catalog)
+	opts.Std = func(p *types.Package) bool { return a.bodies.std[p.Path()] }
+	a.idx = flow.NewIndex(a.fset, nonStd, opts)
 	a.find = handlers.NewFinder(a.prog, a.idx, a.cfg.Catalog, own)
 	a.cls = blocking.NewClassifier(a.cfg.Catalog, a.idx, blocking.Options{Reach: newWaits(a)})
 	a.pol = policy.New(a.cls, a.find)

@@ -55,3 +55,12 @@ func TestDrift(t *testing.T) {
 // driftPatterns leave out clientctx/pay, so that the finding behind api's call is reported at the call, where
 // the modular engine reports it.
 var driftPatterns = []string{"./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api"}
+
+// TestNoDotModule checks that a module whose path has no dot is analyzed as the user's code: whether a package is
+// the standard library comes from the build system, not from the shape of its path.
+func TestNoDotModule(t *testing.T) {
+	res := wanttest.Run(t, "../../testdata/nodot", nil, "./...")
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings in a module without a dot in its path")
+	}
+}

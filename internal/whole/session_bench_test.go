@@ -1,0 +1,90 @@
+package whole
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+// BenchmarkSessionEdit measures re-analysis in a long-lived process: each iteration appends a line to one Go file
+// of a copy of $BLOCKCHECK_BENCH_DIR (default: testdata/service) and runs the session again. It reports the CPU
+// seconds of the cold run and of each re-analysis, and the heap in use after the first and the last re-analysis
+// (with -benchtime 200x: whether memory stays flat).
+func BenchmarkSessionEdit(b *testing.B) {
+	src := os.Getenv("BLOCKCHECK_BENCH_DIR")
+	if src == "" {
+		src = "../../testdata/service"
+	}
+	dir := filepath.Join(b.TempDir(), "svc")
+	if out, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
+		b.Fatalf("copy: %v\n%s", err, out)
+	}
+	var file string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if file == "" && err == nil && !d.IsDir() && filepath.Ext(path) == ".go" {
+			file = path
+		}
+		return nil
+	})
+	cat, err := rules.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, a := range rules.Analyzers {
+		enabled[a] = true
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	s := NewSession(&Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled})
+	cpu := func() time.Duration { // this process and the go commands it ran
+		var self, kids syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+		syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+		return time.Duration(self.Utime.Nano() + self.Stime.Nano() + kids.Utime.Nano() + kids.Stime.Nano())
+	}
+	heap := func() float64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.HeapInuse) / (1 << 20)
+	}
+	start := cpu()
+	if _, err := s.Run(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	cold := cpu() - start
+	var first float64
+	n := 0
+	b.ResetTimer()
+	start = cpu()
+	for b.Loop() {
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(f, "\n// edit %d\n", n)
+		f.Close()
+		if _, err := s.Run(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n == 1 {
+			b.StopTimer()
+			first = heap()
+			b.StartTimer()
+		}
+	}
+	warm := (cpu() - start).Seconds() / float64(n)
+	b.ReportMetric(cold.Seconds(), "cold-cpu-s")
+	b.ReportMetric(warm, "edit-cpu-s")
+	b.ReportMetric(warm/cold.Seconds(), "edit/cold")
+	b.ReportMetric(first, "heap-first-MB")
+	b.ReportMetric(heap(), "heap-last-MB")
+}
