@@ -106,9 +106,9 @@ func TestRoutesUnresolved(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 6, "a header and five routes")
 	assert.Equal(t, []string{"method", "pattern", "route", "server", "handler", "framework", "status", "total",
-		"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait", "registered", "defined"}, rows[0])
+		"sleep", "nocancel", "syncdb", "ctxdetach", "clienttimeout", "servertimeout", "gospawn", "chanwait", "lockio", "registered", "defined"}, rows[0])
 	assert.Equal(t, []string{"GET", "/slow", "GET /slow", "false", "example.com/cli/unresolved.slow", "net/http", "blocking", "1",
-		"1", "0", "0", "0", "0", "0", "0", "0", "unresolved/unresolved.go:21", "unresolved/unresolved.go:10"}, rows[1])
+		"1", "0", "0", "0", "0", "0", "0", "0", "0", "unresolved/unresolved.go:21", "unresolved/unresolved.go:10"}, rows[1])
 	assert.Equal(t, "clean", rows[2][6], "clean routes are listed, after the blocking ones: %v", rows[2])
 	assert.Equal(t, "/ok", rows[2][1])
 }

@@ -155,7 +155,7 @@ func f() {}
 	want := []string{
 		"6: //blockcheck:ignore needs a reason: write //blockcheck:ignore sleep <why this wait is acceptable>",
 		"9: //blockcheck:ignore names no analyzer and gives no reason: write //blockcheck:ignore <analyzer>[,<analyzer>] <reason>",
-		`12: //blockcheck:ignore unknown analyzer "bogus" (want sleep, nocancel, syncdb, ctxdetach, clienttimeout, servertimeout, gospawn, chanwait, or all)`,
+		`12: //blockcheck:ignore unknown analyzer "bogus" (want sleep, nocancel, syncdb, ctxdetach, clienttimeout, servertimeout, gospawn, chanwait, lockio, or all)`,
 	}
 	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))

@@ -30,6 +30,9 @@ type Policy struct {
 	cls    *blocking.Classifier
 	find   *handlers.Finder
 	served map[*ssa.Function]bool // the registered handlers, once Serve is called
+	// middleware holds the registered middleware (roots that serve every route): a handler-typed value it calls
+	// is the next handler, whatever the framework made it from (a gRPC interceptor's handler argument).
+	middleware map[*ssa.Function]bool
 }
 
 // New returns the policy of a classifier (which calls rules name) and a finder (which calls dispatch to the next
@@ -66,7 +69,7 @@ func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 	if !p.find.IsDispatch(cc) {
 		return true
 	}
-	if cc.IsInvoke() || cc.StaticCallee() != nil || p.served == nil {
+	if cc.IsInvoke() || cc.StaticCallee() != nil || p.served == nil || p.middleware[site.Parent()] {
 		return false
 	}
 	return callee == nil || !p.served[p.find.Method(callee)]
@@ -76,8 +79,12 @@ func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 // none of them is called, not dispatched to.
 func (p *Policy) Serve(roots []handlers.Root) {
 	p.served = map[*ssa.Function]bool{}
+	p.middleware = map[*ssa.Function]bool{}
 	for _, r := range roots {
 		p.served[r.Fn] = true
+		if r.Server {
+			p.middleware[r.Fn] = true
+		}
 	}
 }
 
