@@ -39,11 +39,29 @@ func opOf(fset *token.FileSet, dir, analyzer string, d analysis.Diagnostic) Op {
 
 // short names a file by its path in dir, or by its package directory and name when it is elsewhere (a module in
 // the module cache).
+//
+// The modular engine's facts name files as go build -trimpath does ("example.com/dep@v1.0.0/sub/x.go"), so that
+// they do not depend on the checkout: such a name is looked up under dir (a dependency replaced by a directory of
+// the testdata module) by its trailing elements.
 func short(dir, file string) string {
+	if !filepath.IsAbs(file) {
+		elems := strings.Split(filepath.ToSlash(file), "/")
+		for i, e := range elems {
+			elems[i], _, _ = strings.Cut(e, "@")
+		}
+		for i := 1; i < len(elems)-1; i++ {
+			suffix := filepath.Join(elems[i:]...)
+			if _, err := os.Stat(filepath.Join(dir, suffix)); err == nil {
+				return filepath.ToSlash(suffix)
+			}
+		}
+		file = filepath.Join(elems...)
+	}
 	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}
-	return filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
+	d, _, _ := strings.Cut(filepath.Base(filepath.Dir(file)), "@") // a module's root in the module cache
+	return d + "/" + filepath.Base(file)
 }
 
 // env is the environment of both engines: the testdata modules' dependencies come from the module cache only.
