@@ -16,6 +16,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
 	"github.com/blockcheck/blockcheck/internal/policy"
+	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -322,7 +323,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 						bind[p] = cc.Args[i]
 					}
 					for _, v := range cbs {
-						if passesOn(v, bind, fn) && len(e.idx.CallSites(fn)) > 0 {
+						if values.PassesOn(v, bind, fn) && len(e.idx.CallSites(fn)) > 0 {
 							continue // fn passes on a callback of its own: resolved at fn's callers (below)
 						}
 						for _, t := range e.idx.TargetsWith(v, bind) {
@@ -358,7 +359,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 								bind[p] = icc.Args[i]
 							}
 							for _, v := range cbs {
-								if !passesOn(v, bind, callee) {
+								if !values.PassesOn(v, bind, callee) {
 									continue
 								}
 								for _, t := range e.idx.TargetsWith(v, bind) {
@@ -372,7 +373,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 				}
 			case cc.IsInvoke():
 				e.invoke(&out, seen, fn, pos, cc)
-			case paramOf(cc.Value, fn) >= 0 && len(e.idx.CallSites(fn)) > 0:
+			case values.ParamIndex(cc.Value, fn) >= 0 && len(e.idx.CallSites(fn)) > 0:
 				// A callback: walked from each call of fn, with what that call passes (above).
 			default:
 				for _, t := range e.idx.Targets(cc.Value) {
@@ -385,58 +386,6 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 	}
 	e.edges[fn] = out
 	return out
-}
-
-// passesOn reports whether the callback value v of a helper, with the helper's parameters bound, is a
-// parameter of caller: a callback caller received and passes on.
-func passesOn(v ssa.Value, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
-	for range 8 {
-		switch x := v.(type) {
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.Slice:
-			v = x.X
-			continue
-		case *ssa.UnOp:
-			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
-				v = ia.X
-				continue
-			}
-		case *ssa.Parameter:
-			if x.Parent() == caller {
-				return true
-			}
-			if b, ok := bind[x]; ok && b != v {
-				v = b
-				continue
-			}
-		}
-		return false
-	}
-	return false
-}
-
-// paramOf returns the index of the parameter of fn that v is, or -1.
-func paramOf(v ssa.Value, fn *ssa.Function) int {
-	for {
-		switch x := v.(type) {
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.UnOp:
-			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
-			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
-				v = ia.X
-				continue
-			}
-		case *ssa.Parameter:
-			if x.Parent() == fn {
-				return slices.Index(fn.Params, x)
-			}
-		}
-		return -1
-	}
 }
 
 // callbacks returns the function values a local function calls that come from its parameters, when it is
@@ -456,7 +405,7 @@ func (e *engine) callbacks(fn *ssa.Function) []ssa.Value {
 			if cc.IsInvoke() || cc.StaticCallee() != nil {
 				continue
 			}
-			if paramOf(cc.Value, fn) >= 0 {
+			if values.ParamIndex(cc.Value, fn) >= 0 {
 				out = append(out, cc.Value)
 			}
 		}

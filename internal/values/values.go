@@ -107,3 +107,60 @@ func Local(v ssa.Value) ssa.Value {
 	}
 	return v
 }
+
+// PassesOn reports whether the function value v, called in a helper whose parameters are bound to a call's
+// arguments by bind, is a parameter of caller: a callback that caller received and passes on to the helper
+// (evaluateOr401(ctx, fns...) calling evaluate(ctx, fns...)). Both engines resolve callbacks through it.
+func PassesOn(v ssa.Value, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Slice:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == caller {
+				return true
+			}
+			if b, ok := bind[x]; ok && b != v {
+				v = b
+				continue
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// ParamIndex returns the index of the parameter of fn that v is, directly or as an element of a variadic
+// parameter (for _, f := range fns { f(ctx) }), or -1.
+func ParamIndex(v ssa.Value, fn *ssa.Function) int {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
+				v = ia.X
+				continue
+			}
+		case *ssa.Parameter:
+			if x.Parent() == fn {
+				for i, p := range fn.Params {
+					if p == x {
+						return i
+					}
+				}
+			}
+		}
+		return -1
+	}
+}

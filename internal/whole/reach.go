@@ -19,6 +19,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/owner"
 	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/report"
+	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 type findingKey struct {
@@ -111,7 +112,7 @@ func (r *reporter) callbacks(chain []*callgraph.Edge, deferred bool) []*callgrap
 		if !paramCall(e2) {
 			continue
 		}
-		if deferred && passedOn(e2, bind, e.Caller.Func) {
+		if deferred && values.PassesOn(e2.Site.Common().Value, bind, e.Caller.Func) {
 			continue
 		}
 		out = append(out, filter(r.a.idx, e2, bind, allowed)...)
@@ -173,37 +174,6 @@ func unslice(v ssa.Value) ssa.Value {
 			return v
 		}
 	}
-}
-
-// passedOn reports whether the callback a helper's call e2 calls is one the helper's caller received as a
-// parameter itself.
-func passedOn(e2 *callgraph.Edge, bind map[ssa.Value]ssa.Value, caller *ssa.Function) bool {
-	v := e2.Site.Common().Value
-	for range 8 {
-		switch x := v.(type) {
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.Slice:
-			v = x.X
-			continue
-		case *ssa.UnOp:
-			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
-				v = ia.X
-				continue
-			}
-		case *ssa.Parameter:
-			if x.Parent() == caller {
-				return true
-			}
-			if b, ok := bind[x]; ok && b != v {
-				v = b
-				continue
-			}
-		}
-		return false
-	}
-	return false
 }
 
 // filter keeps e if what its function value can be under bind includes e's callee, or is not known.
