@@ -122,16 +122,9 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		errs = map[string]string{}
 		for _, e := range res.ErrorPkgs {
 			errs[e.Pkg] = strings.Join(e.Msgs, "\n")
-			// As go vet prints them: the package, then its errors.
-			fmt.Fprintf(stderr, "# %s\n", e.Pkg)
-			for _, m := range e.Msgs {
-				fmt.Fprintln(stderr, relative(wd, m))
-			}
 		}
 	}
-	for _, p := range res.Skipped {
-		fmt.Fprintf(stderr, "blockcheck: %s not analyzed: it imports a package with errors\n", p)
-	}
+	printErrors(res, wd, stderr) // as go vet prints them: the package, then its errors
 	if !analysed(res, *dir, fs.Args(), stderr) {
 		return ExitError
 	}

@@ -65,23 +65,7 @@ func paramCall(e *callgraph.Edge) bool {
 	if cc.IsInvoke() || cc.StaticCallee() != nil {
 		return false
 	}
-	v := cc.Value
-	for {
-		switch x := v.(type) {
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.UnOp:
-			// An element of a variadic parameter: for _, f := range fns { f(ctx) }.
-			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL {
-				v = ia.X
-				continue
-			}
-		case *ssa.Parameter:
-			return x.Parent() == e.Caller.Func
-		}
-		return false
-	}
+	return values.ParamIndex(cc.Value, e.Caller.Func) >= 0
 }
 
 // callbacks returns the calls of the helper that e calls which call a callback it passes: to what this call's
