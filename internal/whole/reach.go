@@ -498,7 +498,11 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 		pf.Elsewhere = &policy.Place{Pkg: owner.Path(f.fn), File: shortFile(p.Filename), Line: p.Line, Pos: f.op.Pos}
 	}
 	for _, e := range f.path {
-		pf.Path = append(pf.Path, policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)})
+		s := policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)}
+		if as, ok := a.assumed[e.Site]; ok {
+			s.Callee, s.Note = as.method, as.note()
+		}
+		pf.Path = append(pf.Path, s)
 	}
 	pos, end := r.span(f.at)
 	d := pf.Diagnostic(pos, end)

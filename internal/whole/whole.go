@@ -158,6 +158,8 @@ type engine struct {
 	sorted map[*ssa.Function][]*callgraph.Edge
 	names  map[*ssa.Function]string // see name
 	ign    *ignore.Set
+	// assumed holds the interface calls VTA resolved to nothing, given the user's implementations (assume.go).
+	assumed map[ssa.CallInstruction]assumption
 }
 
 // load builds SSA for every package that loaded cleanly and whose dependencies did.
@@ -372,6 +374,7 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	}
 	slice := forwardSlice(seeds, initial)
 	g := vta.CallGraph(slice, initial)
+	a.assumed = a.assume(g, slice) // assume.go
 	return g
 }
 
