@@ -502,6 +502,9 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 		if as, ok := a.assumed[e.Site]; ok {
 			s.Callee, s.Note = as.method, as.note()
 		}
+		if via, ok := a.callBacks[callBack{e.Site, e.Callee.Func}]; ok {
+			s.Callee, s.Note = shortName(via), "which calls "+s.Callee+" back on this goroutine"
+		}
 		pf.Path = append(pf.Path, s)
 	}
 	pos, end := r.span(f.at)

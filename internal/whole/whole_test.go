@@ -96,3 +96,26 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("missing findings: fallback %v, resolved %v", fallback, resolved)
 	}
 }
+
+// TestCallback checks that a user's method the standard library calls back on the request goroutine (rules'
+// callbacks: io.Copy calling its source's Read) is walked, with a path through the library's function.
+func TestCallback(t *testing.T) {
+	res := wanttest.Run(t, stdlib, nil, "./callback")
+	found := false
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Diag.Message, "GET /copy") {
+			continue
+		}
+		found = true
+		var msgs []string
+		for _, rel := range f.Diag.Related {
+			msgs = append(msgs, rel.Message)
+		}
+		if all := strings.Join(msgs, "\n"); !strings.Contains(all, "copySlow calls io.Copy (which calls slowReader.Read back on this goroutine)") {
+			t.Errorf("path does not go through io.Copy:\n%s", all)
+		}
+	}
+	if !found {
+		t.Error("no finding reached from GET /copy")
+	}
+}
