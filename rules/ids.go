@@ -55,6 +55,9 @@ func (c *Catalog) checkIDs() error {
 	for i, r := range c.Carriers {
 		check("carriers", i, r.ID)
 	}
+	for i, r := range c.Callbacks {
+		check("callbacks", i, r.ID)
+	}
 	return errors.Join(errs...)
 }
 
@@ -77,6 +80,7 @@ func (c *Catalog) expand() error {
 	c.Detached = expandAll(c.Detached, "detached", &errs)
 	c.Operations = expandAll(c.Operations, "operations", &errs)
 	c.Carriers = expandAll(c.Carriers, "carriers", &errs)
+	c.Callbacks = expandAll(c.Callbacks, "callbacks", &errs)
 	return errors.Join(errs...)
 }
 

@@ -55,6 +55,9 @@ type Catalog struct {
 	// Carriers lists context parameters that a long-lived object keeps for the values they carry only (oauth2's
 	// Config.Client): no request work runs under them, so a context.Background() passed there is right.
 	Carriers []Carrier `json:"carriers,omitempty"`
+	// Callbacks lists functions of the standard library that call a method of an argument back on the caller's
+	// goroutine (io.Copy calls its source's Read): the walk goes on into that method of the argument's types.
+	Callbacks []Callback `json:"callbacks,omitempty"`
 	// Streams lists the types of connections that carry a stream both ways (a websocket, a net.Conn): a goroutine
 	// given one that its starter goes on using is the other half of a reader/writer pair, and ends with the
 	// connection.
@@ -97,6 +100,15 @@ type Carrier struct {
 	ID   string `json:"id"`
 	Func string `json:"func"`
 	Arg  int    `json:"arg"`
+}
+
+// A Callback rule names a function that calls method Method of its argument Arg (counted as in origin: 0 is a
+// method's receiver) before it returns.
+type Callback struct {
+	ID     string `json:"id"`
+	Func   string `json:"func"`
+	Arg    int    `json:"arg"`
+	Method string `json:"method"`
 }
 
 // A Call rule names a function or method that blocks.
@@ -386,6 +398,11 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("carriers[%d]: func and a non-negative arg are required", i))
 		}
 	}
+	for i, r := range c.Callbacks {
+		if r.Func == "" || r.Arg < 0 || r.Method == "" {
+			errs = append(errs, fmt.Errorf("callbacks[%d]: func, a non-negative arg and method are required", i))
+		}
+	}
 	for i, r := range c.Operations {
 		if !slices.Contains(Ops, r.Op) {
 			errs = append(errs, fmt.Errorf("operations[%d]: unknown op %q (want one of %s)", i, r.Op, strings.Join(Ops, ", ")))
@@ -423,6 +440,7 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Detached:      merge(c.Detached, more.Detached, drop, func(r Detached) string { return r.ID }),
 		Operations:    merge(c.Operations, more.Operations, drop, func(r Operation) string { return r.ID }),
 		Carriers:      merge(c.Carriers, more.Carriers, drop, func(r Carrier) string { return r.ID }),
+		Callbacks:     merge(c.Callbacks, more.Callbacks, drop, func(r Callback) string { return r.ID }),
 		Streams:       slices.Concat(c.Streams, more.Streams),
 	}
 }

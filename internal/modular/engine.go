@@ -274,6 +274,40 @@ type edge struct {
 	callee *ssa.Function
 	remote *types.Func
 	name   string // the callee's short name
+	note   string // how the call reaches the callee, for a path step (policy.Step.Note)
+}
+
+// calledBack adds the edges of the callbacks rules (rules.Callback) for a call of callee: the method of the
+// concrete type an argument was converted from at the call, which the standard library calls back before it
+// returns (io.Copy calling its source's Read). The step names the library function.
+func (e *engine) calledBack(out *[]*edge, add func(token.Pos, *ssa.Function), pos token.Pos, cc *ssa.CallCommon, callee *ssa.Function) {
+	name := flow.FuncName(callee)
+	for _, r := range e.cat.Callbacks {
+		if r.Func != name || r.Arg >= len(cc.Args) {
+			continue
+		}
+		m := values.CalledBack(e.prog, cc.Args[r.Arg], r.Method)
+		if m == nil {
+			continue
+		}
+		n := len(*out)
+		add(pos, m)
+		for _, ed := range (*out)[n:] {
+			ed.note = "which calls " + ed.name + " back on this goroutine"
+			ed.name = shortName(name)
+		}
+	}
+}
+
+// shortName drops the directories of a function's package path: net/http.ServeContent is http.ServeContent.
+func shortName(name string) string {
+	slash := -1
+	for i := 0; i < len(name) && name[i] != '.'; i++ {
+		if name[i] == '/' {
+			slash = i
+		}
+	}
+	return name[slash+1:]
 }
 
 // edgesOf returns the calls of fn that the engine follows: those the policy enters (policy.Enters), into
@@ -315,6 +349,7 @@ func (e *engine) edgesOf(fn *ssa.Function) []*edge {
 			case cc.StaticCallee() != nil:
 				callee := cc.StaticCallee()
 				add(pos, callee)
+				e.calledBack(&out, add, pos, cc, callee)
 				// A helper calling a callback (withID(w, r, func(id int) { ... })): the callbacks this call
 				// passes, not every caller's.
 				if cbs := e.callbacks(callee); len(cbs) > 0 && len(cc.Args) == len(callee.Params) {

@@ -96,3 +96,9 @@ func TestDrift(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "drift")
 	analysistest.Run(t, dir, every(&modular.Config{Catalog: cat.Merge(more)}), "./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api")
 }
+
+// TestCallback runs the modular engine on the callbacks of the standard library into the user's methods (rules'
+// callbacks: io.Copy calling its source's Read), with the whole-program engine's want comments.
+func TestCallback(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./callback")
+}

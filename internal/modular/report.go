@@ -178,7 +178,7 @@ func (e *engine) diagnostic(f *finding, fake *fakeFiles) analysis.Diagnostic {
 		pf.Name, pf.Why, pf.Fix = op.Name, op.Why, op.Fix
 	}
 	for _, ed := range f.f.path {
-		pf.Path = append(pf.Path, policy.Step{Pos: ed.pos, Caller: handlers.Name(ed.caller), Callee: ed.name})
+		pf.Path = append(pf.Path, policy.Step{Pos: ed.pos, Caller: handlers.Name(ed.caller), Callee: ed.name, Note: ed.note})
 	}
 	if r := f.f.remote; r != nil {
 		// Reported at the call in this package: name the operation in the other package.

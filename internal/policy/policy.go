@@ -140,6 +140,8 @@ type Place struct {
 type Step struct {
 	Pos            token.Pos
 	Caller, Callee string // short names (handlers.Name)
+	// Note, when set, says how the call was resolved: the callees of an interface call the call graph left empty.
+	Note string
 }
 
 // A Finding is what an engine reports, before it is worded.
@@ -199,7 +201,11 @@ func (f *Finding) Diagnostic(pos, end token.Pos) analysis.Diagnostic {
 	d.Related = append(d.Related, analysis.RelatedInformation{Pos: root.Pos, Message: reg})
 	for _, s := range f.Path {
 		if s.Pos.IsValid() { // not a synthetic wrapper's call
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.Pos, Message: s.Caller + " calls " + s.Callee})
+			msg := s.Caller + " calls " + s.Callee
+			if s.Note != "" {
+				msg += " (" + s.Note + ")"
+			}
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.Pos, Message: msg})
 		}
 	}
 	if e := f.Elsewhere; e != nil {

@@ -164,3 +164,27 @@ func ParamIndex(v ssa.Value, fn *ssa.Function) int {
 		return -1
 	}
 }
+
+// CalledBack returns the method name of the concrete type that v, an interface argument, was converted from at
+// the call (a *slowReader passed as an io.Reader), or nil when v is an interface already: both engines follow a
+// rules.Callback into it.
+func CalledBack(prog *ssa.Program, v ssa.Value, name string) *ssa.Function {
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		case *ssa.MakeInterface:
+			t := x.X.Type()
+			if types.IsInterface(t) {
+				return nil
+			}
+			sel := prog.MethodSets.MethodSet(t).Lookup(nil, name)
+			if sel == nil {
+				return nil
+			}
+			return prog.MethodValue(sel)
+		}
+		return nil
+	}
+}

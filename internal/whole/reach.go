@@ -482,7 +482,14 @@ func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
 		pf.Elsewhere = &policy.Place{Pkg: owner.Path(f.fn), File: shortFile(p.Filename), Line: p.Line, Pos: f.op.Pos}
 	}
 	for _, e := range f.path {
-		pf.Path = append(pf.Path, policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)})
+		s := policy.Step{Pos: e.Pos(), Caller: handlers.Name(e.Caller.Func), Callee: handlers.Name(e.Callee.Func)}
+		if as, ok := a.assumed[e.Site]; ok {
+			s.Callee, s.Note = as.method, as.note()
+		}
+		if via, ok := a.callBacks[callBack{e.Site, e.Callee.Func}]; ok {
+			s.Callee, s.Note = shortName(via), "which calls "+s.Callee+" back on this goroutine"
+		}
+		pf.Path = append(pf.Path, s)
 	}
 	pos, end := r.span(f.at)
 	d := pf.Diagnostic(pos, end)

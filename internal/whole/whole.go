@@ -158,6 +158,11 @@ type engine struct {
 	sorted map[*ssa.Function][]*callgraph.Edge
 	names  map[*ssa.Function]string // see name
 	ign    *ignore.Set
+	// assumed holds the interface calls VTA resolved to nothing, given the user's implementations (assume.go).
+	assumed map[ssa.CallInstruction]assumption
+	// callBacks holds the edges from a call of the standard library to the user's method it calls back, with the
+	// function called (calledback.go).
+	callBacks map[callBack]string
 }
 
 // load builds SSA for every package that loaded cleanly and whose dependencies did.
@@ -372,6 +377,8 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	}
 	slice := forwardSlice(seeds, initial)
 	g := vta.CallGraph(slice, initial)
+	a.assumed = a.assume(g, slice)       // assume.go
+	a.callBacks = a.calledBack(g, slice) // calledback.go
 	return g
 }
 

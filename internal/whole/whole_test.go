@@ -1,6 +1,7 @@
 package whole_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/blockcheck/blockcheck/internal/wanttest"
@@ -62,5 +63,59 @@ func TestNoDotModule(t *testing.T) {
 	res := wanttest.Run(t, "../../testdata/nodot", nil, "./...")
 	if len(res.Findings) == 0 {
 		t.Fatal("no findings in a module without a dot in its path")
+	}
+}
+
+// TestRegistry checks the fallback for interface calls VTA resolves to nothing (implementations made by
+// reflection, kept in a registry filled by init): the implementations in the user's module are assumed, and the
+// path says so; a call VTA resolves is not widened, and a dependency's implementation is never assumed.
+func TestRegistry(t *testing.T) {
+	res := wanttest.Run(t, stdlib, nil, "./registry")
+	const note = "no implementation reaches it here; assuming the 2 implementations in your module"
+	var fallback, resolved bool
+	for _, f := range res.Findings {
+		var msgs []string
+		for _, rel := range f.Diag.Related {
+			msgs = append(msgs, rel.Message)
+		}
+		all := strings.Join(msgs, "\n")
+		switch {
+		case strings.Contains(f.Diag.Message, "/fetch/"):
+			fallback = true
+			if !strings.Contains(all, "fetch calls Provider.Fetch ("+note+")") {
+				t.Errorf("path of %q does not say what it assumed:\n%s", f.Diag.Message, all)
+			}
+		case strings.Contains(f.Diag.Message, "/store"):
+			resolved = true
+			if strings.Contains(all, "assuming") {
+				t.Errorf("a call VTA resolves got the fallback:\n%s", all)
+			}
+		}
+	}
+	if !fallback || !resolved {
+		t.Errorf("missing findings: fallback %v, resolved %v", fallback, resolved)
+	}
+}
+
+// TestCallback checks that a user's method the standard library calls back on the request goroutine (rules'
+// callbacks: io.Copy calling its source's Read) is walked, with a path through the library's function.
+func TestCallback(t *testing.T) {
+	res := wanttest.Run(t, stdlib, nil, "./callback")
+	found := false
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Diag.Message, "GET /copy") {
+			continue
+		}
+		found = true
+		var msgs []string
+		for _, rel := range f.Diag.Related {
+			msgs = append(msgs, rel.Message)
+		}
+		if all := strings.Join(msgs, "\n"); !strings.Contains(all, "copySlow calls io.Copy (which calls slowReader.Read back on this goroutine)") {
+			t.Errorf("path does not go through io.Copy:\n%s", all)
+		}
+	}
+	if !found {
+		t.Error("no finding reached from GET /copy")
 	}
 }
