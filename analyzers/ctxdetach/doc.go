@@ -6,7 +6,9 @@
 //
 // ctxdetach: report context.Background and context.TODO on a request path
 //
-// Reports context.Background() and context.TODO() evaluated in code a handler reaches.
+// Reports context.Background() and context.TODO() evaluated in code a handler reaches, and package variables
+// that hold one (oauth2.NoContext, which is context.TODO(), or your own var bg = context.Background()) passed
+// to a call there.
 //
 // # Why it hurts a Go service
 //
@@ -17,6 +19,15 @@
 //	func (s *Store) User(id string) (*User, error) {
 //		return s.get(context.Background(), id) // reported, with the route that reaches it
 //	}
+//
+// A package variable counts as a new root context when every value stored into it is one of those calls; the
+// initializer is read in your code and in dependencies (the modular engine passes it on as a fact,
+// modular.md). Request work started under it is reported at the call that is given it, with the
+// same wording and fix as the call itself: oauth2.NoContext (context.TODO()) starts a context with no deadline…. A
+// variable holding a context derived from another (context.WithValue(context.Background(), k, v)) or set from
+// elsewhere is not a root and is not reported.
+//
+//	tok, err := conf.Exchange(oauth2.NoContext, code) // reported; fix: conf.Exchange(r.Context(), code)
 //
 // # Fix
 //
@@ -32,7 +43,8 @@
 //
 // ### Suggested fixes
 //
-// context.Background() and context.TODO() are replaced by the request context in scope (ctx, r.Context());
+// context.Background() and context.TODO() are replaced by the request context in scope (ctx, r.Context()),
+// as is the package variable holding one where it is an argument of the call reported;
 // an import of context the edit leaves unused is removed by blockcheck -fix and in an editor. No fix where no
 // request context is in scope, nor for a *gin.Context or fiber Ctx used as a context (the message names the accessor
 // to pass instead).
@@ -48,10 +60,11 @@
 // # Not reported
 //
 //   - context.WithoutCancel(…).
-//   - A comparison: if ctx != context.Background() (pgx does this) starts no work.
+//   - A comparison: if ctx != context.Background() (pgx does this, or ctx != oauth2.NoContext) starts no work.
 //   - A context handed to a parameter that a long-lived object keeps only for the values it carries: oauth2's
 //     Config.Client(ctx, tok), TokenSource, oauth2.NewClient, clientcredentials, jwt, google's DefaultClient.
-//     Those are rule data (carriers in rules.md); add your own client constructors there.
+//     Those are rule data (carriers in rules.md); add your own client constructors there. The same
+//     holds for oauth2.NoContext given to them.
 //   - Lazy initialisation: see Once-only initialisation.
 //   - context.Background() in main, init, workers, tests, and functions no handler reaches.
 //   - Inside a goroutine the handler starts: the go statement is the finding (gospawn).

@@ -46,6 +46,9 @@ type Options struct {
 	// Reach, when set, tells which calls wait and what goroutines reach (lockio, and goroutines and channel
 	// waits judged by what they do).
 	Reach Reacher
+	// RootVar, when set, names the call whose new root context a package variable the index does not hold keeps
+	// (context.TODO for oauth2.NoContext), or "": for an engine that sees other packages through facts.
+	RootVar func(*types.Var) string
 }
 
 // An Edit rewrites the call expression whose opening parenthesis is at Lparen, by a rules.Call.Edit template.
@@ -56,6 +59,9 @@ type Edit struct {
 	Fn       *ssa.Function
 	// More are further templates for the same call (rules.Call.More).
 	More []rules.Fix
+	// Arg, when set, makes the template rewrite the call's argument naming this package variable instead of the
+	// call (oauth2.NoContext becomes ctx).
+	Arg string
 }
 
 // Classifier classifies the instructions of functions by a catalog.
@@ -72,13 +78,15 @@ type Classifier struct {
 	streams map[string]bool
 	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
 	carriers map[string][]int
+	// roots caches RootVar.
+	roots map[*ssa.Global]*rules.Call
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
 	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
-		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}}
+		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -178,6 +186,9 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 	case *ssa.MakeInterface, *ssa.ChangeInterface:
 		ops = c.detached(fn, in, ops)
 	case *ssa.UnOp:
+		if isLoad(in) {
+			return c.rootLoad(fn, in, ops)
+		}
 		if in.Op != token.ARROW || c.isDone(in.X) || in.Pos() == token.NoPos || c.releases(fn, in.X) || c.producedBounded(in.X, in.CommaOk) {
 			return ops
 		}
@@ -246,10 +257,11 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
 	}
-	if r.Analyzer == "ctxdetach" && c.inert(in) {
+	v, isCall := in.(*ssa.Call)
+	if r.Analyzer == "ctxdetach" && isCall && c.inert(v) {
 		return Op{}, false
 	}
-	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && bounded(in) {
+	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && isCall && bounded(v) {
 		// Bounded, but still deaf to the request: say so rather than "no deadline".
 		op.Why = o.Why
 	}
@@ -275,9 +287,8 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 // inert reports whether a new root context starts no request work: it is only compared with
 // (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
 // values only (oauth2's Config.Client, a rule's carrier).
-func (c *Classifier) inert(in ssa.CallInstruction) bool {
-	v, ok := in.(*ssa.Call)
-	if !ok || v.Referrers() == nil || len(*v.Referrers()) == 0 {
+func (c *Classifier) inert(v ssa.Value) bool {
+	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
 	}
 	for _, r := range *v.Referrers() {
@@ -300,9 +311,8 @@ func (c *Classifier) inert(in ssa.CallInstruction) bool {
 
 // bounded reports whether a new root context is only ever the parent of a deadline
 // (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but bounded.
-func bounded(in ssa.CallInstruction) bool {
-	v, ok := in.(*ssa.Call)
-	if !ok || v.Referrers() == nil || len(*v.Referrers()) == 0 {
+func bounded(v ssa.Value) bool {
+	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
 	}
 	for _, r := range *v.Referrers() {

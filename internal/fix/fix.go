@@ -101,6 +101,9 @@ func suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, template, imp, 
 	if call == nil {
 		return nil
 	}
+	if e.Arg != "" {
+		return argFix(call, e.Arg, template, ctx)
+	}
 	text := func(n ast.Node) string {
 		var b bytes.Buffer
 		if err := format.Node(&b, fset, n); err != nil {
@@ -158,6 +161,36 @@ func suggest(fset *token.FileSet, f *ast.File, e *blocking.Edit, template, imp, 
 	}
 	edits = append([]analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(out)}}, edits...)
 	return &analysis.SuggestedFix{Message: fmt.Sprintf("Replace with %s", firstLine(out)), TextEdits: edits}
+}
+
+// argFix rewrites the argument of call that names the package variable name (bg, oauth2.NoContext) by template,
+// whose only placeholder is {ctx}; it returns nil unless exactly one argument names it.
+func argFix(call *ast.CallExpr, name, template, ctx string) *analysis.SuggestedFix {
+	var arg ast.Expr
+	for _, a := range call.Args {
+		switch x := ast.Unparen(a).(type) {
+		case *ast.Ident:
+			if x.Name != name {
+				continue
+			}
+		case *ast.SelectorExpr:
+			if _, pkg := x.X.(*ast.Ident); !pkg || x.Sel.Name != name {
+				continue
+			}
+		default:
+			continue
+		}
+		if arg != nil {
+			return nil
+		}
+		arg = a
+	}
+	if arg == nil || strings.ContainsAny(strings.ReplaceAll(template, "{ctx}", ""), "{}") {
+		return nil
+	}
+	out := strings.ReplaceAll(template, "{ctx}", ctx)
+	return &analysis.SuggestedFix{Message: fmt.Sprintf("Replace with %s", firstLine(out)),
+		TextEdits: []analysis.TextEdit{{Pos: arg.Pos(), End: arg.End(), NewText: []byte(out)}}}
 }
 
 func isCall(x ast.Expr) bool {

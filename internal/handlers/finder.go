@@ -116,19 +116,31 @@ func (f *Finder) Find() []Root {
 		seen[k] = true
 		roots = append(roots, r)
 	}
+	var regs []registered
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
 					c := in.Common()
-					for _, reg := range f.regs[flow.CalleeName(c)] {
-						f.register(in, reg, add)
+					rs := f.regs[flow.CalleeName(c)]
+					if len(rs) == 0 {
+						continue
 					}
+					r := registered{call: in}
+					for _, reg := range rs {
+						f.register(in, reg, func(root Root) { r.roots = append(r.roots, root) })
+					}
+					regs = append(regs, r)
 				case *ssa.Store:
 					f.store(in, add)
 				}
 			}
+		}
+	}
+	for _, r := range f.wrapped(regs) {
+		for _, root := range r.roots {
+			add(root)
 		}
 	}
 	slices.SortStableFunc(roots, func(a, b Root) int {
@@ -141,6 +153,75 @@ func (f *Finder) Find() []Root {
 		return strings.Compare(a.Pattern, b.Pattern)
 	})
 	return roots
+}
+
+// A registered call and the roots it registers.
+type registered struct {
+	call  ssa.CallInstruction
+	roots []Root
+}
+
+// wrapped gives the middleware of a call that returns a router carrying it (chi's r.With(mw)) the routes
+// registered on that router (r.With(mw).Get("/x", h): GET /x), one root per route. Without any, the middleware
+// keeps the scope of the router it was called on.
+func (f *Finder) wrapped(regs []registered) []registered {
+	var under func(v ssa.Value, depth int) []Root
+	under = func(v ssa.Value, depth int) []Root {
+		var out []Root
+		if depth > values.MaxDepth {
+			return nil
+		}
+		for _, r := range regs {
+			recv, _ := args(r.call.Common())
+			if recv == nil || !slices.Contains(f.origins(recv), v) {
+				continue
+			}
+			if rv, ok := r.call.(ssa.Value); ok && f.carries(r.call.Common()) {
+				out = append(out, under(rv, depth+1)...) // r.With(a).With(b).Get(...)
+				continue
+			}
+			out = append(out, r.roots...)
+		}
+		return out
+	}
+	out := make([]registered, 0, len(regs))
+	for _, r := range regs {
+		v, ok := r.call.(ssa.Value)
+		if !ok || !f.carries(r.call.Common()) || len(r.roots) == 0 {
+			out = append(out, r)
+			continue
+		}
+		wraps := under(v, 0)
+		if len(wraps) == 0 {
+			out = append(out, r)
+			continue
+		}
+		w := registered{call: r.call}
+		for _, mw := range r.roots {
+			for _, route := range wraps {
+				root := mw
+				root.Method, root.Pattern, root.Server = route.Method, route.Pattern, route.Server
+				w.roots = append(w.roots, root)
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// carries reports whether a call registers middleware on the router it returns (chi's With): a group rule that
+// neither adds a prefix nor passes the group to a function or mounts one.
+func (f *Finder) carries(c *ssa.CallCommon) bool {
+	name := flow.CalleeName(c)
+	if len(f.regs[name]) == 0 {
+		return false
+	}
+	for _, g := range f.groups[name] {
+		if g.Router == nil && g.Mount == nil && g.Prefix == nil && g.Methods == nil {
+			return true
+		}
+	}
+	return false
 }
 
 type rootKey struct {

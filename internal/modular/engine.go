@@ -141,6 +141,9 @@ func (e *engine) needSSA() bool {
 			if obj.IsField() && obj.Pkg() != nil && fields[[2]string{obj.Pkg().Path(), obj.Name()}] {
 				return true
 			}
+			if !obj.IsField() && obj.Pkg() != nil && obj.Pkg() != e.pass.Pkg && e.rootVar(obj) != "" {
+				return true
+			}
 		}
 	}
 	return false
@@ -216,7 +219,7 @@ func (e *engine) build() {
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.waits = newWaits(e)
-	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits})
+	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits, RootVar: e.rootVar})
 	e.pol = policy.New(e.cls, e.find)
 	e.roots = e.find.Find()
 	e.pol.Serve(e.roots)
@@ -231,6 +234,15 @@ func (e *engine) build() {
 }
 
 // fact returns the summary of a function of another package, or nil.
+// rootVar names the call whose root context a package variable of another package holds, by its fact, or "".
+func (e *engine) rootVar(v *types.Var) string {
+	var f RootVar
+	if v.Pkg() == e.pass.Pkg || !e.pass.ImportObjectFact(v, &f) {
+		return ""
+	}
+	return f.Func
+}
+
 func (e *engine) fact(obj *types.Func) *Summary {
 	obj = obj.Origin()
 	if s, ok := e.facts[obj]; ok {

@@ -131,3 +131,14 @@ func shortFile(name string) string {
 	}
 	return name
 }
+
+// A RootVar is the fact exported for a package variable that holds a new root context (oauth2's
+// var NoContext = context.TODO()), so that importers report request work started under it as they would the call.
+type RootVar struct {
+	Func string // the rule's function: "context.TODO"
+}
+
+// AFact marks RootVar as an analysis fact.
+func (*RootVar) AFact() {}
+
+func (r *RootVar) String() string { return "holds " + r.Func + "()" }

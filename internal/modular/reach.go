@@ -256,6 +256,13 @@ func (e *engine) exportFacts() {
 			e.pass.ExportObjectFact(fn.Object(), s)
 		}
 	}
+	for _, name := range e.pkg.Pkg.Scope().Names() {
+		if g, ok := e.pkg.Members[name].(*ssa.Global); ok {
+			if r := e.cls.RootVar(g); r != nil {
+				e.pass.ExportObjectFact(g.Object(), &RootVar{Func: r.Func})
+			}
+		}
+	}
 }
 
 // summary turns what fn reaches into a fact: the nearest MaxOps operations, sorted by analyzer and position, with

@@ -53,7 +53,7 @@ func audit(next http.Handler) http.Handler {
 // timing is middleware given to one route with r.With.
 func timing(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		go func() {}() // want `gospawn: go statement .*reached from handler timing.func1`
+		go func() {}() // want `gospawn: go statement .*reached from GET /report \(timing.func1\);`
 		next.ServeHTTP(w, r)
 	})
 }
@@ -63,6 +63,24 @@ func report(db *sql.DB) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		db.Exec("REFRESH MATERIALIZED VIEW report") // want `syncdb: \(\*sql.DB\).Exec .*reached from GET /report \(report.func1\)`
 	}
+}
+
+// slow is registered with r.With(throttle).Get("/x", slow): its route is /x, not the middleware's closure.
+func slow(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(time.Second) // want `sleep: time.Sleep .*reached from GET /x \(slow\);`
+}
+
+// fast shares throttle's With with /x, on another route.
+func fast(w http.ResponseWriter, r *http.Request) {
+	_ = r.Context()
+}
+
+// throttle wraps the routes its With registers, /x and /y, and no other.
+func throttle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Get("http://quota.internal/") // want `nocancel: http.Get .*reached from GET /x \(throttle.func1\) and 1 other route;`
+		next.ServeHTTP(w, r)
+	})
 }
 
 // unregistered has a handler's shape but is registered nowhere.
@@ -91,6 +109,9 @@ func main() {
 	})
 	r.Mount("/admin", admin.Router())
 	r.With(timing).Get("/report", report(db))
+	r.With(throttle).Get("/x", slow)
+	limited := r.With(throttle)
+	limited.Post("/y", fast)
 	_ = unregistered
 	srv := &http.Server{Addr: ":8080", Handler: r, ReadHeaderTimeout: 5 * time.Second}
 	srv.ListenAndServe()

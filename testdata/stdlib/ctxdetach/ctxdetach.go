@@ -96,3 +96,30 @@ func Routes3(mux *http.ServeMux) {
 	mux.HandleFunc("/compare", compare)
 	mux.HandleFunc("/lazy", lazy)
 }
+
+type ctxKey struct{}
+
+var (
+	// bg holds a new root context: request work started under it is detached as with context.Background().
+	bg = context.Background()
+	// tagged derives from a root but is no root itself, and set is given its context from outside: not reported.
+	tagged = context.WithValue(context.Background(), ctxKey{}, "tag")
+	set    context.Context
+)
+
+func pkgVar(w http.ResponseWriter, r *http.Request) {
+	_ = lookup(bg, "var")                               // want `ctxdetach: ctxdetach.bg \(context.Background\(\)\) starts a context with no deadline.*reached from /pkgvar`
+	ctx, cancel := context.WithTimeout(bg, time.Second) // want `ctxdetach: ctxdetach.bg \(context.Background\(\)\) starts a context that ignores the request's cancellation: .* bounded only by its own timeout`
+	defer cancel()
+	_ = lookup(ctx, "bounded")
+	_ = lookup(tagged, "derived")
+	_ = lookup(set, "set")
+	if r.Context() == bg {
+		return
+	}
+}
+
+func Routes4(mux *http.ServeMux, base context.Context) {
+	set = base
+	mux.HandleFunc("/pkgvar", pkgVar)
+}
