@@ -28,37 +28,42 @@ func (c *Catalog) checkIDs() error {
 			seen[id] = where
 		}
 	}
-	for i, r := range c.Blocking {
-		check("blocking", i, r.ID)
-	}
-	for i, r := range c.Registrations {
-		check("registrations", i, r.ID)
-	}
-	for i, r := range c.Groups {
-		check("groups", i, r.ID)
-	}
-	for i, r := range c.Passes {
-		check("passes", i, r.ID)
-	}
-	for i, r := range c.Handlers {
-		check("handlers", i, r.ID)
-	}
-	for i, r := range c.Contexts {
-		check("contexts", i, r.ID)
-	}
-	for i, r := range c.Detached {
-		check("detached", i, r.ID)
-	}
-	for i, r := range c.Operations {
-		check("operations", i, r.ID)
-	}
-	for i, r := range c.Carriers {
-		check("carriers", i, r.ID)
-	}
-	for i, r := range c.Callbacks {
-		check("callbacks", i, r.ID)
+	for _, sec := range c.ids() {
+		for i, id := range sec.ids {
+			check(sec.name, i, id)
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// A section is the ids of one section of a catalog, in order.
+type section struct {
+	name string
+	ids  []string
+}
+
+// ids lists the ids of every section of c that has them (streams are plain type names).
+func (c *Catalog) ids() []section {
+	return []section{
+		{"blocking", idsOf(c.Blocking, func(r Call) string { return r.ID })},
+		{"registrations", idsOf(c.Registrations, func(r Registration) string { return r.ID })},
+		{"groups", idsOf(c.Groups, func(r Group) string { return r.ID })},
+		{"passes", idsOf(c.Passes, func(r Pass) string { return r.ID })},
+		{"handlers", idsOf(c.Handlers, func(r Handler) string { return r.ID })},
+		{"contexts", idsOf(c.Contexts, func(r Context) string { return r.ID })},
+		{"detached", idsOf(c.Detached, func(r Detached) string { return r.ID })},
+		{"operations", idsOf(c.Operations, func(r Operation) string { return r.ID })},
+		{"carriers", idsOf(c.Carriers, func(r Carrier) string { return r.ID })},
+		{"callbacks", idsOf(c.Callbacks, func(r Callback) string { return r.ID })},
+	}
+}
+
+func idsOf[R any](rules []R, id func(R) string) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = id(r)
+	}
+	return out
 }
 
 // alternatives matches a brace group of two or more comma-separated words, as in

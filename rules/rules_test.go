@@ -128,32 +128,8 @@ func TestDefaultIDs(t *testing.T) {
 
 func allIDs(c *Catalog) []string {
 	var ids []string
-	for _, r := range c.Blocking {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Registrations {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Groups {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Passes {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Handlers {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Contexts {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Detached {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Operations {
-		ids = append(ids, r.ID)
-	}
-	for _, r := range c.Carriers {
-		ids = append(ids, r.ID)
+	for _, sec := range c.ids() {
+		ids = append(ids, sec.ids...)
 	}
 	return ids
 }
