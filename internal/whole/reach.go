@@ -371,6 +371,11 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 // frontier leads back to its own root would have the root's shared calls credited to it, which its walk does not
 // follow (the root is met first): such a route is walked on its own.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
+	return r.countRoutes(roots, false)
+}
+
+// countRoutes is routeSets; with alone, every route is walked on its own (as a test checks that path).
+func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Function) int {
 	words := (len(roots) + 63) / 64
 	g := &routeGraph{r: r, id: map[*ssa.Function]int{}}
 	frontier := make([][]int, len(roots))
@@ -411,16 +416,18 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 		}
 	}
 	// Routes whose frontier leads back to their root are walked on their own.
-	var alone []int
+	var walked []int
 	for i, root := range roots {
-		if n, ok := g.id[root.Fn]; ok {
+		if alone {
+			walked = append(walked, i)
+		} else if n, ok := g.id[root.Fn]; ok {
 			if s := sets[comp[n]]; s != nil && s[i/64]&(1<<(i%64)) != 0 {
-				alone = append(alone, i)
+				walked = append(walked, i)
 			}
 		}
 	}
 	for _, s := range sets {
-		for _, i := range alone {
+		for _, i := range walked {
 			if s != nil {
 				s[i/64] &^= 1 << (i % 64)
 			}
@@ -452,7 +459,7 @@ func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	for i, root := range roots {
 		mark(root.Fn, i)
 	}
-	for _, i := range alone {
+	for _, i := range walked {
 		root := &roots[i]
 		seen := map[*ssa.Function]bool{root.Fn: true}
 		stack := []*ssa.Function{root.Fn}
