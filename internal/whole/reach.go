@@ -359,66 +359,264 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 	return at, at.IsValid()
 }
 
-// routeSets returns a function counting the distinct routes that reach a function. It walks once per route, because
-// what a route's walk follows depends on the route (its registration's closure, the callbacks its helpers are
-// passed): a condensation of the shared call graph would credit a route with what only another route reaches.
+// routeSets returns a function counting the distinct routes that reach a function, and keeps the routes reaching
+// each function in r.walk (routes.go).
+//
+// A route's walk follows its root's own calls in a way that depends on the route (rootOut resolves a closure made
+// per registration with what the registration captured; at the root, calls of a parameter are followed and
+// callbacks are resolved with this call's arguments), and every other function's calls the same way for every
+// route. So each route's first steps (its frontier) are taken per route, and the routes are then carried over the
+// shared part of the graph, condensed into strongly connected components, in topological order: linear in the
+// graph times the words of a route set, where a walk per route was the graph times the routes. A route whose
+// frontier leads back to its own root would have the root's shared calls credited to it, which its walk does not
+// follow (the root is met first): such a route is walked on its own.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
+	return r.countRoutes(roots, false)
+}
+
+// countRoutes is routeSets; with alone, every route is walked on its own (as a test checks that path).
+func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Function) int {
 	words := (len(roots) + 63) / 64
-	sets := map[*ssa.Function][]uint64{}
+	g := &routeGraph{r: r, id: map[*ssa.Function]int{}}
+	frontier := make([][]int, len(roots))
+	for i := range roots {
+		root := &roots[i]
+		r.steps(root.Fn, r.rootOut(root), true, func(c *ssa.Function) { frontier[i] = append(frontier[i], g.node(c)) })
+	}
+	comp, order := g.condense()
+	sets := make([][]uint64, len(order))
+	for i, f := range frontier {
+		for _, n := range f {
+			c := comp[n]
+			if sets[c] == nil {
+				sets[c] = make([]uint64, words)
+			}
+			sets[c][i/64] |= 1 << (i % 64)
+		}
+	}
+	// order is topological, callers first: a component's set is complete when it is reached.
+	for c, members := range order {
+		s := sets[c]
+		if s == nil {
+			continue
+		}
+		for _, n := range members {
+			for _, m := range g.succ[n] {
+				d := comp[m]
+				if d == c {
+					continue
+				}
+				if sets[d] == nil {
+					sets[d] = make([]uint64, words)
+				}
+				for w := range s {
+					sets[d][w] |= s[w]
+				}
+			}
+		}
+	}
+	// Routes whose frontier leads back to their root are walked on their own.
+	var walked []int
 	for i, root := range roots {
+		if alone {
+			walked = append(walked, i)
+		} else if n, ok := g.id[root.Fn]; ok {
+			if s := sets[comp[n]]; s != nil && s[i/64]&(1<<(i%64)) != 0 {
+				walked = append(walked, i)
+			}
+		}
+	}
+	for _, s := range sets {
+		for _, i := range walked {
+			if s != nil {
+				s[i/64] &^= 1 << (i % 64)
+			}
+		}
+	}
+	walk := map[*ssa.Function][]uint64{}
+	for n, fn := range g.fns {
+		if s := sets[comp[n]]; s != nil && slices.ContainsFunc(s, func(w uint64) bool { return w != 0 }) {
+			walk[fn] = s
+		}
+	}
+	// A set is shared by a component's functions until one of them is given a route of its own.
+	own := map[*ssa.Function]bool{}
+	mark := func(fn *ssa.Function, i int) {
+		s := walk[fn]
+		switch {
+		case s == nil:
+			s = make([]uint64, words)
+			walk[fn] = s
+		case s[i/64]&(1<<(i%64)) != 0:
+			return
+		case !own[fn]:
+			s = slices.Clone(s)
+			walk[fn] = s
+		}
+		own[fn] = true
+		s[i/64] |= 1 << (i % 64)
+	}
+	for i, root := range roots {
+		mark(root.Fn, i)
+	}
+	for _, i := range walked {
+		root := &roots[i]
 		seen := map[*ssa.Function]bool{root.Fn: true}
 		stack := []*ssa.Function{root.Fn}
 		for len(stack) > 0 {
 			fn := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			s := sets[fn]
-			if s == nil {
-				s = make([]uint64, words)
-				sets[fn] = s
-			}
-			s[i/64] |= 1 << (i % 64)
+			mark(fn, i)
 			edges := r.out(fn)
 			if fn == root.Fn {
-				edges = r.rootOut(&roots[i])
+				edges = r.rootOut(root)
 			}
-			for _, e := range edges {
-				if fn != root.Fn && paramCall(e) || !r.follow(e) {
-					continue
+			r.steps(fn, edges, fn == root.Fn, func(c *ssa.Function) {
+				if !seen[c] {
+					seen[c] = true
+					stack = append(stack, c)
 				}
-				if !seen[e.Callee.Func] {
-					seen[e.Callee.Func] = true
-					stack = append(stack, e.Callee.Func)
-				}
-				for _, e2 := range r.callbacks([]*callgraph.Edge{e}, fn != root.Fn) {
-					if !seen[e2.Callee.Func] && r.follow(e2) {
-						seen[e2.Callee.Func] = true
-						stack = append(stack, e2.Callee.Func)
-					}
-				}
-				if r.hasPassOn(e.Callee.Func) {
-					for _, e1 := range r.out(e.Callee.Func) {
-						if paramCall(e1) || !r.follow(e1) {
-							continue
-						}
-						for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
-							if !seen[e2.Callee.Func] && r.follow(e2) {
-								seen[e2.Callee.Func] = true
-								stack = append(stack, e2.Callee.Func)
-							}
-						}
-					}
-				}
-			}
+			})
 		}
 	}
-	r.walk = sets
+	r.walk = walk
 	return func(fn *ssa.Function) int {
 		n := 0
-		for _, w := range sets[fn] {
+		for _, w := range walk[fn] {
 			n += bits.OnesCount64(w)
 		}
 		return n
 	}
+}
+
+// steps calls next with each function a walk goes to from fn by the given calls (fn's own, or a root's, filtered
+// by rootOut): as step does, without recording how.
+func (r *reporter) steps(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, next func(*ssa.Function)) {
+	for _, e := range edges {
+		if !isRoot && paramCall(e) || !r.follow(e) {
+			continue
+		}
+		next(e.Callee.Func)
+		for _, e2 := range r.callbacks([]*callgraph.Edge{e}, !isRoot) {
+			if r.follow(e2) {
+				next(e2.Callee.Func)
+			}
+		}
+		if r.hasPassOn(e.Callee.Func) {
+			for _, e1 := range r.out(e.Callee.Func) {
+				if paramCall(e1) || !r.follow(e1) {
+					continue
+				}
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
+					if r.follow(e2) {
+						next(e2.Callee.Func)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A routeGraph is the part of the walk every route takes the same way: each function's steps (its own calls, not
+// a root's), over the functions reached from the routes' frontiers.
+type routeGraph struct {
+	r    *reporter
+	id   map[*ssa.Function]int
+	fns  []*ssa.Function
+	succ [][]int
+}
+
+func (g *routeGraph) node(fn *ssa.Function) int {
+	n, ok := g.id[fn]
+	if !ok {
+		n = len(g.fns)
+		g.id[fn] = n
+		g.fns = append(g.fns, fn)
+		g.succ = append(g.succ, nil)
+	}
+	return n
+}
+
+// condense finds the strongly connected components of the graph reached from its nodes so far (Tarjan's
+// algorithm, without recursion, as call chains can be deep), filling in successors as it goes. It returns each
+// node's component and the components' members in topological order, callers first.
+func (g *routeGraph) condense() (comp []int, order [][]int) {
+	const none = -1
+	var index, low []int
+	var onStack []bool
+	var stack []int
+	type frame struct{ n, next int }
+	counter := 0
+	grow := func() {
+		for len(index) < len(g.fns) {
+			index = append(index, none)
+			low = append(low, 0)
+			onStack = append(onStack, false)
+			comp = append(comp, none)
+		}
+	}
+	var comps [][]int
+	for start := 0; start < len(g.fns); start++ {
+		grow()
+		if index[start] != none {
+			continue
+		}
+		var frames []frame
+		enter := func(n int) {
+			grow()
+			index[n], low[n] = counter, counter
+			counter++
+			stack = append(stack, n)
+			onStack[n] = true
+			fn := g.fns[n]
+			var succ []int
+			g.r.steps(fn, g.r.out(fn), false, func(c *ssa.Function) { succ = append(succ, g.node(c)) })
+			grow()
+			g.succ[n] = succ
+			frames = append(frames, frame{n: n})
+		}
+		enter(start)
+		for len(frames) > 0 {
+			f := &frames[len(frames)-1]
+			n := f.n
+			if f.next < len(g.succ[n]) {
+				m := g.succ[n][f.next]
+				f.next++
+				if index[m] == none {
+					enter(m)
+				} else if onStack[m] {
+					low[n] = min(low[n], index[m])
+				}
+				continue
+			}
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 {
+				p := frames[len(frames)-1].n
+				low[p] = min(low[p], low[n])
+			}
+			if low[n] == index[n] {
+				var members []int
+				for {
+					m := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[m] = false
+					members = append(members, m)
+					if m == n {
+						break
+					}
+				}
+				comps = append(comps, members)
+			}
+		}
+	}
+	// Tarjan's algorithm completes a component after every component it reaches: reversed, callers come first.
+	slices.Reverse(comps)
+	for c, members := range comps {
+		for _, n := range members {
+			comp[n] = c
+		}
+	}
+	return comp, comps
 }
 
 // servers reports the operations of kinds that are not rooted (servers without read timeouts) wherever they are
