@@ -113,20 +113,3 @@ func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (ver
 	}
 	return unknown, nil
 }
-
-// all is bad when every value is bad, good when any is good, and unknown otherwise.
-func (c *Classifier) all(vals []ssa.Value, depth int, f func(ssa.Value, int) verdict) verdict {
-	if len(vals) == 0 {
-		return unknown
-	}
-	result := bad
-	for _, v := range vals {
-		switch f(v, depth+1) {
-		case good:
-			return good
-		case unknown:
-			result = unknown
-		}
-	}
-	return result
-}
