@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
+	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -248,8 +249,8 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		if r.Origin.Arg >= len(cc.Args) {
 			return Op{}, false
 		}
-		v, maker := c.origin(cc.Args[r.Origin.Arg], r.Origin, 0)
-		if v != bad {
+		v, maker := c.origin(cc.Args[r.Origin.Arg], r.Origin)
+		if v != values.Bad {
 			return Op{}, false
 		}
 		op.Edit = nil

@@ -320,48 +320,37 @@ func (c *Classifier) shared(mu ssa.Value) bool {
 	case *ssa.Global:
 		return true
 	case *ssa.FieldAddr:
-		return !c.perRequest(v.X, 0)
+		return !c.perRequest(v.X)
 	}
 	return false
 }
 
 // perRequest reports whether the object v points to is made afresh each time the code runs: allocated here, by
 // a constructor that allocates, or passed in by callers that all allocate it.
-func (c *Classifier) perRequest(v ssa.Value, depth int) bool {
-	if depth > values.MaxDepth {
-		return false
-	}
+func (c *Classifier) perRequest(v ssa.Value) bool { return values.Decide(v, c.fresh) == values.Bad }
+
+// fresh judges a value for perRequest. Decide's Bad is the all-of verdict ("every source is allocated afresh"),
+// so a fresh allocation is Bad here; anything it cannot tell is Unknown.
+func (c *Classifier) fresh(v ssa.Value) values.Step {
 	switch v := v.(type) {
 	case *ssa.Alloc:
-		return true
+		return values.Step{Verdict: values.Bad}
 	case *ssa.FieldAddr:
-		return c.perRequest(v.X, depth+1) // a struct embedded in one made per request
+		return values.Step{From: []ssa.Value{v.X}} // a struct embedded in one made per request
 	case *ssa.FreeVar:
 		if b := binding(v); b != nil {
-			return c.perRequest(b, depth+1)
+			return values.Step{From: []ssa.Value{b}}
 		}
 	case *ssa.UnOp:
 		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
-			return c.allPerRequest(values.Stored(a), depth)
+			return values.Step{From: values.Stored(a)}
 		}
 	case *ssa.Call:
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil && fn.Pkg != nil && !c.idx.StdPkg(fn.Pkg.Pkg) {
-			return c.allPerRequest(values.Returns(fn, 0), depth)
+			return values.Step{From: values.Returns(fn, 0)}
 		}
 	case *ssa.Parameter:
-		return c.allPerRequest(c.paramArgs(v), depth)
+		return values.Step{From: c.paramArgs(v)}
 	}
-	return false
-}
-
-func (c *Classifier) allPerRequest(vals []ssa.Value, depth int) bool {
-	if len(vals) == 0 {
-		return false
-	}
-	for _, v := range vals {
-		if !c.perRequest(v, depth+1) {
-			return false
-		}
-	}
-	return true
+	return values.Step{}
 }

@@ -11,16 +11,6 @@ import (
 	"github.com/blockcheck/blockcheck/rules"
 )
 
-// A verdict is what a backward walk decided about a value: bad (made without what the rule asks for), good, or
-// unknown, which is never reported.
-type verdict int
-
-const (
-	unknown verdict = iota
-	good
-	bad
-)
-
 // A maker is the call that made a bad value, with the rule whose edit gives it a context.
 type maker struct {
 	call *ssa.CallCommon
@@ -28,105 +18,87 @@ type maker struct {
 	fn   *ssa.Function
 }
 
-// origin decides whether v was made without a context by the origin rule o.
-func (c *Classifier) origin(v ssa.Value, o *rules.Origin, depth int) (verdict, *maker) {
-	if depth > values.MaxDepth {
-		return unknown, nil
+// origin decides whether v was made without a context by the origin rule o (values.Bad), and by which call.
+func (c *Classifier) origin(v ssa.Value, o *rules.Origin) (values.Verdict, *maker) {
+	w := &originWalk{c: c, o: o}
+	return values.Decide(v, w.judge), w.maker
+}
+
+// An originWalk judges the values met walking back from an origin rule's argument. It keeps the maker of the
+// first bad leaf met: when the whole walk is bad, every leaf met is bad and that is the first one in order.
+type originWalk struct {
+	c     *Classifier
+	o     *rules.Origin
+	maker *maker
+	seen  bool
+}
+
+func (w *originWalk) bad(m *maker) values.Step {
+	if !w.seen {
+		w.seen, w.maker = true, m
 	}
+	return values.Step{Verdict: values.Bad}
+}
+
+func (w *originWalk) judge(v ssa.Value) values.Step {
 	switch v := v.(type) {
 	case *ssa.Extract:
 		if call, ok := v.Tuple.(*ssa.Call); ok {
-			return c.originCall(call, o, depth)
+			return w.call(call)
 		}
 	case *ssa.Call:
-		return c.originCall(v, o, depth)
+		return w.call(v)
 	case *ssa.Phi:
-		result, var_ := verdict(-1), (*maker)(nil)
-		for _, e := range v.Edges {
-			r, m := c.origin(e, o, depth+1)
-			switch {
-			case r == good || r == unknown:
-				return r, nil
-			case result == -1:
-				result, var_ = r, m
-			}
-		}
-		if result == -1 {
-			return unknown, nil
-		}
-		return result, var_
+		return values.Step{From: v.Edges}
 	case *ssa.ChangeType:
-		return c.origin(v.X, o, depth+1)
+		return values.Step{From: []ssa.Value{v.X}}
 	case *ssa.MakeInterface:
-		return c.origin(v.X, o, depth+1)
+		return values.Step{From: []ssa.Value{v.X}}
 	case *ssa.UnOp:
 		if v.Op != token.MUL {
-			return unknown, nil
+			return values.Step{}
 		}
 		switch a := v.X.(type) {
 		case *ssa.FieldAddr, *ssa.Global:
-			if o.Roots {
-				return bad, nil
+			if w.o.Roots {
+				return w.bad(nil)
 			}
 		case *ssa.Alloc:
-			return c.originStores(a, o, depth)
+			if vals := values.Stored(a); len(vals) == 1 {
+				return values.Step{From: vals}
+			}
 		}
 	case *ssa.Field:
-		if o.Roots {
-			return bad, nil
+		if w.o.Roots {
+			return w.bad(nil)
 		}
 	}
-	return unknown, nil
+	return values.Step{}
 }
 
-func (c *Classifier) originStores(a *ssa.Alloc, o *rules.Origin, depth int) (verdict, *maker) {
-	vals := values.Stored(a)
-	if len(vals) != 1 {
-		return unknown, nil
-	}
-	return c.origin(vals[0], o, depth+1)
-}
-
-func (c *Classifier) originCall(call *ssa.Call, o *rules.Origin, depth int) (verdict, *maker) {
+func (w *originWalk) call(call *ssa.Call) values.Step {
 	cc := call.Common()
 	name := flow.CalleeName(cc)
-	for _, g := range o.Good {
+	for _, g := range w.o.Good {
 		if g == name {
-			return good, nil
+			return values.Step{Verdict: values.Good}
 		}
 	}
-	for _, m := range o.Bad {
+	for _, m := range w.o.Bad {
 		if m.Func == name {
-			return bad, &maker{call: cc, rule: m, fn: call.Parent()}
+			return w.bad(&maker{call: cc, rule: m, fn: call.Parent()})
 		}
 	}
-	for _, ch := range o.Chain {
+	for _, ch := range w.o.Chain {
 		if ch == name && len(cc.Args) > 0 {
-			return c.origin(cc.Args[0], o, depth+1)
+			return values.Step{From: []ssa.Value{cc.Args[0]}}
 		}
 	}
 	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
-	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Package(fn) != nil && !c.idx.StdPkg(owner.Package(fn).Pkg) {
+	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Package(fn) != nil && !w.c.idx.StdPkg(owner.Package(fn).Pkg) {
 		if rets := values.Returns(fn, 0); len(rets) == 1 {
-			return c.origin(rets[0], o, depth+1)
+			return values.Step{From: rets}
 		}
 	}
-	return unknown, nil
-}
-
-// all is bad when every value is bad, good when any is good, and unknown otherwise.
-func (c *Classifier) all(vals []ssa.Value, depth int, f func(ssa.Value, int) verdict) verdict {
-	if len(vals) == 0 {
-		return unknown
-	}
-	result := bad
-	for _, v := range vals {
-		switch f(v, depth+1) {
-		case good:
-			return good
-		case unknown:
-			result = unknown
-		}
-	}
-	return result
+	return values.Step{}
 }

@@ -24,13 +24,13 @@ func (c *Classifier) clientUnbounded(fn *ssa.Function, cc *ssa.CallCommon) (ok b
 	if len(cc.Args) < 2 {
 		return false, 0
 	}
-	if c.clientHasTimeout(cc.Args[0], 0) != bad {
+	if values.Decide(cc.Args[0], c.clientHasTimeout) != values.Bad {
 		return false, 0
 	}
-	switch c.requestDeadline(cc.Args[1], 0) {
-	case bad:
+	switch values.Decide(cc.Args[1], c.requestDeadline) {
+	case values.Bad:
 		return true, 0
-	case unknown:
+	case values.Unknown:
 		if c.opts.ParamConditions {
 			if p := c.ctxParam(fn, cc.Args[1]); p >= 0 {
 				return true, p + 1
@@ -85,79 +85,75 @@ func (c *Classifier) ctxParam(fn *ssa.Function, req ssa.Value) int {
 }
 
 // NoDeadline reports whether a context definitely has no deadline, for deciding an Op.CtxParam at a call.
-func (c *Classifier) NoDeadline(ctx ssa.Value) bool { return c.ctxDeadline(ctx, 0) == bad }
+func (c *Classifier) NoDeadline(ctx ssa.Value) bool {
+	return values.Decide(ctx, c.ctxDeadline) == values.Bad
+}
 
 // clientHasTimeout is good when the client has a Timeout, bad when it definitely has none.
-func (c *Classifier) clientHasTimeout(v ssa.Value, depth int) verdict {
-	if depth > values.MaxDepth {
-		return unknown
-	}
+func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 	switch v := v.(type) {
 	case *ssa.UnOp:
 		if v.Op != token.MUL {
-			return unknown
+			return values.Step{}
 		}
 		switch a := v.X.(type) {
 		case *ssa.Global:
 			if a.Pkg != nil && a.Pkg.Pkg.Path() == "net/http" && a.Name() == "DefaultClient" {
-				return bad
+				return values.Step{Verdict: values.Bad}
 			}
 			// var client = &http.Client{...}: judge what is stored.
-			return c.all(c.idx.GlobalStores(a), depth, c.clientHasTimeout)
+			return values.Step{From: c.idx.GlobalStores(a)}
 		case *ssa.FieldAddr:
-			return c.all(c.idx.FieldStores(a.X.Type(), a.Field), depth, c.clientHasTimeout)
+			return values.Step{From: c.idx.FieldStores(a.X.Type(), a.Field)}
 		}
 	case *ssa.Field:
-		return c.all(c.idx.FieldStores(v.X.Type(), v.Field), depth, c.clientHasTimeout)
+		return values.Step{From: c.idx.FieldStores(v.X.Type(), v.Field)}
 	case *ssa.Alloc:
 		if types.TypeString(v.Type(), nil) != "*net/http.Client" {
-			return unknown
+			return values.Step{}
 		}
 		if fieldStored(v, "Timeout") {
-			return good
+			return values.Step{Verdict: values.Good}
 		}
-		return bad
+		return values.Step{Verdict: values.Bad}
 	case *ssa.Call:
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil {
-			return c.all(values.Returns(fn, 0), depth, c.clientHasTimeout)
+			return values.Step{From: values.Returns(fn, 0)}
 		}
 	case *ssa.Phi:
-		return c.all(v.Edges, depth, c.clientHasTimeout)
+		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
 		// A constructor storing the client it is given (func newAPI(c *http.Client) *api): judge its callers'.
-		return c.all(c.paramArgs(v), depth, c.clientHasTimeout)
+		return values.Step{From: c.paramArgs(v)}
 	}
-	return unknown
+	return values.Step{}
 }
 
 // fieldStored reports whether a store to the named field of the struct at a is made.
 func fieldStored(a ssa.Value, field string) bool { return len(values.FieldStored(a, field)) > 0 }
 
 // requestDeadline is bad when the request's context definitely has no deadline.
-func (c *Classifier) requestDeadline(req ssa.Value, depth int) verdict {
-	if depth > values.MaxDepth {
-		return unknown
-	}
+func (c *Classifier) requestDeadline(req ssa.Value) values.Step {
 	switch v := req.(type) {
 	case *ssa.Extract:
 		if call, ok := v.Tuple.(*ssa.Call); ok {
-			return c.requestDeadline(call, depth+1)
+			return values.Step{From: []ssa.Value{call}}
 		}
 	case *ssa.Call:
 		cc := v.Common()
 		switch flow.CalleeName(cc) {
 		case "net/http.NewRequestWithContext":
-			return c.ctxDeadline(cc.Args[0], depth+1)
+			return values.Step{From: []ssa.Value{cc.Args[0]}, Then: c.ctxDeadline}
 		case "(*net/http.Request).WithContext", "(*net/http.Request).Clone":
-			return c.ctxDeadline(cc.Args[1], depth+1)
+			return values.Step{From: []ssa.Value{cc.Args[1]}, Then: c.ctxDeadline}
 		}
 	case *ssa.Phi:
-		return c.all(v.Edges, depth, c.requestDeadline)
+		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
 		// A client wrapper (func do(req *http.Request)): judge the requests its callers pass.
-		return c.all(c.paramArgs(v), depth, c.requestDeadline)
+		return values.Step{From: c.paramArgs(v)}
 	}
-	return unknown
+	return values.Step{}
 }
 
 // paramArgs returns the arguments the static callers of p's function pass for p.
@@ -174,31 +170,28 @@ func (c *Classifier) paramArgs(p *ssa.Parameter) []ssa.Value {
 }
 
 // ctxDeadline is good when the context has a deadline and bad when it definitely has none.
-func (c *Classifier) ctxDeadline(ctx ssa.Value, depth int) verdict {
-	if depth > values.MaxDepth {
-		return unknown
-	}
+func (c *Classifier) ctxDeadline(ctx ssa.Value) values.Step {
 	switch v := ctx.(type) {
 	case *ssa.Extract:
 		if call, ok := v.Tuple.(*ssa.Call); ok {
-			return c.ctxDeadline(call, depth+1)
+			return values.Step{From: []ssa.Value{call}}
 		}
 	case *ssa.Call:
 		cc := v.Common()
 		switch flow.CalleeName(cc) {
 		case "context.WithTimeout", "context.WithDeadline", "context.WithTimeoutCause", "context.WithDeadlineCause":
-			return good
+			return values.Step{Verdict: values.Good}
 		case "context.WithCancel", "context.WithCancelCause", "context.WithValue", "context.WithoutCancel":
-			return c.ctxDeadline(cc.Args[0], depth+1)
+			return values.Step{From: []ssa.Value{cc.Args[0]}}
 		case "context.Background", "context.TODO", "(*net/http.Request).Context":
-			return bad
+			return values.Step{Verdict: values.Bad}
 		}
 	case *ssa.Phi:
-		return c.all(v.Edges, depth, c.ctxDeadline)
+		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
-		return c.all(c.paramArgs(v), depth, c.ctxDeadline)
+		return values.Step{From: c.paramArgs(v)}
 	}
-	return unknown
+	return values.Step{}
 }
 
 func indexOf(params []*ssa.Parameter, p *ssa.Parameter) int {

@@ -1,6 +1,6 @@
 // Package values walks SSA values backwards to where they come from. Every backward tracer of blockcheck (handler
-// targets in internal/flow, router origins in internal/handlers, the origin, timeout and deadline checks of
-// internal/blocking) is built on these helpers, with one depth bound and one set of instruction kinds:
+// targets in internal/flow, router origins in internal/handlers, the origin, timeout, deadline and per-request
+// checks of internal/blocking) is built on these helpers, with one depth bound and one set of instruction kinds:
 //
 //   - Through: the value a conversion, phi edge or copy passes on (ChangeType, ChangeInterface, MakeInterface,
 //     Convert, TypeAssert, Slice; each edge of a Phi);
@@ -8,6 +8,13 @@
 //   - Stored: what is stored at an address (a local variable, a field or element address);
 //   - FieldStored: what is stored into a named field of a struct being built;
 //   - Local: what a load from a local variable holds.
+//
+// A check that asks a yes/no/cannot-tell question of a value (was this command made without a context, has this
+// client a timeout, has this context a deadline, is this object made per request) is a Judge run by Decide: the
+// judge keeps only the check's own decisions, a Verdict at a leaf or the values a value comes from, and Decide
+// owns the recursion, the all-of combination and the MaxDepth bound. The walks that collect many results rather
+// than decide one (flow's handler targets, handlers' router origins) keep their own recursion over these helpers,
+// with a visited set and MaxDepth, because they follow addresses and values in different modes.
 //
 // What crosses functions (the arguments of a parameter's call sites, a closure's bindings, the stores to a field
 // or package variable anywhere) is indexed by flow.Index.

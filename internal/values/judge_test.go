@@ -1,0 +1,99 @@
+package values_test
+
+import (
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"testing"
+
+	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/ssa/ssautil"
+
+	"github.com/blockcheck/blockcheck/internal/values"
+)
+
+const src = `package p
+
+func bad() int  { return 1 }
+func good() int { return 2 }
+func other() int { return 3 }
+
+func allBad(b bool) int   { x := bad(); if b { x = bad() }; return x }
+func oneGood(b bool) int  { x := bad(); if b { x = good() }; return x }
+func oneOther(b bool) int { x := bad(); if b { x = other() }; return x }
+func endless() int        { return endless() }
+func wrapped() int        { return bad() }
+`
+
+func build(t *testing.T) *ssa.Package {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, _, err := ssautil.BuildPackage(&types.Config{Importer: importer.Default()}, fset,
+		types.NewPackage("p", "p"), []*ast.File{f}, ssa.SanityCheckFunctions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg
+}
+
+// judge decides calls by their callee's name, follows phis, and follows endless and wrapped into what they return.
+func judge(v ssa.Value) values.Step {
+	switch v := v.(type) {
+	case *ssa.Phi:
+		return values.Step{From: v.Edges}
+	case *ssa.Call:
+		fn := v.Common().StaticCallee()
+		switch fn.Name() {
+		case "bad":
+			return values.Step{Verdict: values.Bad}
+		case "good":
+			return values.Step{Verdict: values.Good}
+		case "endless", "wrapped":
+			return values.Step{From: values.Returns(fn, 0)}
+		}
+	}
+	return values.Step{}
+}
+
+func TestDecide(t *testing.T) {
+	pkg := build(t)
+	for name, want := range map[string]values.Verdict{
+		"allBad":   values.Bad,     // every edge is bad
+		"oneGood":  values.Good,    // any good edge makes it good
+		"oneOther": values.Unknown, // an undecided edge makes it unknown
+		"endless":  values.Unknown, // cut at MaxDepth
+	} {
+		ret := values.Returns(pkg.Func(name), 0)
+		if len(ret) != 1 {
+			t.Fatalf("%s: %d returns", name, len(ret))
+		}
+		if got := values.Decide(ret[0], judge); got != want {
+			t.Errorf("Decide(%s) = %d, want %d", name, got, want)
+		}
+	}
+}
+
+// TestDecideThen checks that a Step's Then judges the values it names in place of the judge that named them.
+func TestDecideThen(t *testing.T) {
+	pkg := build(t)
+	v := values.Returns(pkg.Func("wrapped"), 0)[0] // the call bad()
+	flip := func(v ssa.Value) values.Step {
+		if s := judge(v); s.Verdict == values.Bad {
+			return values.Step{Verdict: values.Good}
+		}
+		return values.Step{}
+	}
+	outer := func(v ssa.Value) values.Step { return values.Step{From: []ssa.Value{v.(*ssa.Call)}, Then: flip} }
+	if got := values.Decide(v, outer); got != values.Good {
+		t.Errorf("Decide with Then = %d, want Good", got)
+	}
+	if got := values.Decide(v, judge); got != values.Bad {
+		t.Errorf("Decide without Then = %d, want Bad", got)
+	}
+}
