@@ -3,7 +3,6 @@ package adaptive
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 
@@ -99,7 +98,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.l.dropStatus(resp.StatusCode) {
 		o = dropped
 	}
-	resp.Body = &permitBody{ReadCloser: resp.Body, p: p, o: o}
+	resp.Body = shared.OnBodyDone(resp.Body, func() { p.finish(o) }) // finish is idempotent
 	return resp, nil
 }
 
@@ -109,27 +108,4 @@ func (t *transport) CloseIdleConnections() {
 	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
-}
-
-// permitBody gives the permit back when the body has been read or closed.
-type permitBody struct {
-	io.ReadCloser
-	p *Permit
-	o outcome
-}
-
-func (b *permitBody) release() { b.p.finish(b.o) } // finish is idempotent
-
-func (b *permitBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.release()
-	}
-	return n, err
-}
-
-func (b *permitBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.release()
-	return err
 }

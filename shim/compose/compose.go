@@ -4,12 +4,12 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/blockcheck/blockcheck/shim/adaptive"
 	"github.com/blockcheck/blockcheck/shim/breaker"
 	"github.com/blockcheck/blockcheck/shim/deadline"
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/monitor"
 	"github.com/blockcheck/blockcheck/shim/ratelimit"
 	"github.com/blockcheck/blockcheck/shim/retryhttp"
@@ -165,33 +165,11 @@ func (t *attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = shared.OnBodyDone(resp.Body, cancel)
 	return resp, nil
 }
 
 func (t *attemptTimeout) CloseIdleConnections() { closeIdle(t.next) }
-
-// cancelBody ends an attempt's context when its body has been read or
-// closed.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-	once   sync.Once
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.once.Do(b.cancel)
-	}
-	return n, err
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.cancel)
-	return err
-}
 
 // fallback answers for the stack's failures.
 type fallback struct {

@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/blockcheck/blockcheck/shim/adaptive"
 	"github.com/blockcheck/blockcheck/shim/breaker"
+	"github.com/blockcheck/blockcheck/shim/internal/shared"
 	"github.com/blockcheck/blockcheck/shim/retry"
 	"github.com/blockcheck/blockcheck/shim/shed"
 	"github.com/blockcheck/blockcheck/shim/wait"
@@ -164,7 +164,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	// The body is read under the same deadline; it ends when it is closed.
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = shared.OnBodyDone(resp.Body, cancel)
 	return resp, nil
 }
 
@@ -270,26 +270,4 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 func discard(resp *http.Response) {
 	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 	resp.Body.Close()
-}
-
-// cancelBody ends the exchange's context when the body has been read or
-// closed.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-	once   sync.Once
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.once.Do(b.cancel)
-	}
-	return n, err
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.cancel)
-	return err
 }

@@ -1,6 +1,7 @@
 // Package shared holds what several shim packages need alike: the error of a
 // panicking task, the detached context tasks run with, a size-bounded LRU,
-// Retry-After values, safe calls of user callbacks, and the lifetime that lets
+// Retry-After values, safe calls of user callbacks, response bodies that say
+// when they are done, and the lifetime that lets
 // an outer middleware hold a resource until an inner one's goroutine ends.
 package shared
 
