@@ -2,13 +2,11 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -93,10 +91,7 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError
 	}
-	if *dir != "" && *rulesFile != "" && !filepath.IsAbs(*rulesFile) {
-		*rulesFile = filepath.Join(*dir, *rulesFile) // as with go -C, paths are relative to dir
-	}
-	cat, err := catalog(*rulesFile)
+	cat, err := catalog(inDir(*dir, *rulesFile)) // as with go -C, paths are relative to dir
 	if err != nil {
 		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
 		return ExitError
@@ -105,16 +100,8 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	for name, on := range enabled {
 		cfg.Enabled[name] = *on
 	}
-	done := views.progress(cfg, stderr)
-	res, err := whole.Run(context.Background(), cfg)
-	done(res)
-	if err != nil {
-		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
-		return ExitError
-	}
-	wd, err := filepath.Abs(*dir)
-	if err != nil {
-		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
+	res, wd, ok := analyse(cfg, views, stderr)
+	if !ok {
 		return ExitError
 	}
 	var errs map[string]string
@@ -123,10 +110,6 @@ func Run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		for _, e := range res.ErrorPkgs {
 			errs[e.Pkg] = strings.Join(e.Msgs, "\n")
 		}
-	}
-	printErrors(res, wd, stderr) // as go vet prints them: the package, then its errors
-	if !analysed(res, *dir, fs.Args(), stderr) {
-		return ExitError
 	}
 	var rs []report.Rule
 	for _, a := range analyzers {

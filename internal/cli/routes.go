@@ -65,21 +65,8 @@ func runRoutes(args []string, stdout, stderr io.Writer) int {
 	for _, a := range rules.Analyzers {
 		cfg.Enabled[a] = true
 	}
-	v := &views{verbose: *verbose}
-	done := v.progress(cfg, stderr)
-	res, err := whole.Run(context.Background(), cfg)
-	done(res)
-	if err != nil {
-		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
-		return ExitError
-	}
-	wd, err := filepath.Abs(*dir)
-	if err != nil {
-		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
-		return ExitError
-	}
-	printErrors(res, wd, stderr)
-	if !analysed(res, *dir, fs.Args(), stderr) {
+	res, wd, ok := analyse(cfg, &views{verbose: *verbose}, stderr)
+	if !ok {
 		return ExitError
 	}
 	inv := Inventory(res, wd)
@@ -102,6 +89,25 @@ func runRoutes(args []string, stdout, stderr io.Writer) int {
 		return ExitError
 	}
 	return ExitClean
+}
+
+// analyse runs the whole-program engine with progress on stderr, prints the package errors, and says whether there
+// is anything to report on: it returns false, having said why, on an error or when the patterns matched nothing.
+// wd is the absolute directory the run was in.
+func analyse(cfg *whole.Config, v *views, stderr io.Writer) (res *whole.Result, wd string, ok bool) {
+	done := v.progress(cfg, stderr)
+	res, err := whole.Run(context.Background(), cfg)
+	done(res)
+	if err != nil {
+		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
+		return nil, "", false
+	}
+	if wd, err = filepath.Abs(cfg.Dir); err != nil {
+		fmt.Fprintf(stderr, "blockcheck: %v\n", err)
+		return nil, "", false
+	}
+	printErrors(res, wd, stderr)
+	return res, wd, analysed(res, cfg.Dir, cfg.Patterns, stderr)
 }
 
 // printErrors prints the package errors as go vet prints them: the package, then its errors.
