@@ -169,8 +169,8 @@ func (x *Index) Targets(v ssa.Value) []Target {
 // TargetsWith is Targets with some values replaced by others wherever the trace meets them: a route table's row
 // in place of the loop variable it is read through.
 func (x *Index) TargetsWith(v ssa.Value, subst map[ssa.Value]ssa.Value) []Target {
-	t := &tracer{x: x, seen: map[ssa.Value]bool{}, subst: subst}
-	t.value(v, 0)
+	t := &tracer{x: x}
+	values.NewWalker(x, subst, t.visit).Walk(values.Node{V: v}, 0)
 	fset := x.fset
 	slices.SortStableFunc(t.out, func(a, b Target) int { return extent.Compare(fset, targetPos(a), targetPos(b)) })
 	return t.out
@@ -187,12 +187,10 @@ func targetPos(t Target) token.Pos {
 }
 
 type tracer struct {
-	x     *Index
-	subst map[ssa.Value]ssa.Value
-	seen  map[ssa.Value]bool
-	out   []Target
-	fns   map[*ssa.Function]bool
-	typs  map[string]bool
+	x    *Index
+	out  []Target
+	fns  map[*ssa.Function]bool
+	typs map[string]bool
 }
 
 func (t *tracer) emit(tg Target) {
@@ -217,86 +215,60 @@ func (t *tracer) emit(tg Target) {
 	t.out = append(t.out, tg)
 }
 
-func (t *tracer) value(v ssa.Value, depth int) {
-	v = t.bound(v)
-	if v == nil || t.seen[v] || depth > values.MaxDepth {
-		return
+// visit emits the targets a value is and walks on from the others along values.Sources: the calls it follows
+// into factories and middleware, and the interfaces it looks through, are its own.
+func (t *tracer) visit(w *values.Walker, n values.Node, depth int) []values.Node {
+	if n.Mode != values.Value {
+		return w.Sources(n)
 	}
-	t.seen[v] = true
-	switch v := v.(type) {
+	switch v := n.V.(type) {
 	case *ssa.Function:
 		t.emit(Target{Fn: v})
+		return nil
 	case *ssa.MakeClosure:
-		fn := v.Fn.(*ssa.Function)
-		if m := abstractMethod(fn); m != nil && len(v.Bindings) == 1 {
-			// A method value of an interface (svc.Greet): the method of each type the interface can hold.
-			t.boundMethods(fn.Prog, m, v.Bindings[0], depth)
-			return
-		}
-		tg := Target{Fn: fn}
-		if len(v.Bindings) > 0 {
-			tg.Bind = maps.Clone(t.subst)
-			if tg.Bind == nil {
-				tg.Bind = map[ssa.Value]ssa.Value{}
-			}
-			for i, b := range v.Bindings {
-				tg.Bind[fn.FreeVars[i]] = b
-			}
-		}
-		t.emit(tg)
-	case *ssa.ChangeType, *ssa.Convert, *ssa.ChangeInterface, *ssa.TypeAssert, *ssa.Slice, *ssa.Phi:
-		for _, x := range values.Through(v) {
-			t.value(x, depth+1)
-		}
+		t.closure(w, v, depth)
+		return nil
 	case *ssa.MakeInterface:
-		if _, ok := v.X.Type().Underlying().(*types.Signature); ok {
-			t.value(v.X, depth+1)
-			return
-		}
-		if _, ok := v.X.Type().Underlying().(*types.Interface); ok {
-			t.value(v.X, depth+1)
-			return
+		switch v.X.Type().Underlying().(type) {
+		case *types.Signature, *types.Interface:
+			return w.Sources(n)
 		}
 		t.emit(Target{Type: v.X.Type()})
+		return nil
 	case *ssa.Call:
-		t.call(v.Common(), -1, depth)
+		return t.call(w, v.Common(), -1, depth)
 	case *ssa.Extract:
 		if c, ok := v.Tuple.(*ssa.Call); ok {
-			t.call(c.Common(), v.Index, depth)
+			return t.call(w, c.Common(), v.Index, depth)
 		}
-	case *ssa.Parameter:
-		fn := v.Parent()
-		i := slices.Index(fn.Params, v)
-		for _, c := range t.x.callSites[fn] {
-			args := c.Args
-			if i < len(args) {
-				t.value(args[i], depth+1)
-			}
-		}
-	case *ssa.FreeVar:
-		fn := v.Parent()
-		i := slices.Index(fn.FreeVars, v)
-		for _, mc := range t.x.closures[fn] {
-			if i < len(mc.Bindings) {
-				t.value(mc.Bindings[i], depth+1)
-			}
-		}
-	case *ssa.UnOp:
-		if v.Op == token.MUL {
-			t.addr(v.X, depth+1)
-		}
-	case *ssa.Field:
-		for _, s := range t.x.FieldStores(v.X.Type(), v.Field) {
-			t.value(s, depth+1)
-		}
-	case *ssa.Lookup:
-		for _, s := range t.x.mapStores[types.TypeString(v.X.Type().Underlying(), nil)] {
-			t.value(s, depth+1)
-		}
+		return nil
 	case *ssa.Alloc:
 		// A pointer to a value of a handler type (&myHandler{}).
 		t.emit(Target{Type: v.Type()})
+		return nil
 	}
+	return w.Sources(n)
+}
+
+// closure emits a closure with what it binds, or for a method value of an interface (svc.Greet) the method of
+// each type the interface can hold.
+func (t *tracer) closure(w *values.Walker, v *ssa.MakeClosure, depth int) {
+	fn := v.Fn.(*ssa.Function)
+	if m := abstractMethod(fn); m != nil && len(v.Bindings) == 1 {
+		t.boundMethods(w, fn.Prog, m, v.Bindings[0], depth)
+		return
+	}
+	tg := Target{Fn: fn}
+	if len(v.Bindings) > 0 {
+		tg.Bind = maps.Clone(w.Subst)
+		if tg.Bind == nil {
+			tg.Bind = map[ssa.Value]ssa.Value{}
+		}
+		for i, b := range v.Bindings {
+			tg.Bind[fn.FreeVars[i]] = b
+		}
+	}
+	t.emit(tg)
 }
 
 // abstractMethod returns the interface method that a bound-method wrapper calls, or nil when fn is not the wrapper
@@ -313,9 +285,9 @@ func abstractMethod(fn *ssa.Function) *types.Func {
 }
 
 // boundMethods emits the method m of each concrete type that recv, an interface value, can hold.
-func (t *tracer) boundMethods(prog *ssa.Program, m *types.Func, recv ssa.Value, depth int) {
-	sub := &tracer{x: t.x, seen: t.seen}
-	sub.value(recv, depth+1)
+func (t *tracer) boundMethods(w *values.Walker, prog *ssa.Program, m *types.Func, recv ssa.Value, depth int) {
+	sub := &tracer{x: t.x}
+	w.Sharing(sub.visit).Walk(values.Node{V: recv}, depth+1)
 	for _, tg := range sub.out {
 		if tg.Type == nil {
 			continue
@@ -334,131 +306,61 @@ func (x *Index) Closures(fn *ssa.Function) []*ssa.MakeClosure { return x.closure
 // GlobalStores returns the values stored into the package variable g among the indexed functions.
 func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[g] }
 
-// bound returns what v stands for in the calls being traced: a parameter bound to its argument, or a table's loop
-// variable to a row.
-func (t *tracer) bound(v ssa.Value) ssa.Value {
-	for range 8 {
-		s, ok := t.subst[v]
-		if !ok || s == v {
-			break
-		}
-		v = s
-	}
-	return v
+// MapStores returns the values stored into maps of type m among the indexed functions.
+func (x *Index) MapStores(m types.Type) []ssa.Value {
+	return x.mapStores[types.TypeString(m.Underlying(), nil)]
 }
 
-// addr traces the values stored at an address.
-func (t *tracer) addr(a ssa.Value, depth int) {
-	switch a := a.(type) {
-	case *ssa.FieldAddr:
-		for _, s := range t.x.FieldStores(a.X.Type(), a.Field) {
-			t.value(s, depth+1)
-		}
-	case *ssa.Global:
-		for _, s := range t.x.globalStores[a] {
-			t.value(s, depth+1)
-		}
-	case *ssa.IndexAddr:
-		base := underlyingAlloc(t.bound(a.X))
-		if fa, ok := base.(*ssa.FieldAddr); ok {
-			// An element of a slice held in a field (p.steps[i]): the elements of the slices stored there.
-			for _, s := range t.x.FieldStores(fa.X.Type(), fa.Field) {
-				t.stores(underlyingAlloc(s), depth+1)
-			}
-			return
-		}
-		t.stores(base, depth)
-	case *ssa.Alloc:
-		t.stores(a, depth)
-	case *ssa.FreeVar:
-		// A variable captured by reference (a closure that outlives its maker's frame): the stores to the
-		// variable of each closure made.
-		if b := t.bound(a); b != a {
-			t.addr(b, depth+1)
-			return
-		}
-		fn := a.Parent()
-		i := slices.Index(fn.FreeVars, a)
-		for _, mc := range t.x.closures[fn] {
-			if i < len(mc.Bindings) {
-				t.addr(mc.Bindings[i], depth+1)
-			}
-		}
-	case *ssa.Parameter:
-		// A passed pointer: follow its origins, then the stores to them.
-		t.value(a, depth+1)
-	}
-}
-
-func underlyingAlloc(v ssa.Value) ssa.Value {
-	for {
-		switch x := v.(type) {
-		case *ssa.Slice:
-			v = x.X
-		case *ssa.UnOp:
-			if x.Op != token.MUL {
-				return v
-			}
-			v = x.X
-		default:
-			return v
-		}
-	}
-}
-
-// stores follows every value stored into the array or variable at a, including through its elements.
-func (t *tracer) stores(a ssa.Value, depth int) {
-	refs := a.Referrers()
-	if refs == nil {
-		// A global slice or array: stores into its elements were indexed by field or global.
-		if g, ok := a.(*ssa.Global); ok {
-			for _, s := range t.x.globalStores[g] {
-				t.stores(underlyingAlloc(s), depth+1)
-				t.value(s, depth+1)
-			}
-		}
-		return
-	}
-	for _, r := range *refs {
-		switch r := r.(type) {
-		case *ssa.Store:
-			if r.Addr == a {
-				t.value(r.Val, depth+1)
-			}
-		case *ssa.IndexAddr:
-			for _, rr := range *r.Referrers() {
-				if s, ok := rr.(*ssa.Store); ok && s.Addr == r {
-					t.value(s.Val, depth+1)
-				}
-			}
-		}
-	}
-}
-
-// call traces the result (or result index i of a tuple) of a call.
-func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
-	name := CalleeName(c)
-	if h, ok := t.x.opts.Passes[name]; ok {
+// call walks on from the result (or result i of a tuple) of a call: into the handler a handler-passing call
+// serves, or into what the callee returns with its parameters bound to this call's arguments, and then into the
+// handlers a middleware is given.
+func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []values.Node {
+	if h, ok := t.x.opts.Passes[CalleeName(c)]; ok {
 		off := 0
 		if c.Signature().Recv() != nil && !c.IsInvoke() {
 			off = 1
 		}
 		if h+off < len(c.Args) {
-			t.value(c.Args[h+off], depth+1)
+			return []values.Node{{V: c.Args[h+off]}}
 		}
-		return
+		return nil
 	}
 	fn := c.StaticCallee()
 	if fn == nil || fn.Blocks == nil {
-		return
+		return nil
 	}
-	// What a factory or middleware returns depends on what this call passes it: trace its returns with its
-	// parameters bound to this call's arguments (and with a fresh record of what was seen, so that a second call
-	// of the same factory is traced in its own right), not to every caller's.
-	outer, seen := t.subst, t.seen
-	t.subst, t.seen = maps.Clone(outer), map[ssa.Value]bool{}
-	if t.subst == nil {
-		t.subst = map[ssa.Value]ssa.Value{}
+	// What a factory or middleware returns depends on what this call passes it: walk its returns with its
+	// parameters bound to this call's arguments, in a walk of its own so that a second call of the same factory
+	// is traced in its own right, not to every caller's.
+	inner := w.Scoped(bindParams(w, c, fn))
+	if i < 0 {
+		if fn.Signature.Results().Len() == 1 {
+			for _, r := range values.Returns(fn, 0) {
+				inner.Walk(values.Node{V: r}, depth+1)
+			}
+		}
+	} else {
+		for _, r := range values.Returns(fn, i) {
+			inner.Walk(values.Node{V: r}, depth+1)
+		}
+	}
+	// A middleware serves what it wraps: the handlers passed to it are served too.
+	var next []values.Node
+	if t.x.opts.IsHandlerType != nil {
+		for _, a := range c.Args {
+			if t.x.opts.IsHandlerType(a.Type()) {
+				next = append(next, values.Node{V: a})
+			}
+		}
+	}
+	return next
+}
+
+// bindParams returns the walker's substitution with fn's parameters bound to what the call c passes.
+func bindParams(w *values.Walker, c *ssa.CallCommon, fn *ssa.Function) map[ssa.Value]ssa.Value {
+	subst := maps.Clone(w.Subst)
+	if subst == nil {
+		subst = map[ssa.Value]ssa.Value{}
 	}
 	args := c.Args
 	if _, ok := c.Value.(*ssa.MakeClosure); ok || c.IsInvoke() {
@@ -466,25 +368,8 @@ func (t *tracer) call(c *ssa.CallCommon, i int, depth int) {
 	}
 	for j, p := range fn.Params {
 		if j < len(args) {
-			t.subst[p] = t.bound(args[j])
+			subst[p] = w.Bound(args[j])
 		}
 	}
-	for _, b := range fn.Blocks {
-		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
-			if i < 0 && len(ret.Results) == 1 {
-				t.value(ret.Results[0], depth+1)
-			} else if i >= 0 && i < len(ret.Results) {
-				t.value(ret.Results[i], depth+1)
-			}
-		}
-	}
-	t.subst, t.seen = outer, seen
-	// A middleware serves what it wraps: the handlers passed to it are served too.
-	if t.x.opts.IsHandlerType != nil {
-		for _, a := range c.Args {
-			if t.x.opts.IsHandlerType(a.Type()) {
-				t.value(a, depth+1)
-			}
-		}
-	}
+	return subst
 }
