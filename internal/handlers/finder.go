@@ -165,25 +165,6 @@ type registered struct {
 // registered on that router (r.With(mw).Get("/x", h): GET /x), one root per route. Without any, the middleware
 // keeps the scope of the router it was called on.
 func (f *Finder) wrapped(regs []registered) []registered {
-	var under func(v ssa.Value, depth int) []Root
-	under = func(v ssa.Value, depth int) []Root {
-		var out []Root
-		if depth > values.MaxDepth {
-			return nil
-		}
-		for _, r := range regs {
-			recv, _ := args(r.call.Common())
-			if recv == nil || !slices.Contains(f.origins(recv), v) {
-				continue
-			}
-			if rv, ok := r.call.(ssa.Value); ok && f.carries(r.call.Common()) {
-				out = append(out, under(rv, depth+1)...) // r.With(a).With(b).Get(...)
-				continue
-			}
-			out = append(out, r.roots...)
-		}
-		return out
-	}
 	out := make([]registered, 0, len(regs))
 	for _, r := range regs {
 		v, ok := r.call.(ssa.Value)
@@ -191,7 +172,7 @@ func (f *Finder) wrapped(regs []registered) []registered {
 			out = append(out, r)
 			continue
 		}
-		wraps := under(v, 0)
+		wraps := f.under(regs, v)
 		if len(wraps) == 0 {
 			out = append(out, r)
 			continue
@@ -206,6 +187,28 @@ func (f *Finder) wrapped(regs []registered) []registered {
 		}
 		out = append(out, w)
 	}
+	return out
+}
+
+// under returns the roots of the routes registered on the router v returns, and on the routers returned by
+// calls on it that carry its middleware in turn (r.With(a).With(b).Get(...)), in the order registered.
+func (f *Finder) under(regs []registered, v ssa.Value) []Root {
+	var out []Root
+	visit := func(w *values.Walker, n values.Node, depth int) []values.Node {
+		for _, r := range regs {
+			recv, _ := args(r.call.Common())
+			if recv == nil || !slices.Contains(f.origins(recv), n.V) {
+				continue
+			}
+			if rv, ok := r.call.(ssa.Value); ok && f.carries(r.call.Common()) {
+				w.Walk(values.Node{V: rv}, depth+1)
+				continue
+			}
+			out = append(out, r.roots...)
+		}
+		return nil
+	}
+	values.NewWalker(f.idx, nil, visit).Walk(values.Node{V: v}, 0)
 	return out
 }
 
