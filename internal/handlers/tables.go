@@ -27,7 +27,7 @@ func (f *Finder) pairs(pv, hv ssa.Value, depth int) []pair {
 		// A route table in a map, ranged over: for p, h := range routes { mux.HandleFunc(p, h) }.
 		if m, ok := mapRange(pv, hv); ok {
 			var out []pair
-			for _, u := range f.mapUpdates(m, 0) {
+			for _, u := range f.mapUpdates(m) {
 				out = append(out, pair{pattern: u.Key, handler: u.Value})
 			}
 			if out != nil {
@@ -121,43 +121,40 @@ func mapRange(pv, hv ssa.Value) (ssa.Value, bool) {
 
 // mapUpdates returns the entries stored into the maps a map value can be: a literal (make and updates), a local
 // variable or a package variable holding one.
-func (f *Finder) mapUpdates(m ssa.Value, depth int) []*ssa.MapUpdate {
-	if depth > 4 {
-		return nil
-	}
-	switch m := m.(type) {
-	case *ssa.MakeMap:
-		var out []*ssa.MapUpdate
-		for _, r := range *m.Referrers() {
-			if u, ok := r.(*ssa.MapUpdate); ok && u.Map == m {
-				out = append(out, u)
-			}
-		}
-		return out
-	case *ssa.ChangeType:
-		return f.mapUpdates(m.X, depth+1)
-	case *ssa.UnOp:
-		if m.Op != token.MUL {
-			return nil
-		}
-		var stored []ssa.Value
-		switch a := m.X.(type) {
-		case *ssa.Global:
-			stored = f.idx.GlobalStores(a)
-		case *ssa.FieldAddr:
-			stored = f.idx.FieldStores(a.X.Type(), a.Field)
-		case *ssa.Alloc:
-			for _, r := range *a.Referrers() {
-				if st, ok := r.(*ssa.Store); ok && st.Addr == a {
-					stored = append(stored, st.Val)
+func (f *Finder) mapUpdates(m ssa.Value) []*ssa.MapUpdate {
+	var out []*ssa.MapUpdate
+	visit := func(w *values.Walker, n values.Node, _ int) []values.Node {
+		switch v := n.V.(type) {
+		case *ssa.MakeMap:
+			if n.Mode == values.Value {
+				for _, r := range *v.Referrers() {
+					if u, ok := r.(*ssa.MapUpdate); ok && u.Map == v {
+						out = append(out, u)
+					}
 				}
 			}
+			return nil
+		case *ssa.ChangeType:
+			return w.Sources(n)
 		}
-		var out []*ssa.MapUpdate
-		for _, v := range stored {
-			out = append(out, f.mapUpdates(v, depth+1)...)
+		return variableSources(w, n)
+	}
+	values.NewWalker(f.idx, nil, visit).Walk(values.Node{V: m}, 0)
+	return out
+}
+
+// variableSources returns where a table read from a variable comes from: what is stored in the local variable,
+// field or package variable it is loaded from.
+func variableSources(w *values.Walker, n values.Node) []values.Node {
+	switch n.V.(type) {
+	case *ssa.UnOp:
+		if n.Mode == values.Value {
+			return w.Sources(n)
 		}
-		return out
+	case *ssa.Global, *ssa.FieldAddr, *ssa.Alloc:
+		if n.Mode == values.Addr {
+			return w.Sources(n)
+		}
 	}
 	return nil
 }
@@ -212,7 +209,7 @@ func (f *Finder) rows(base ssa.Value) []map[int]ssa.Value {
 		return nil
 	}
 	var out []map[int]ssa.Value
-	for _, arr := range f.arrays(ia.X, 0) {
+	for _, arr := range f.arrays(ia.X) {
 		for _, r := range *arr.Referrers() {
 			elem, ok := r.(*ssa.IndexAddr)
 			if !ok {
@@ -248,46 +245,24 @@ func fieldsStored(addr ssa.Value, depth int) map[int]ssa.Value {
 	return row
 }
 
-// arrays returns the array allocations a slice value can hold: a literal, or what was stored into the variable
-// it was loaded from.
-func (f *Finder) arrays(v ssa.Value, depth int) []*ssa.Alloc {
-	if depth > values.MaxDepth {
-		return nil
-	}
-	switch v := v.(type) {
-	case *ssa.Alloc:
-		return []*ssa.Alloc{v}
-	case *ssa.Slice:
-		return f.arrays(v.X, depth+1)
-	case *ssa.Call:
-		// A function that returns the table (func (s *Server) routes() []route).
-		var out []*ssa.Alloc
-		if fn := v.Common().StaticCallee(); fn != nil && fn.Signature.Results().Len() == 1 {
-			for _, r := range values.Returns(fn, 0) {
-				out = append(out, f.arrays(r, depth+1)...)
-			}
-		}
-		return out
-	case *ssa.UnOp:
-		if v.Op != token.MUL {
-			return nil
-		}
-		var stored []ssa.Value
-		switch a := v.X.(type) {
-		case *ssa.Global:
-			stored = f.idx.GlobalStores(a)
-		case *ssa.FieldAddr:
-			stored = f.idx.FieldStores(a.X.Type(), a.Field)
+// arrays returns the array allocations a slice value can hold: a literal, what a function returns (func (s
+// *Server) routes() []route), or what was stored into the variable it was loaded from.
+func (f *Finder) arrays(v ssa.Value) []*ssa.Alloc {
+	var out []*ssa.Alloc
+	visit := func(w *values.Walker, n values.Node, _ int) []values.Node {
+		switch v := n.V.(type) {
 		case *ssa.Alloc:
-			stored = values.Stored(a)
+			if n.Mode == values.Value {
+				out = append(out, v)
+				return nil
+			}
+		case *ssa.Slice, *ssa.Call:
+			return w.Sources(n)
 		}
-		var out []*ssa.Alloc
-		for _, s := range stored {
-			out = append(out, f.arrays(s, depth+1)...)
-		}
-		return out
+		return variableSources(w, n)
 	}
-	return nil
+	values.NewWalker(f.idx, nil, visit).Walk(values.Node{V: v}, 0)
+	return out
 }
 
 // registerPair registers a handler under its pattern (nil when the registration has none).
