@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 // patternOf returns the route pattern an argument holds: a string constant, or the service name of a
@@ -73,16 +75,8 @@ func constStrings(v ssa.Value) []string {
 		return nil
 	}
 	var out []string
-	for _, r := range *a.Referrers() {
-		ia, ok := r.(*ssa.IndexAddr)
-		if !ok {
-			continue
-		}
-		for _, rr := range *ia.Referrers() {
-			if s, ok := rr.(*ssa.Store); ok && s.Addr == ia {
-				out = append(out, constStrings(s.Val)...)
-			}
-		}
+	for _, e := range values.Elements(a) {
+		out = append(out, constStrings(e)...)
 	}
 	return out
 }

@@ -321,15 +321,5 @@ func elements(v ssa.Value) []ssa.Value {
 	if !ok {
 		return []ssa.Value{v}
 	}
-	var out []ssa.Value
-	for _, r := range *a.Referrers() {
-		if ia, ok := r.(*ssa.IndexAddr); ok {
-			for _, rr := range *ia.Referrers() {
-				if s, ok := rr.(*ssa.Store); ok && s.Addr == ia {
-					out = append(out, s.Val)
-				}
-			}
-		}
-	}
-	return out
+	return values.Elements(a)
 }

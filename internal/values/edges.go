@@ -143,6 +143,22 @@ func elemSources(a ssa.Value, x Index) []Node {
 	return out
 }
 
+// Elements returns the values stored into the elements of the array at a (a slice literal's), in instruction
+// order.
+func Elements(a ssa.Value) []ssa.Value {
+	refs := a.Referrers()
+	if refs == nil {
+		return nil
+	}
+	var out []ssa.Value
+	for _, r := range *refs {
+		if ia, ok := r.(*ssa.IndexAddr); ok {
+			out = append(out, Stored(ia)...)
+		}
+	}
+	return out
+}
+
 // Underlying returns the variable or array a slice or a load refers to: a for a[i:j] and for *a.
 func Underlying(v ssa.Value) ssa.Value {
 	for {
