@@ -350,7 +350,7 @@ func (c *Classifier) fresh(v ssa.Value) values.Step {
 			return values.Step{From: values.Returns(fn, 0)}
 		}
 	case *ssa.Parameter:
-		return values.Step{From: c.paramArgs(v)}
+		return values.Step{From: values.Args(v, c.idx)}
 	}
 	return values.Step{}
 }

@@ -124,7 +124,7 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
 		// A constructor storing the client it is given (func newAPI(c *http.Client) *api): judge its callers'.
-		return values.Step{From: c.paramArgs(v)}
+		return values.Step{From: values.Args(v, c.idx)}
 	}
 	return values.Step{}
 }
@@ -151,22 +151,9 @@ func (c *Classifier) requestDeadline(req ssa.Value) values.Step {
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
 		// A client wrapper (func do(req *http.Request)): judge the requests its callers pass.
-		return values.Step{From: c.paramArgs(v)}
+		return values.Step{From: values.Args(v, c.idx)}
 	}
 	return values.Step{}
-}
-
-// paramArgs returns the arguments the static callers of p's function pass for p.
-func (c *Classifier) paramArgs(p *ssa.Parameter) []ssa.Value {
-	fn := p.Parent()
-	i := indexOf(fn.Params, p)
-	var args []ssa.Value
-	for _, s := range c.idx.CallSites(fn) {
-		if i < len(s.Args) {
-			args = append(args, s.Args[i])
-		}
-	}
-	return args
 }
 
 // ctxDeadline is good when the context has a deadline and bad when it definitely has none.
@@ -189,7 +176,7 @@ func (c *Classifier) ctxDeadline(ctx ssa.Value) values.Step {
 	case *ssa.Phi:
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
-		return values.Step{From: c.paramArgs(v)}
+		return values.Step{From: values.Args(v, c.idx)}
 	}
 	return values.Step{}
 }
