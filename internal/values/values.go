@@ -1,23 +1,43 @@
-// Package values walks SSA values backwards to where they come from. Every backward tracer of blockcheck (handler
-// targets in internal/flow, router origins in internal/handlers, the origin, timeout, deadline and per-request
-// checks of internal/blocking) is built on these helpers, with one depth bound and one set of instruction kinds:
+// Package values walks SSA values backwards to where they come from. Every backward walk of blockcheck (handler
+// targets in internal/flow; router origins, route tables and carried middleware in internal/handlers; the origin,
+// timeout, deadline and per-request checks of internal/blocking) is built on it, with one depth bound (MaxDepth)
+// and one definition of which instruction kinds lead where.
+//
+// The edges are defined once, in edges.go. Sources gives them for a Node, a value asked about in a Mode: Value
+// (where the value comes from), Addr (what a load from the address reads) or Elems (what is stored in a variable
+// or array and its elements). It is composed of helpers a walk may also call by themselves:
 //
 //   - Through: the value a conversion, phi edge or copy passes on (ChangeType, ChangeInterface, MakeInterface,
 //     Convert, TypeAssert, Slice; each edge of a Phi);
 //   - Returns: what a function returns;
-//   - Stored: what is stored at an address (a local variable, a field or element address);
-//   - FieldStored: what is stored into a named field of a struct being built;
-//   - Local: what a load from a local variable holds.
+//   - Args: the arguments a parameter receives at its function's call sites;
+//   - Bindings: what the closures made of a function bind to a free variable;
+//   - Stored, Elements: what is stored at an address, into an array's elements.
 //
-// A check that asks a yes/no/cannot-tell question of a value (was this command made without a context, has this
-// client a timeout, has this context a deadline, is this object made per request) is a Judge run by Decide: the
-// judge keeps only the check's own decisions, a Verdict at a leaf or the values a value comes from, and Decide
-// owns the recursion, the all-of combination and the MaxDepth bound. The walks that collect many results rather
-// than decide one (flow's handler targets, handlers' router origins) keep their own recursion over these helpers,
-// with a visited set and MaxDepth, because they follow addresses and values in different modes.
+// FieldStored and Local (what is stored into a named field of a struct being built, in a local variable) are
+// for judges; Sources does not use them.
 //
-// What crosses functions (the arguments of a parameter's call sites, a closure's bindings, the stores to a field
-// or package variable anywhere) is indexed by flow.Index.
+// What crosses functions (call sites, closures, the stores to a field, package variable or map anywhere) comes
+// from an Index; flow.Index is the one in use.
+//
+// Two walks run on these edges, and a check picks the one that fits its question:
+//
+//   - A check that asks a yes/no/cannot-tell question of a value (was this command made without a context, has
+//     this client a timeout, has this context a deadline, is this object made per request) is a Judge run by
+//     Decide (judge.go): the judge keeps only the check's own decisions, a Verdict at a leaf or the values a value
+//     comes from, and Decide owns the recursion, the all-of combination and the MaxDepth bound.
+//   - A walk that collects many results (the functions a handler value can be, the calls a router was made by, a
+//     table's arrays and maps) is a Visit run by a Walker (walk.go). The Walker walks depth first in the order the
+//     visit returns nodes, visits each Node once (one visited set per walk, so a phi's cycle ends, and what is
+//     met first decides what a later path finds already seen), visits no node more than MaxDepth steps from
+//     where it began, and replaces a value by what its Subst binds it to before visiting it. The visit collects
+//     what it wants and returns the nodes to walk on to: usually w.Sources(n), its own edges for the kinds where
+//     it decides (the calls flow enters with their arguments bound), or nil to stop. Scoped starts a walk with
+//     its own visited set and substitution inside a visit (a factory's returns for one call), Sharing one with
+//     another visit over the same visited set.
+//
+// A new instruction kind to follow is taught to Sources (or the helper it composes), and every walk that follows
+// the standard edges follows it.
 package values
 
 import (
