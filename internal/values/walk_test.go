@@ -190,8 +190,7 @@ func TestWalkDepth(t *testing.T) {
 func TestWalkScoped(t *testing.T) {
 	pkg, x := buildWalk(t, "")
 	var out []string
-	var visit values.Visit
-	visit = func(w *values.Walker, n values.Node, depth int) []values.Node {
+	visit := func(w *values.Walker, n values.Node, depth int) []values.Node {
 		c, ok := n.V.(*ssa.Call)
 		if !ok || n.Mode != values.Value {
 			return w.Sources(n)
