@@ -112,7 +112,7 @@ func (t *tracer) closure(w *values.Walker, v *ssa.MakeClosure, depth int) {
 	}
 	tg := Target{Fn: fn}
 	if len(v.Bindings) > 0 {
-		tg.Bind = maps.Clone(w.Subst)
+		tg.Bind = maps.Clone(w.Subst())
 		if tg.Bind == nil {
 			tg.Bind = map[ssa.Value]ssa.Value{}
 		}
@@ -199,7 +199,7 @@ func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []v
 
 // bindParams returns the walker's substitution with fn's parameters bound to what the call c passes.
 func bindParams(w *values.Walker, c *ssa.CallCommon, fn *ssa.Function) map[ssa.Value]ssa.Value {
-	subst := maps.Clone(w.Subst)
+	subst := maps.Clone(w.Subst())
 	if subst == nil {
 		subst = map[ssa.Value]ssa.Value{}
 	}

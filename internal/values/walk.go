@@ -15,15 +15,17 @@ type Walker struct {
 	index Index
 	visit Visit
 	seen  map[Node]bool
-	// Subst maps values to what they stand for in the walk: a factory's parameters to a call's arguments, a
-	// closure's free variables to what it captured, a route table's loop variable to a row.
-	Subst map[ssa.Value]ssa.Value
+	subst map[ssa.Value]ssa.Value
 }
 
 // NewWalker returns a walker over x that visits each node with visit.
 func NewWalker(x Index, subst map[ssa.Value]ssa.Value, visit Visit) *Walker {
-	return &Walker{index: x, visit: visit, seen: map[Node]bool{}, Subst: subst}
+	return &Walker{index: x, visit: visit, seen: map[Node]bool{}, subst: subst}
 }
+
+// Subst returns what the walk replaces values by: a factory's parameters by a call's arguments, a closure's free
+// variables by what it captured, a route table's loop variable by a row. The caller must not change it.
+func (w *Walker) Subst() map[ssa.Value]ssa.Value { return w.subst }
 
 // Walk visits n, at depth steps from where the walk began, and what visiting it leads to.
 func (w *Walker) Walk(n Node, depth int) {
@@ -56,7 +58,7 @@ func (w *Walker) Sharing(visit Visit) *Walker {
 // steps.
 func (w *Walker) Bound(v ssa.Value) ssa.Value {
 	for range 8 {
-		s, ok := w.Subst[v]
+		s, ok := w.subst[v]
 		if !ok || s == v {
 			break
 		}

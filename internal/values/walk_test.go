@@ -200,7 +200,7 @@ func TestWalkScoped(t *testing.T) {
 			out = append(out, fn.Name())
 			return nil
 		}
-		subst := maps.Clone(w.Subst)
+		subst := maps.Clone(w.Subst())
 		if subst == nil {
 			subst = map[ssa.Value]ssa.Value{}
 		}
