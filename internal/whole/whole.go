@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return run(ctx, cfg, b, st)
+	return run(ctx, cfg, b, st, nil)
 }
 
 func patterns(cfg *Config) []string {
@@ -101,14 +101,22 @@ func patterns(cfg *Config) []string {
 	return cfg.Patterns
 }
 
-// run analyzes the packages with a plan of bodies already made (a Session keeps one across runs).
-func run(ctx context.Context, cfg *Config, b *bodies, st *stages) (*Result, error) {
+// run analyzes the packages with a plan of bodies already made. A Session keeps one across runs, and the packages
+// checked from source in c (nil: keep nothing).
+func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fset := token.NewFileSet()
 	st.start("loading packages", b.listed)
-	pkgs, err := b.load(ctx, cfg, fset, patterns(cfg))
+	var pkgs []*packages.Package
+	var err error
+	if c != nil && !cfg.Tests {
+		fset = c.fset
+		pkgs, err = b.checkWith(ctx, cfg, fset, c)
+	} else {
+		pkgs, err = b.load(ctx, cfg, fset, patterns(cfg))
+	}
 	if err := cmp.Or(ctx.Err(), err); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
