@@ -97,3 +97,17 @@ func (c *checkCache) update(ran map[string]*cachedPkg) {
 	}
 	c.src = ran
 }
+
+// forget removes from the file set the files of the packages a cancelled run checked (those not kept).
+func (c *checkCache) forget(out map[*packages.Package]*packages.Package, kept map[*packages.Package]bool) {
+	for p, q := range out {
+		if kept[p] {
+			continue
+		}
+		for _, f := range q.Syntax {
+			if tf := c.fset.File(f.FileStart); tf != nil {
+				c.fset.RemoveFile(tf)
+			}
+		}
+	}
+}

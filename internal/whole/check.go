@@ -154,6 +154,9 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
+		if c != nil {
+			c.forget(out, kept) // the session's file set must not keep what a cancelled run parsed
+		}
 		return nil, err
 	}
 	if c != nil {
