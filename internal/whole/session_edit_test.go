@@ -3,7 +3,9 @@ package whole
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,4 +148,76 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestSessionCancel cancels a session's run while it loads and while it builds the call graph, and checks that
+// the run after each returns what a fresh run does, with no file left behind in the session's file set.
+func TestSessionCancel(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "service")
+	if out, err := exec.Command("cp", "-r", "../../testdata/service", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, a := range rules.Analyzers {
+		enabled[a] = true
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	var stop string // the stage at which to cancel
+	var cancel context.CancelFunc
+	cfg := &Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled, Progress: func(st Stage) {
+		if st.Name == stop {
+			cancel()
+		}
+	}}
+	s := NewSession(cfg)
+	run := func(at string) (*Result, error) {
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(context.Background())
+		defer cancel()
+		stop = at
+		return s.Run(ctx)
+	}
+	if _, err := run(""); err != nil {
+		t.Fatal(err)
+	}
+	files := func() int {
+		n := 0
+		s.cache.fset.Iterate(func(*token.File) bool { n++; return true })
+		return n
+	}
+	first := files()
+	mail := filepath.Join(dir, "internal", "mail", "mail.go")
+	orig, err := os.ReadFile(mail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, stage := range []string{"loading packages", "call graph"} {
+		edited := strings.Replace(string(orig), "msg := []byte(", fmt.Sprintf("msg := []byte(%q + ", strings.Repeat("x", i+1)), 1)
+		if err := os.WriteFile(mail, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := run(stage); !errors.Is(err, context.Canceled) || res != nil {
+			t.Fatalf("cancelled at %q: %v, %v; want nil, context.Canceled", stage, res, err)
+		}
+		res, err := run("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := *cfg
+		c.Progress = nil
+		fresh, err := Run(context.Background(), &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := render(t, res), render(t, fresh); got != want {
+			t.Errorf("after a run cancelled at %q: the session's result differs from a fresh run's:\n%s", stage, lineDiff(want, got))
+		}
+		if n := files(); n != first {
+			t.Errorf("after a run cancelled at %q: %d files in the file set, %d after the first run", stage, n, first)
+		}
+	}
 }
