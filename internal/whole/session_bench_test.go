@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -16,7 +17,8 @@ import (
 
 // BenchmarkSessionEdit measures re-analysis in a long-lived process: each iteration appends a line to one Go file
 // of a copy of $BLOCKCHECK_BENCH_DIR (default: testdata/service), $BLOCKCHECK_BENCH_FILE (a path in it; default:
-// the first Go file), and runs the session again. It reports the CPU
+// the first Go file), and runs the session again. $BLOCKCHECK_BENCH_PROFILE names a file for a CPU profile of the
+// re-analyses alone. It reports the CPU
 // seconds of the cold run and of each re-analysis, and the heap in use after the first and the last re-analysis
 // (with -benchtime 200x: whether memory stays flat).
 func BenchmarkSessionEdit(b *testing.B) {
@@ -68,6 +70,17 @@ func BenchmarkSessionEdit(b *testing.B) {
 	cold := cpu() - start
 	var first float64
 	n := 0
+	if name := os.Getenv("BLOCKCHECK_BENCH_PROFILE"); name != "" { // a CPU profile of the re-analyses alone
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	b.ResetTimer()
 	start = cpu()
 	for b.Loop() {

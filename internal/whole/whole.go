@@ -212,7 +212,11 @@ func (a *engine) load(pkgs []*packages.Package) {
 		if a.bodies.external(p) {
 			files = nil // declarations only: its functions are external
 		}
-		sp := a.prog.CreatePackage(p.Types, files, p.TypesInfo, true)
+		info := p.TypesInfo
+		if files != nil && !a.bodies.own[pkgDir(p)] {
+			info = withoutTables(info) // tables.go
+		}
+		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
 			built = append(built, sp)
 		}
