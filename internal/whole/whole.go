@@ -16,7 +16,6 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/callgraph"
-	"golang.org/x/tools/go/callgraph/cha"
 	"golang.org/x/tools/go/callgraph/vta"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
@@ -382,35 +381,13 @@ func (a *engine) analyze() error {
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
 // included so that the values it creates (in main, in constructors) flow into the handlers' interfaces.
 func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgraph.Graph {
-	initial := cha.CallGraph(a.prog)
 	seeds := slices.Clone(own)
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := forwardSlice(seeds, initial)
-	g := vta.CallGraph(slice, initial)
+	slice := chaSlice(a.prog, seeds) // slice.go
+	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
 	return g
-}
-
-func forwardSlice(seeds []*ssa.Function, g *callgraph.Graph) map[*ssa.Function]bool {
-	seen := map[*ssa.Function]bool{}
-	queue := slices.Clone(seeds)
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
-		if seen[fn] {
-			continue
-		}
-		seen[fn] = true
-		if n := g.Nodes[fn]; n != nil {
-			for _, e := range n.Out {
-				if !seen[e.Callee.Func] {
-					queue = append(queue, e.Callee.Func)
-				}
-			}
-		}
-	}
-	return seen
 }
