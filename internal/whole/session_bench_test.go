@@ -105,5 +105,9 @@ func BenchmarkSessionEdit(b *testing.B) {
 	b.ReportMetric(warm/cold.Seconds(), "edit/cold")
 	b.ReportMetric(first, "heap-first-MB")
 	b.ReportMetric(heap(), "heap-last-MB")
+	if s.cache != nil { // packages type-checked again by the last re-analysis, and kept
+		b.ReportMetric(float64(s.cache.misses), "pkgs-checked")
+		b.ReportMetric(float64(s.cache.hits), "pkgs-kept")
+	}
 	runtime.KeepAlive(s) // what the session keeps between runs is part of the heap
 }
