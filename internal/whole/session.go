@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // A Session analyzes the same packages again and again in one long-lived process (an editor's language server),
@@ -71,6 +73,11 @@ func (s *Session) Run(ctx context.Context) (*Result, error) {
 		}
 		s.plan, s.planKey = b, planKey
 		s.cache = newCheckCache()
+		// The keys now also cover the user's code outside the directory, which the plan names.
+		if planKey, lastKey, err = s.keys(); err != nil {
+			return nil, err
+		}
+		s.planKey = planKey
 	}
 	s.last = nil
 	s.plan.overlay = s.cfg.Overlay
@@ -143,9 +150,58 @@ func (s *Session) keys() (planKey, lastKey [sha256.Size]byte, err error) {
 	for _, name := range extra {
 		add(name, s.cfg.Overlay[name])
 	}
+	// The user's code outside the directory that the plan parses from source: modules of a go.work and local
+	// replacements (replace example.com/lib => ../lib), whose files can change too. (The module cache cannot.)
+	for _, d := range s.outside(dir) {
+		entries, rerr := os.ReadDir(d)
+		if rerr != nil {
+			ph.Write([]byte(d + "\x00" + rerr.Error()))
+			continue
+		}
+		for _, e := range entries {
+			path := filepath.Join(d, e.Name())
+			if e.IsDir() || !strings.HasSuffix(path, ".go") && e.Name() != "go.mod" || seen[path] {
+				continue
+			}
+			src, ok := s.cfg.Overlay[path]
+			if !ok {
+				if src, rerr = os.ReadFile(path); rerr != nil {
+					continue
+				}
+			}
+			seen[path] = true
+			add(path, src)
+		}
+	}
 	copy(planKey[:], ph.Sum(nil))
 	copy(lastKey[:], lh.Sum(nil))
 	return planKey, lastKey, err
+}
+
+// outside returns, sorted, the directories of the packages in the plan that belong to a main module (a go.work's)
+// or to a module replaced by a local directory, and are not under dir. Nothing before the first plan.
+func (s *Session) outside(dir string) []string {
+	if s.plan == nil {
+		return nil
+	}
+	var dirs []string
+	packages.Visit(s.plan.graph, nil, func(p *packages.Package) {
+		m := p.Module
+		if m == nil || !m.Main && (m.Replace == nil || m.Replace.Version != "") {
+			return
+		}
+		d := pkgDir(p)
+		if rel, err := filepath.Rel(dir, d); d != "" && (err != nil || !filepath.IsLocal(rel)) {
+			dirs = append(dirs, d)
+			if m.Replace != nil && m.Replace.Dir != "" {
+				dirs = append(dirs, m.Replace.Dir) // its go.mod
+			} else if m.Dir != "" {
+				dirs = append(dirs, m.Dir)
+			}
+		}
+	})
+	slices.Sort(dirs)
+	return slices.Compact(dirs)
 }
 
 func skipDir(name string) bool {

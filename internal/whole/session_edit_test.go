@@ -221,3 +221,66 @@ func TestSessionCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionReplace checks that a session sees an edit to a module replaced by a local directory outside the
+// one it analyzes: the edit is analyzed, as a fresh run would analyze it.
+func TestSessionReplace(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		name = filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/go.mod", "module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n")
+	write("app/main.go", `package main
+
+import (
+	"net/http"
+
+	"example.com/lib"
+)
+
+func main() {
+	http.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) { lib.Fetch() })
+	http.ListenAndServe("127.0.0.1:8080", nil)
+}
+`)
+	write("lib/go.mod", "module example.com/lib\n\ngo 1.26\n")
+	quiet := "package lib\n\nfunc Fetch() {}\n"
+	write("lib/lib.go", quiet)
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, a := range rules.Analyzers {
+		enabled[a] = true
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	cfg := &Config{Dir: filepath.Join(root, "app"), Env: env, Catalog: cat, Enabled: enabled}
+	s := NewSession(cfg)
+	ctx := context.Background()
+	for i, src := range []string{quiet, "package lib\n\nimport \"time\"\n\nfunc Fetch() { time.Sleep(time.Second) }\n", quiet} {
+		write("lib/lib.go", src)
+		res, err := s.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Run(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := render(t, res), render(t, fresh)
+		if got != want {
+			t.Errorf("step %d: the session's result differs from a fresh run's:\n%s", i, lineDiff(want, got))
+		}
+		if sleeps := strings.Contains(got, "time.Sleep"); sleeps != (i == 1) {
+			t.Errorf("step %d: the sleep in lib reported: %v, want %v", i, sleeps, i == 1)
+		}
+	}
+}
