@@ -3,6 +3,7 @@ package lsp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"go/token"
 	"io/fs"
@@ -122,8 +123,10 @@ func (s *Server) snapshot(gen uint64) *snapshot {
 	return snap
 }
 
-// analyze runs the engine over each module of the workspace and converts the findings. It returns nil when
-// cancelled or when the analysis failed (the failure is shown to the user).
+// analyze runs the engine over each module of the workspace, with the open documents' text as an overlay, and
+// converts the findings. Each module has a session (whole.Session) kept from one analysis to the next, which
+// checks again only the packages an edit touches. It returns nil when cancelled or when the analysis failed (the
+// failure is shown to the user). Analyses run one at a time (loop), so the sessions are never used concurrently.
 func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -133,11 +136,8 @@ func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 	}()
 	stop := s.progress(ctx, snap)
 	defer stop()
-	cat, err := s.catalog(snap)
-	if err != nil {
-		s.showError(err)
-		return nil
-	}
+	key := s.settingsKey(snap)
+	var cat *rules.Catalog
 	enabled := map[string]bool{}
 	for _, a := range s.analyzers {
 		on, set := snap.settings.Analyzers[a.Name]
@@ -151,11 +151,30 @@ func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 	for _, a := range s.analyzers {
 		conv.urls[a.Name] = a.URL
 	}
-	for _, dir := range modules(snap.folders) {
-		res, err := whole.Run(ctx, &whole.Config{
-			Dir: dir, Patterns: []string{"./..."}, Tests: snap.settings.Tests,
-			Catalog: cat, Enabled: enabled, Overlay: overlay,
-		})
+	dirs := modules(snap.folders)
+	for dir := range s.sessions {
+		if !slices.Contains(dirs, dir) {
+			delete(s.sessions, dir) // a folder removed from the workspace
+		}
+	}
+	for _, dir := range dirs {
+		ms := s.sessions[dir]
+		if ms == nil || ms.key != key {
+			if cat == nil {
+				var err error
+				if cat, err = s.catalog(snap); err != nil {
+					s.showError(err)
+					return nil
+				}
+			}
+			delete(s.sessions, dir) // let the old session's packages go before loading new ones
+			ms = &moduleSession{key: key, s: whole.NewSession(&whole.Config{
+				Dir: dir, Patterns: []string{"./..."}, Tests: snap.settings.Tests, Catalog: cat, Enabled: enabled,
+			})}
+			s.sessions[dir] = ms
+		}
+		ms.s.SetOverlay(overlay)
+		res, err := ms.s.Run(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -210,6 +229,34 @@ func (s *Server) progress(ctx context.Context, snap *snapshot) func() {
 			_ = s.conn.Notify(context.Background(), "$/progress", progressParams{Token: token, Value: workDoneProgressEnd{Kind: "end"}})
 		}
 	}
+}
+
+// A moduleSession is the engine's session over one module of the workspace, with the key of the settings it was
+// made with: what it keeps between analyses (the plan, the dependencies' types, the packages whose files did not
+// change) is used again only while the settings stay the same.
+type moduleSession struct {
+	key string
+	s   *whole.Session
+}
+
+// settingsKey identifies what a session depends on besides the files it analyzes: the settings and the contents
+// of the rules files.
+func (s *Server) settingsKey(snap *snapshot) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "tests=%v\n", snap.settings.Tests)
+	for _, a := range s.analyzers {
+		on, set := snap.settings.Analyzers[a.Name]
+		fmt.Fprintf(h, "%s=%v\n", a.Name, on || !set)
+	}
+	for _, file := range snap.settings.Rules {
+		if !filepath.IsAbs(file) && len(snap.folders) > 0 {
+			file = filepath.Join(snap.folders[0], file)
+		}
+		data, err := os.ReadFile(file)
+		fmt.Fprintf(h, "%s %v %d\n", file, err, len(data))
+		h.Write(data)
+	}
+	return string(h.Sum(nil))
 }
 
 func (s *Server) catalog(snap *snapshot) (*rules.Catalog, error) {

@@ -261,6 +261,52 @@ func TestSyntaxError(t *testing.T) {
 	c.shutdownAndExit()
 }
 
+// TestUnsavedEdit checks that an edit the editor has not saved is analyzed: removing the sleep in the buffer clears
+// its finding, putting it back brings it back, and the file on disk is never written.
+func TestUnsavedEdit(t *testing.T) {
+	root := copyModule(t, "inventory")
+	c := start(t, root)
+	c.initialize(root, map[string]any{"debounce": "10ms"})
+	file := filepath.Join(root, "internal", "httpapi", "suppliers.go")
+	text := c.open(file)
+	_, next := c.awaitPublication(uri(file), 0, func(p publication) bool { return len(p.Diagnostics) == 1 })
+	storage := uri(filepath.Join(root, "internal", "storage", "items.go"))
+
+	sleep := "time.Sleep(500 * time.Millisecond)"
+	if !strings.Contains(text, sleep) {
+		t.Fatal("no sleep to remove")
+	}
+	change := func(version int, text string) {
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri(file), "version": version},
+			"contentChanges": []any{map[string]any{"text": text}},
+		})
+	}
+	change(2, strings.Replace(text, sleep, "// no sleep", 1))
+	pub, next := c.awaitPublication(uri(file), next, func(p publication) bool { return p.Version != nil && *p.Version == 2 })
+	if len(pub.Diagnostics) != 0 {
+		t.Errorf("unsaved edit without the sleep: %d diagnostics, want none", len(pub.Diagnostics))
+	}
+	c.mu.Lock()
+	for _, p := range c.publications(storage, next) {
+		if len(p.Diagnostics) != 2 {
+			t.Errorf("storage/items.go: %d diagnostics after an edit elsewhere, want 2", len(p.Diagnostics))
+		}
+	}
+	c.mu.Unlock()
+
+	// A second sleep, on a line of its own: the finding comes back at the new line.
+	change(3, strings.Replace(text, sleep, "// no sleep\n\t\t"+sleep, 1))
+	pub, _ = c.awaitPublication(uri(file), next, func(p publication) bool { return p.Version != nil && *p.Version == 3 })
+	if len(pub.Diagnostics) != 1 || pub.Diagnostics[0].Code != "sleep" || pub.Diagnostics[0].Range.Start.Line != 70 {
+		t.Errorf("unsaved edit with the sleep one line down: %+v, want the sleep finding on line 71", pub.Diagnostics)
+	}
+	if disk, err := os.ReadFile(file); err != nil || string(disk) != text {
+		t.Errorf("the file on disk changed (%v)", err)
+	}
+	c.shutdownAndExit()
+}
+
 // TestSaveStorm sends a burst of edits and saves in one write: the analyses the burst makes stale are cancelled
 // or discarded, and only the last version's diagnostics are published.
 func TestSaveStorm(t *testing.T) {

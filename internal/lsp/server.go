@@ -1,5 +1,5 @@
 // Package lsp is blockcheck's language server: it runs the whole-program engine over the workspace in the
-// background when files are opened or saved, publishes the findings as diagnostics with the path from the handler,
+// background when files are opened, edited or saved, publishes the findings as diagnostics with the path from the handler,
 // and offers the suggested fixes and a //blockcheck:ignore directive as quick fixes. It runs beside gopls, which
 // cannot load third-party analyzers.
 package lsp
@@ -41,6 +41,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, analyzers []*analysis.An
 		log:       log.New(logw, "blockcheck lsp: ", log.LstdFlags),
 		docs:      map[string]*document{},
 		published: map[string]*fileResult{},
+		sessions:  map[string]*moduleSession{},
 		trigger:   make(chan struct{}, 1),
 		exit:      make(chan int, 1),
 		settings:  defaultSettings(),
@@ -83,6 +84,8 @@ type Server struct {
 	settings    settings
 	caps        clientCaps
 	published   map[string]*fileResult // by URI: what the client was last sent
+
+	sessions map[string]*moduleSession // by module directory; used by one analysis at a time (loop)
 }
 
 type clientCaps struct {
@@ -106,7 +109,7 @@ type settings struct {
 	Rules []string `json:"rules"`
 	// Tests includes _test.go files.
 	Tests bool `json:"tests"`
-	// Debounce is how long a burst of saves must be quiet before an analysis starts (a Go duration).
+	// Debounce is how long a burst of edits and saves must be quiet before an analysis starts (a Go duration).
 	Debounce string `json:"debounce"`
 	// ProgressDelay is how long an analysis runs before the client is shown its progress.
 	ProgressDelay string `json:"progressDelay"`
@@ -210,6 +213,7 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 			d.version = p.TextDocument.Version
 		}
 		s.mu.Unlock()
+		s.request() // the unsaved text is analyzed as an overlay
 	case "textDocument/didSave":
 		var p didSaveParams
 		if err := unmarshal(req, &p); err != nil {

@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// TestSoak re-analyzes testdata/inventory as many times as BLOCKCHECK_LSP_SOAK says, saving a file each time,
-// and logs the server's resident memory and the time from each save to its diagnostics. It asserts nothing about
-// either (they depend on the machine); it is how the figures in docs/editors.md are measured:
+// TestSoak re-analyzes testdata/inventory as many times as BLOCKCHECK_LSP_SOAK says, editing and saving a file each
+// time (a different text each time, so that each save is analyzed again), and logs the server's resident memory and
+// the time from each save to its diagnostics. It asserts nothing about either (they depend on the machine); it is
+// how the figures in docs/editors.md are measured:
 //
 //	BLOCKCHECK_LSP_SOAK=200 go test -run TestSoak -v -timeout 60m ./internal/lsp/
 func TestSoak(t *testing.T) {
@@ -32,7 +33,7 @@ func TestSoak(t *testing.T) {
 		version := i + 1
 		c.notify("textDocument/didChange", map[string]any{
 			"textDocument":   map[string]any{"uri": uri(file), "version": version},
-			"contentChanges": []any{map[string]any{"text": text}},
+			"contentChanges": []any{map[string]any{"text": text + "\n// edit " + strconv.Itoa(i) + "\n"}},
 		})
 		saved := time.Now()
 		c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": uri(file)}})

@@ -2,6 +2,7 @@ package whole
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -25,6 +26,12 @@ import (
 // trimmed as planned), so that every package sees one *types.Package per path. It returns the packages the
 // patterns match, with the import graph below them.
 func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([]*packages.Package, error) {
+	return b.checkWith(ctx, cfg, fset, nil)
+}
+
+// checkWith is check keeping what it made in c, when c is not nil, for the next run with the same plan
+// (cache.go). It then uses c's file set.
+func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet, c *checkCache) ([]*packages.Package, error) {
 	// Which packages come from source: the planned ones and whatever imports one of them.
 	src := map[*packages.Package]bool{}
 	var order []*packages.Package // dependencies first
@@ -61,11 +68,14 @@ func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([
 	exported := map[string]*packages.Package{
 		"unsafe": {ID: "unsafe", Name: "unsafe", PkgPath: "unsafe", Types: types.Unsafe},
 	}
-	if len(boundary) > 0 {
+	if c != nil && c.exported != nil {
+		exported = c.exported // the boundary is the plan's: it has not changed
+	} else if len(boundary) > 0 {
+		// No overlay: it holds the user's files, which are all checked from source below, and it would make
+		// go/packages distrust the export data.
 		deps, err := packages.Load(&packages.Config{
 			Mode:    packages.NeedName | packages.NeedImports | packages.NeedTypes | packages.NeedModule | packages.NeedFiles,
-			Context: ctx, Overlay: cfg.Overlay,
-			Dir: cfg.Dir, Env: cfg.Env, Fset: fset,
+			Context: ctx, Dir: cfg.Dir, Env: cfg.Env, Fset: fset,
 		}, boundary...)
 		if err != nil {
 			return nil, err
@@ -77,10 +87,26 @@ func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([
 		})
 	}
 
+	if c != nil {
+		c.exported = exported
+	}
+
 	// Check the source packages in dependency order, each as soon as its imports are done.
 	out := map[*packages.Package]*packages.Package{}
 	done := map[*packages.Package]chan struct{}{}
+	keys := map[*packages.Package][sha256.Size]byte{}
+	kept := map[*packages.Package]bool{} // checked in an earlier run of the session, with the same inputs
 	for _, p := range order {
+		if src[p] && c != nil {
+			if k, ok := c.key(b, p, src, keys); ok {
+				keys[p] = k
+				if q := c.lookup(p.ID, k); q != nil {
+					out[p], kept[p] = q, true
+					done[p] = make(chan struct{})
+					continue
+				}
+			}
+		}
 		if src[p] {
 			out[p] = &packages.Package{ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, GoFiles: p.GoFiles,
 				CompiledGoFiles: p.CompiledGoFiles, OtherFiles: p.OtherFiles, Module: p.Module, Fset: fset,
@@ -89,7 +115,7 @@ func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([
 		}
 	}
 	for _, p := range order {
-		if !src[p] {
+		if !src[p] || kept[p] {
 			continue
 		}
 		q := out[p]
@@ -108,6 +134,10 @@ func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([
 		if !src[p] {
 			continue
 		}
+		if kept[p] {
+			close(done[p])
+			continue
+		}
 		wg.Go(func() {
 			defer close(done[p])
 			for _, imp := range p.Imports {
@@ -117,10 +147,31 @@ func (b *bodies) check(ctx context.Context, cfg *Config, fset *token.FileSet) ([
 			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			b.checkOne(fset, out[p])
+			if ctx.Err() == nil {
+				b.checkOne(fset, out[p])
+			}
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		if c != nil {
+			c.forget(out, kept) // the session's file set must not keep what a cancelled run parsed
+		}
+		return nil, err
+	}
+	if c != nil {
+		ran := map[string]*cachedPkg{}
+		c.hits, c.misses = len(kept), 0
+		for p, q := range out {
+			if k, ok := keys[p]; ok {
+				ran[p.ID] = &cachedPkg{key: k, pkg: q}
+			}
+			if !kept[p] {
+				c.misses++
+			}
+		}
+		c.update(ran)
+	}
 
 	var initial []*packages.Package
 	for _, p := range b.graph {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -15,7 +16,9 @@ import (
 )
 
 // BenchmarkSessionEdit measures re-analysis in a long-lived process: each iteration appends a line to one Go file
-// of a copy of $BLOCKCHECK_BENCH_DIR (default: testdata/service) and runs the session again. It reports the CPU
+// of a copy of $BLOCKCHECK_BENCH_DIR (default: testdata/service), $BLOCKCHECK_BENCH_FILE (a path in it; default:
+// the first Go file), and runs the session again. $BLOCKCHECK_BENCH_PROFILE names a file for a CPU profile of the
+// re-analyses alone. It reports the CPU
 // seconds of the cold run and of each re-analysis, and the heap in use after the first and the last re-analysis
 // (with -benchtime 200x: whether memory stays flat).
 func BenchmarkSessionEdit(b *testing.B) {
@@ -28,12 +31,16 @@ func BenchmarkSessionEdit(b *testing.B) {
 		b.Fatalf("copy: %v\n%s", err, out)
 	}
 	var file string
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if file == "" && err == nil && !d.IsDir() && filepath.Ext(path) == ".go" {
-			file = path
-		}
-		return nil
-	})
+	if f := os.Getenv("BLOCKCHECK_BENCH_FILE"); f != "" {
+		file = filepath.Join(dir, f)
+	} else {
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if file == "" && err == nil && !d.IsDir() && filepath.Ext(path) == ".go" {
+				file = path
+			}
+			return nil
+		})
+	}
 	cat, err := rules.Default()
 	if err != nil {
 		b.Fatal(err)
@@ -63,6 +70,17 @@ func BenchmarkSessionEdit(b *testing.B) {
 	cold := cpu() - start
 	var first float64
 	n := 0
+	if name := os.Getenv("BLOCKCHECK_BENCH_PROFILE"); name != "" { // a CPU profile of the re-analyses alone
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	b.ResetTimer()
 	start = cpu()
 	for b.Loop() {
@@ -87,4 +105,9 @@ func BenchmarkSessionEdit(b *testing.B) {
 	b.ReportMetric(warm/cold.Seconds(), "edit/cold")
 	b.ReportMetric(first, "heap-first-MB")
 	b.ReportMetric(heap(), "heap-last-MB")
+	if s.cache != nil { // packages type-checked again by the last re-analysis, and kept
+		b.ReportMetric(float64(s.cache.misses), "pkgs-checked")
+		b.ReportMetric(float64(s.cache.hits), "pkgs-kept")
+	}
+	runtime.KeepAlive(s) // what the session keeps between runs is part of the heap
 }

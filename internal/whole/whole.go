@@ -16,7 +16,6 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/callgraph"
-	"golang.org/x/tools/go/callgraph/cha"
 	"golang.org/x/tools/go/callgraph/vta"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
@@ -91,7 +90,7 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return run(ctx, cfg, b, st)
+	return run(ctx, cfg, b, st, nil)
 }
 
 func patterns(cfg *Config) []string {
@@ -101,14 +100,22 @@ func patterns(cfg *Config) []string {
 	return cfg.Patterns
 }
 
-// run analyzes the packages with a plan of bodies already made (a Session keeps one across runs).
-func run(ctx context.Context, cfg *Config, b *bodies, st *stages) (*Result, error) {
+// run analyzes the packages with a plan of bodies already made. A Session keeps one across runs, and the packages
+// checked from source in c (nil: keep nothing).
+func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fset := token.NewFileSet()
 	st.start("loading packages", b.listed)
-	pkgs, err := b.load(ctx, cfg, fset, patterns(cfg))
+	var pkgs []*packages.Package
+	var err error
+	if c != nil && !cfg.Tests {
+		fset = c.fset
+		pkgs, err = b.checkWith(ctx, cfg, fset, c)
+	} else {
+		pkgs, err = b.load(ctx, cfg, fset, patterns(cfg))
+	}
 	if err := cmp.Or(ctx.Err(), err); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
@@ -204,7 +211,11 @@ func (a *engine) load(pkgs []*packages.Package) {
 		if a.bodies.external(p) {
 			files = nil // declarations only: its functions are external
 		}
-		sp := a.prog.CreatePackage(p.Types, files, p.TypesInfo, true)
+		info := p.TypesInfo
+		if files != nil && !a.bodies.own[pkgDir(p)] {
+			info = withoutTables(info) // tables.go
+		}
+		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
 			built = append(built, sp)
 		}
@@ -370,35 +381,13 @@ func (a *engine) analyze() error {
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is
 // included so that the values it creates (in main, in constructors) flow into the handlers' interfaces.
 func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgraph.Graph {
-	initial := cha.CallGraph(a.prog)
 	seeds := slices.Clone(own)
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := forwardSlice(seeds, initial)
-	g := vta.CallGraph(slice, initial)
+	slice := chaSlice(a.prog, seeds) // slice.go
+	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
 	return g
-}
-
-func forwardSlice(seeds []*ssa.Function, g *callgraph.Graph) map[*ssa.Function]bool {
-	seen := map[*ssa.Function]bool{}
-	queue := slices.Clone(seeds)
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
-		if seen[fn] {
-			continue
-		}
-		seen[fn] = true
-		if n := g.Nodes[fn]; n != nil {
-			for _, e := range n.Out {
-				if !seen[e.Callee.Func] {
-					queue = append(queue, e.Callee.Func)
-				}
-			}
-		}
-	}
-	return seen
 }

@@ -1,0 +1,113 @@
+package whole
+
+import (
+	"crypto/sha256"
+	"go/token"
+	"os"
+	"slices"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// A checkCache keeps what check made across the runs of a Session that share a plan: the dependencies read from
+// export data, and each package type-checked from source with the key it was checked under. A package is checked
+// again only when one of its files or one of the packages it imports changed; the others, their syntax and type
+// information included, are used as they are. Everything positions refer to lives in the cache's one file set,
+// from which the files of a package checked again are removed.
+type checkCache struct {
+	fset     *token.FileSet
+	exported map[string]*packages.Package // by import path; nil until the first run
+	src      map[string]*cachedPkg        // by package ID
+	// hits and misses count the source packages used as they were and checked again in the last run.
+	hits, misses int
+}
+
+type cachedPkg struct {
+	key [sha256.Size]byte
+	pkg *packages.Package
+}
+
+func newCheckCache() *checkCache {
+	return &checkCache{fset: token.NewFileSet(), src: map[string]*cachedPkg{}}
+}
+
+// key hashes what a source package's type-checking depends on besides the plan: the content of its files (the
+// overlay's where it has them) and the keys of the source packages it imports. Packages read from export data
+// stay the same while the plan does, so their paths suffice. ok is false when a file cannot be read: the package
+// is then checked again and reports the error.
+func (c *checkCache) key(b *bodies, p *packages.Package, src map[*packages.Package]bool, keys map[*packages.Package][sha256.Size]byte) (k [sha256.Size]byte, ok bool) {
+	h := sha256.New()
+	h.Write([]byte(p.ID + "\x00"))
+	files := p.CompiledGoFiles
+	if len(files) == 0 {
+		files = p.GoFiles
+	}
+	for _, name := range files {
+		content, ok := b.overlay[name]
+		if !ok {
+			var err error
+			if content, err = os.ReadFile(name); err != nil {
+				return k, false
+			}
+		}
+		h.Write([]byte(name + "\x00"))
+		h.Write(content)
+		h.Write([]byte{0})
+	}
+	paths := make([]string, 0, len(p.Imports))
+	for path := range p.Imports {
+		paths = append(paths, path)
+	}
+	slices.Sort(paths)
+	for _, path := range paths {
+		imp := p.Imports[path]
+		h.Write([]byte(path + "\x00" + imp.PkgPath + "\x00"))
+		if src[imp] {
+			ik, ok := keys[imp]
+			if !ok {
+				return k, false // an import with no key was checked again: so is this package
+			}
+			h.Write(ik[:])
+		}
+	}
+	copy(k[:], h.Sum(nil))
+	return k, true
+}
+
+// lookup returns the package checked under key k, if there is one.
+func (c *checkCache) lookup(id string, k [sha256.Size]byte) *packages.Package {
+	if e := c.src[id]; e != nil && e.key == k {
+		return e.pkg
+	}
+	return nil
+}
+
+// update records the packages of a run, checked again or not, and forgets the rest, removing the files of the
+// packages that were replaced or are gone from the file set.
+func (c *checkCache) update(ran map[string]*cachedPkg) {
+	for id, old := range c.src {
+		if e := ran[id]; e != nil && e.pkg == old.pkg {
+			continue
+		}
+		for _, f := range old.pkg.Syntax {
+			if tf := c.fset.File(f.FileStart); tf != nil {
+				c.fset.RemoveFile(tf)
+			}
+		}
+	}
+	c.src = ran
+}
+
+// forget removes from the file set the files of the packages a cancelled run checked (those not kept).
+func (c *checkCache) forget(out map[*packages.Package]*packages.Package, kept map[*packages.Package]bool) {
+	for p, q := range out {
+		if kept[p] {
+			continue
+		}
+		for _, f := range q.Syntax {
+			if tf := c.fset.File(f.FileStart); tf != nil {
+				c.fset.RemoveFile(tf)
+			}
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package whole
+
+import (
+	"context"
+	"fmt"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/blockcheck/blockcheck/rules"
+)
+
+// TestSessionMemory edits a body of the service 200 times (40 with -short or the race detector) and checks that
+// what the session holds does not grow: the heap in use after a collection has no upward trend beyond a tolerance,
+// and the session's file set holds as many files after the last run as after the first (the files parsed again
+// are removed from it). It asserts on memory, never on time.
+func TestSessionMemory(t *testing.T) {
+	runs := 200
+	if testing.Short() || raceEnabled {
+		runs = 40
+	}
+	dir := filepath.Join(t.TempDir(), "service")
+	if out, err := exec.Command("cp", "-r", "../../testdata/service", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, a := range rules.Analyzers {
+		enabled[a] = true
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	s := NewSession(&Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled})
+	mail := filepath.Join(dir, "internal", "mail", "mail.go")
+	orig, err := os.ReadFile(mail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heap := func() float64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.HeapInuse)
+	}
+	files := func() int {
+		n := 0
+		s.cache.fset.Iterate(func(*token.File) bool { n++; return true })
+		return n
+	}
+	var samples []float64
+	var first int
+	for i := range runs {
+		// A different body each time, so that every run checks mail and its importers again.
+		edited := strings.Replace(string(orig), "msg := []byte(", fmt.Sprintf("msg := []byte(%q + ", strings.Repeat("x", i%7)), 1)
+		if err := os.WriteFile(mail, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) == 0 || s.cache.misses != 3 && i > 0 {
+			t.Fatalf("run %d: %d findings, %d packages checked again (want 3)", i, len(res.Findings), s.cache.misses)
+		}
+		if i == 0 {
+			first = files()
+		}
+		if i%5 == 4 {
+			samples = append(samples, heap())
+		}
+	}
+	if n := files(); n != first {
+		t.Errorf("the file set holds %d files after %d runs, %d after the first", n, runs, first)
+	}
+	// The least-squares slope of the heap over the runs, projected over all of them, must stay within 10% of the
+	// mean heap (the collector's own bookkeeping moves a little from run to run).
+	samples = samples[1:] // the first sample still holds what the first run's warm-up left
+	var mean, sx, sxx, sxy float64
+	for i, y := range samples {
+		x := float64(i)
+		mean += y
+		sx += x
+		sxx += x * x
+		sxy += x * y
+	}
+	n := float64(len(samples))
+	mean /= n
+	slope := (sxy - sx*mean) / (sxx - sx*sx/n) // bytes per sample
+	growth := slope * n
+	t.Logf("%d runs: heap in use after GC %.1f MB on average, %.1f MB first, %.1f MB last; trend %+.2f MB over the runs",
+		runs, mean/(1<<20), samples[0]/(1<<20), samples[len(samples)-1]/(1<<20), growth/(1<<20))
+	if growth > 0.1*mean {
+		t.Errorf("heap in use grows by %.1f MB over %d runs (mean %.1f MB): more than 10%%", growth/(1<<20), runs, mean/(1<<20))
+	}
+	runtime.KeepAlive(s)
+}
