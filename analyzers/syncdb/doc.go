@@ -22,6 +22,9 @@
 //     Exec, Query, Iterate, Transaction, …), which run without a context, and the same queries (and Begin,
 //     Commit) on a *xorm.Session that the engine started without one (engine.NewSession(), engine.Where(…),
 //     engine.ID(…), engine.Table(…), …) and that never went through Context(ctx).
+//   - github.com/Masterminds/squirrel: Exec, Query, QueryRow, Scan on the Select, Insert, Update and
+//     Delete builders (Delete has only Exec and Query), and squirrel.ExecWith, QueryWith, QueryRowWith.
+//     Building SQL text (ToSql) runs nothing and is fine.
 //
 // # Why it hurts a Go service
 //
@@ -42,7 +45,9 @@
 // Preparex, PrepareNamed, Beginx → BeginTxx(ctx, nil), MustBegin → MustBeginTx(ctx, nil)) and bun
 // (Query, QueryRow, Exec, Prepare, Begin → BeginTx(ctx, nil)). xorm gets .Context(ctx) where the
 // session starts: engine.Find(&ts) → engine.Context(ctx).Find(&ts), engine.Where(…) →
-// engine.Context(ctx).Where(…), engine.NewSession() → engine.NewSession().Context(ctx). gorm calls get no
+// engine.Context(ctx).Where(…), engine.NewSession() → engine.NewSession().Context(ctx). squirrel builders get
+// their Context form (q.Query() → q.QueryContext(ctx), q.Scan(&x) → q.ScanContext(ctx, &x)), and
+// squirrel.ExecWith(db, q) becomes squirrel.ExecContextWith(ctx, db, q). gorm calls get no
 // automatic fix: add .WithContext(ctx) where the chain starts. No fix where no context is in scope.
 //
 // # Not reported
