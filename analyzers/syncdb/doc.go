@@ -18,6 +18,13 @@
 //     (Scan(ctx, …)) and are fine.
 //   - gorm.io/gorm: finishers (First, Find, Create, Save, Updates, Delete, Exec, Scan, Count, …) on
 //     a chain that starts from a long-lived handle (a struct field or package variable) and never calls WithContext.
+//   - xorm.io/xorm: queries on the *xorm.Engine itself (Get, Find, Count, Insert, Update, Delete,
+//     Exec, Query, Iterate, Transaction, …), which run without a context, and the same queries (and Begin,
+//     Commit) on a *xorm.Session that the engine started without one (engine.NewSession(), engine.Where(…),
+//     engine.ID(…), engine.Table(…), …) and that never went through Context(ctx).
+//   - github.com/Masterminds/squirrel: Exec, Query, QueryRow, Scan on the Select, Insert, Update and
+//     Delete builders (Delete has only Exec and Query), and squirrel.ExecWith, QueryWith, QueryRowWith.
+//     Building SQL text (ToSql) runs nothing and is fine.
 //
 // # Why it hurts a Go service
 //
@@ -28,7 +35,7 @@
 // # Fix
 //
 // Use the Context variant with the request's context: db.QueryContext(ctx, …), db.BeginTx(ctx, nil),
-// db.WithContext(ctx).First(&u).
+// db.WithContext(ctx).First(&u), engine.Context(ctx).Find(&tasks).
 //
 // ### Suggested fixes
 //
@@ -36,12 +43,17 @@
 // database/sql (Query, QueryRow, Exec, Prepare, Ping, Stmt on DB, Tx and Stmt; Begin becomes
 // BeginTx(ctx, nil)), sqlx (Get, Select, Queryx, QueryRowx, MustExec, NamedExec, NamedQuery,
 // Preparex, PrepareNamed, Beginx → BeginTxx(ctx, nil), MustBegin → MustBeginTx(ctx, nil)) and bun
-// (Query, QueryRow, Exec, Prepare, Begin → BeginTx(ctx, nil)). gorm calls get no automatic fix: add
-// .WithContext(ctx) where the chain starts. No fix where no context is in scope.
+// (Query, QueryRow, Exec, Prepare, Begin → BeginTx(ctx, nil)). xorm gets .Context(ctx) where the
+// session starts: engine.Find(&ts) → engine.Context(ctx).Find(&ts), engine.Where(…) →
+// engine.Context(ctx).Where(…), engine.NewSession() → engine.NewSession().Context(ctx). squirrel builders get
+// their Context form (q.Query() → q.QueryContext(ctx), q.Scan(&x) → q.ScanContext(ctx, &x)), and
+// squirrel.ExecWith(db, q) becomes squirrel.ExecContextWith(ctx, db, q). gorm calls get no
+// automatic fix: add .WithContext(ctx) where the chain starts. No fix where no context is in scope.
 //
 // # Not reported
 //
-//   - gorm handles that arrive as parameters: the caller may have called WithContext already.
+//   - gorm handles and xorm sessions that arrive as parameters: the caller may have called WithContext or
+//     Context already.
 //   - Calls at start-up (migrations in main) and in functions no handler reaches.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/syncdb.md.

@@ -3,6 +3,8 @@ package handlers
 import (
 	"go/constant"
 	"go/token"
+	"go/types"
+	"path"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -15,6 +17,9 @@ import (
 func (f *Finder) patternOf(v ssa.Value) string {
 	if s := constStrings(v); len(s) > 0 {
 		return s[0]
+	}
+	if s, ok := joined(v); ok {
+		return s
 	}
 	g, ok := v.(*ssa.Global)
 	if !ok {
@@ -52,6 +57,41 @@ func (f *Finder) patternOf(v ssa.Value) string {
 		}
 	}
 	return best
+}
+
+// joined returns the path a call of path.Join on constants makes (path.Join(uriAdmin, "stats"), as listmonk
+// writes its routes).
+func joined(v ssa.Value) (string, bool) {
+	call, ok := v.(*ssa.Call)
+	if !ok || len(call.Call.Args) != 1 {
+		return "", false
+	}
+	fn := call.Call.StaticCallee()
+	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "path" || fn.Name() != "Join" {
+		return "", false
+	}
+	parts := constStrings(call.Call.Args[0])
+	if n, ok := elems(call.Call.Args[0]); !ok || n != len(parts) {
+		return "", false // an element that is no constant
+	}
+	return path.Join(parts...), true
+}
+
+// elems returns the number of elements of a variadic slice literal.
+func elems(v ssa.Value) (int, bool) {
+	sl, ok := v.(*ssa.Slice)
+	if !ok {
+		return 0, false
+	}
+	a, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return 0, false
+	}
+	arr, ok := a.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Array)
+	if !ok {
+		return 0, false
+	}
+	return int(arr.Len()), true
 }
 
 // constStrings returns the string constants v holds: a constant, or the constant elements of a slice literal

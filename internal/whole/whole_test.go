@@ -27,7 +27,7 @@ func TestService(t *testing.T) {
 	wanttest.Run(t, "../../testdata/service", nil, "./...")
 }
 
-// TestDrivers runs on services written with the real sqlx, gorm, bun and x/sync modules.
+// TestDrivers runs on services written with the real sqlx, gorm, bun, xorm, squirrel and x/sync modules.
 func TestDrivers(t *testing.T) {
 	wanttest.Run(t, "../../testdata/drivers", nil, "./...")
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"net/http"
 	"os/exec"
+	"path"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -64,6 +65,14 @@ func slowRoute(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// uriAdmin is a prefix that routes join with path.Join, as listmonk does.
+const uriAdmin = "/dashboard"
+
+func (s *server) stats(c echo.Context) error {
+	time.Sleep(time.Second) // want `sleep: time.Sleep .*reached from GET /dashboard/stats \(server.stats\)`
+	return nil
+}
+
 // notRegistered has a handler's shape and is registered nowhere.
 func notRegistered(c echo.Context) error {
 	time.Sleep(time.Second)
@@ -87,6 +96,7 @@ func main() {
 	}, slowRoute)
 	admin := api.Group("/admin", adminOnly)
 	admin.Add(http.MethodPatch, "/lookup/:id", s.lookup)
+	e.GET(path.Join(uriAdmin, "stats"), s.stats)
 	_ = notRegistered
 	srv := &http.Server{Addr: ":8080", Handler: e, ReadHeaderTimeout: time.Second}
 	srv.ListenAndServe()
