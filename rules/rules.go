@@ -68,13 +68,12 @@ type Catalog struct {
 }
 
 // Ops lists the language operations an Operation rule can word.
-var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "bounded-detach", "detached-arg"}
+var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "detached-arg"}
 
 // An Operation rule words a kind of operation of the language: go (a go statement nothing bounds), receive, send
 // and select (channel waits that do not watch the request's context), timer-receive and timer-select (waits on
-// a timer), bounded-detach (the Why of a ctxdetach call whose context is bounded by its own timeout) and
-// detached-arg (a value of a Detached type passed as a context; the Detached rule's fix wins). In Name, {timer}
-// stands for the timer ("time.After", "a time.Timer") and {type} for the detached type.
+// a timer) and detached-arg (a value of a Detached type passed as a context; the Detached rule's fix wins). In
+// Name, {timer} stands for the timer ("time.After", "a time.Timer") and {type} for the detached type.
 type Operation struct {
 	ID       string `json:"id"`
 	Op       string `json:"op"`

@@ -259,12 +259,8 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	v, isCall := in.(*ssa.Call)
-	if r.Analyzer == "ctxdetach" && isCall && c.inert(v) {
+	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v)) {
 		return Op{}, false
-	}
-	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && isCall && bounded(v) {
-		// Bounded, but still deaf to the request: say so rather than "no deadline".
-		op.Why = o.Why
 	}
 	switch r.Check {
 	case "client-timeout":
@@ -311,7 +307,9 @@ func (c *Classifier) inert(v ssa.Value) bool {
 }
 
 // bounded reports whether a new root context is only ever the parent of a deadline
-// (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but bounded.
+// (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but it ends by itself.
+// Such a context is usually deliberate (a health probe, work that must finish after the client leaves) and is not
+// reported: precision first.
 func bounded(v ssa.Value) bool {
 	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
