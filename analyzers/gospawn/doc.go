@@ -48,6 +48,12 @@
 //   - The other half of a reader/writer pair: the goroutine is given a stream connection (a websocket, a net.Conn;
 //     the types are rule data, streams in rules.md) that the starting function goes on using after the
 //     go statement, so the goroutine ends when the connection the handler waits on does.
+//   - The reader or writer of one connection, also when it is kept in a wrapper (go client.readLoop(), where
+//     client holds the *websocket.Conn): every loop in the goroutine's function performs an operation on a stream
+//     connection (a method of it, or a call it is passed to, as in writeJSON(c.conn, msg)) and leaves the loop when
+//     that operation returns an error. The goroutine ends when the connection closes or the peer goes away. A loop that
+//     discards the errors (_ = conn.WriteMessage(…)), or a loop beside it that never touches the connection, keeps
+//     the goroutine alive after the peer has gone and is still reported.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
 //
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program

@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -79,7 +80,9 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
 //   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
-//     or writer of a connection the handler waits on, which ends when the connection does.
+//     or writer of a connection the handler waits on, which ends when the connection does;
+//   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
+//     writer of a connection kept in a wrapper, which ends with the connection.
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
@@ -94,7 +97,7 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			return true
 		}
 	}
-	if guarded(fn, g) || body != nil && body.Blocks != nil && selfGuarded(body) {
+	if guarded(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
 		return true
 	}
 	for v := range given {
@@ -336,6 +339,113 @@ func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// endsWithConn reports whether every loop in fn performs an operation on a stream connection (rules: streams)
+// whose error makes fn leave the loop: the reader or writer of one connection, which ends when the connection
+// closes or fails (for { if _, _, err := c.conn.NextReader(); err != nil { return } }). A loop that ignores the
+// errors, or one that goes on without touching the connection, keeps the goroutine alive after the peer is gone.
+func (c *Classifier) endsWithConn(fn *ssa.Function) bool {
+	exits := map[*ssa.BasicBlock]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok && c.onStream(call.Common()) && leavesOnError(call) {
+				exits[b] = true
+			}
+		}
+	}
+	if len(exits) == 0 {
+		return false
+	}
+	looped := false
+	for b := range exits {
+		if reaches(b.Succs, b, nil) {
+			looped = true
+		}
+	}
+	// With the blocks that leave on a connection error taken out, no loop is left.
+	for _, b := range fn.Blocks {
+		if !exits[b] && reaches(b.Succs, b, exits) {
+			return false
+		}
+	}
+	return looped
+}
+
+// onStream reports whether a call operates on a stream connection: its receiver or one of its arguments is one
+// (conn.WriteMessage(...), writeJSON(conn, v)).
+func (c *Classifier) onStream(cc *ssa.CallCommon) bool {
+	if cc.IsInvoke() && c.streams[types.TypeString(cc.Value.Type(), nil)] {
+		return true
+	}
+	for _, a := range cc.Args {
+		if c.streams[types.TypeString(a.Type(), nil)] {
+			return true
+		}
+	}
+	return false
+}
+
+// leavesOnError reports whether the error a call returns (its last result) is tested against nil and the branch
+// taken on an error does not come back to the call.
+func leavesOnError(call *ssa.Call) bool {
+	var errv ssa.Value = call
+	if t, ok := call.Type().(*types.Tuple); ok {
+		if t.Len() == 0 {
+			return false
+		}
+		errv = nil
+		for _, r := range *call.Referrers() {
+			if e, ok := r.(*ssa.Extract); ok && e.Index == t.Len()-1 {
+				errv = e
+			}
+		}
+		if errv == nil {
+			return false
+		}
+	}
+	if !types.Identical(errv.Type(), types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	for _, r := range *errv.Referrers() {
+		cmp, ok := r.(*ssa.BinOp)
+		if !ok || cmp.Op != token.NEQ && cmp.Op != token.EQL || !isNil(cmp.X) && !isNil(cmp.Y) {
+			continue
+		}
+		for _, rr := range *cmp.Referrers() {
+			ifi, ok := rr.(*ssa.If)
+			if !ok {
+				continue
+			}
+			failed := ifi.Block().Succs[0]
+			if cmp.Op == token.EQL {
+				failed = ifi.Block().Succs[1]
+			}
+			if !reaches([]*ssa.BasicBlock{failed}, call.Block(), nil) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reaches reports whether a path from the blocks from, avoiding the blocks in skip, arrives at to.
+func reaches(from []*ssa.BasicBlock, to *ssa.BasicBlock, skip map[*ssa.BasicBlock]bool) bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	stack := slices.Clone(from)
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b == to {
+			return true
+		}
+		if seen[b] || skip[b] {
+			continue
+		}
+		seen[b] = true
+		stack = append(stack, b.Succs...)
 	}
 	return false
 }
