@@ -59,6 +59,8 @@
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program
 // engine, the package's functions and its dependencies' summaries in the modular engine. A goroutine whose code
 // cannot be seen (a function value with no known target, a function of the standard library) counts as unbounded.
+// A goroutine started through a wrapper that calls a function it is given (go safely(f)) is judged by what this
+// go statement gives it, not by what other callers of the wrapper give it.
 //
 // What runs inside a spawned goroutine does not block the request, so the other analyzers do not look inside it: the
 // go statement is the one finding.

@@ -449,3 +449,29 @@ func reaches(from []*ssa.BasicBlock, to *ssa.BasicBlock, skip map[*ssa.BasicBloc
 	}
 	return false
 }
+
+// GivenFuncs maps the parameters of fn that a call gives a function literal or a named function to that function: a goroutine started through a wrapper (go safely(func() { ... })) runs that function where
+// the wrapper calls the parameter, whatever other callers give it. The engines judge such a call by it.
+func GivenFuncs(cc *ssa.CallCommon, fn *ssa.Function) map[*ssa.Parameter]*ssa.Function {
+	if cc.IsInvoke() || len(cc.Args) != len(fn.Params) {
+		return nil
+	}
+	var out map[*ssa.Parameter]*ssa.Function
+	for i, a := range cc.Args {
+		var f *ssa.Function
+		switch a := a.(type) {
+		case *ssa.MakeClosure:
+			f, _ = a.Fn.(*ssa.Function)
+		case *ssa.Function:
+			f = a
+		}
+		if f == nil {
+			continue
+		}
+		if out == nil {
+			out = map[*ssa.Parameter]*ssa.Function{}
+		}
+		out[fn.Params[i]] = f
+	}
+	return out
+}
