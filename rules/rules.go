@@ -62,6 +62,10 @@ type Catalog struct {
 	// given one that its starter goes on using is the other half of a reader/writer pair, and ends with the
 	// connection.
 	Streams []string `json:"streams,omitempty"`
+	// Browsers lists what opens a URL in the user's browser: functions ("github.com/pkg/browser.OpenURL") and the
+	// commands a program runs to do it ("xdg-open"). A server whose serving function also opens a browser is a
+	// local UI that lives as long as its command, and servertimeout does not report it.
+	Browsers Browsers `json:"browsers,omitzero"`
 	// Operations words the operations of the language itself (go statements, channel operations, selects, timer
 	// waits), which no call rule names. A later entry for the same op replaces an earlier one.
 	Operations []Operation `json:"operations,omitempty"`
@@ -69,6 +73,14 @@ type Catalog struct {
 
 // Ops lists the language operations an Operation rule can word.
 var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "detached-arg"}
+
+// Browsers names what opens a URL in the user's browser.
+type Browsers struct {
+	// Funcs are functions that open a URL, as go/ssa prints them.
+	Funcs []string `json:"funcs,omitempty"`
+	// Commands are programs run through os/exec to open one ("xdg-open", "open").
+	Commands []string `json:"commands,omitempty"`
+}
 
 // An Operation rule words a kind of operation of the language: go (a go statement nothing bounds), receive, send
 // and select (channel waits that do not watch the request's context), timer-receive and timer-select (waits on
@@ -441,6 +453,8 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Carriers:      merge(c.Carriers, more.Carriers, drop, func(r Carrier) string { return r.ID }),
 		Callbacks:     merge(c.Callbacks, more.Callbacks, drop, func(r Callback) string { return r.ID }),
 		Streams:       slices.Concat(c.Streams, more.Streams),
+		Browsers: Browsers{Funcs: slices.Concat(c.Browsers.Funcs, more.Browsers.Funcs),
+			Commands: slices.Concat(c.Browsers.Commands, more.Browsers.Commands)},
 	}
 }
 

@@ -50,7 +50,15 @@
 //
 // # Not reported
 //
-//   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"): a pprof or debug port.
+//   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"), given to ListenAndServe, as
+//     the server's Addr, or to net.Listen for the listener Serve is given: a pprof or debug port, which no
+//     outside client reaches.
+//   - A command's local UI: the function that serves also opens the server's URL in the user's browser, itself or
+//     through a goroutine or helper it calls (go openBrowser(url) running xdg-open, github.com/pkg/browser; the
+//     browsers rule data, rules.md). Such a server lives as long as the command its user runs
+//     (shiori open, go tool pprof -http) and serves that user, not a service's clients: gosec's G114 is disabled
+//     by projects for exactly these servers. A command that serves without opening a browser is reported, even on a
+//     port chosen at run time.
 //   - A server whose timeout is set after the literal (srv.ReadHeaderTimeout = …), or that is handed to another
 //     function before it is served (that function may configure it).
 //   - A server that is made but never served.

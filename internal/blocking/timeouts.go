@@ -208,15 +208,20 @@ func indexOf(params []*ssa.Parameter, p *ssa.Parameter) int {
 // at the call).
 func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *rules.Call) (token.Pos, bool) {
 	callee := cc.StaticCallee()
-	if callee == nil {
+	if callee == nil || c.localUI(fn) {
 		return token.NoPos, false
 	}
 	if callee.Signature.Recv() == nil {
-		// http.ListenAndServe(addr, h): the one exception is a listener bound to loopback (a pprof port).
-		if strings.HasPrefix(callee.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
+		// http.ListenAndServe(addr, h) and http.Serve(l, h): the one exception is a listener bound to loopback (a
+		// pprof port).
+		if len(cc.Args) > 0 && (strings.HasPrefix(callee.Name(), "ListenAndServe") && loopback(cc.Args[0]) ||
+			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
+	}
+	if strings.HasPrefix(callee.Name(), "Serve") && len(cc.Args) > 1 && loopbackListener(cc.Args[1]) {
+		return token.NoPos, false
 	}
 	if r.ServerField != "" {
 		return token.NoPos, frameworkUnbounded(fn, cc, r.ServerField)
@@ -401,4 +406,67 @@ func loopback(v ssa.Value) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackListener reports whether l is a listener made here on a constant loopback address
+// (net.Listen("tcp", "127.0.0.1:0")).
+func loopbackListener(l ssa.Value) bool {
+	if e, ok := l.(*ssa.Extract); ok {
+		l = e.Tuple
+	}
+	call, ok := l.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	switch flow.CalleeName(call.Common()) {
+	case "net.Listen", "(*net.ListenConfig).Listen":
+		args := call.Common().Args
+		return len(args) > 0 && loopback(args[len(args)-1])
+	}
+	return false
+}
+
+// localUI reports whether fn, a function that serves HTTP, also opens a URL in the user's browser, itself or
+// through the closures it makes and the functions they call (rules: browsers): a command's local UI (shiori open,
+// go tool pprof -http), which lives as long as the command and faces its user, not a service's clients.
+func (c *Classifier) localUI(fn *ssa.Function) bool {
+	seen := map[*ssa.Function]bool{}
+	var opens func(f *ssa.Function, depth int) bool
+	opens = func(f *ssa.Function, depth int) bool {
+		if f == nil || f.Blocks == nil || seen[f] || f.Pkg == nil || flow.IsStd(f.Pkg.Pkg.Path()) {
+			return false
+		}
+		seen[f] = true
+		runs, command := false, false
+		var next []*ssa.Function
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				if call, ok := instr.(ssa.CallInstruction); ok {
+					name := flow.CalleeName(call.Common())
+					if slices.Contains(c.cat.Browsers.Funcs, name) {
+						return true
+					}
+					runs = runs || name == "os/exec.Command" || name == "os/exec.CommandContext"
+					next = append(next, call.Common().StaticCallee())
+				}
+				if mc, ok := instr.(*ssa.MakeClosure); ok {
+					next = append(next, mc.Fn.(*ssa.Function))
+				}
+				for _, op := range instr.Operands(nil) {
+					if k, ok := (*op).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String &&
+						slices.Contains(c.cat.Browsers.Commands, constant.StringVal(k.Value)) {
+						command = true
+					}
+				}
+			}
+		}
+		if runs && command {
+			return true
+		}
+		if depth == 0 {
+			return false
+		}
+		return slices.ContainsFunc(next, func(g *ssa.Function) bool { return opens(g, depth-1) })
+	}
+	return opens(fn, 2)
 }
