@@ -154,6 +154,10 @@ type Call struct {
 	// receiver sets that server's ReadHeaderTimeout or ReadTimeout. Without it, a framework's start method that
 	// is not an http.Server method (gin's Run) always serves without timeouts.
 	ServerField string `json:"serverField,omitempty"`
+	// ConfigField, for a server-timeout check on a framework's start method whose receiver is made from a config
+	// struct (fiber.New(fiber.Config{ReadTimeout: d})), names the config's timeout field; the call is reported
+	// unless the function that makes the receiver passes a config that sets it.
+	ConfigField string `json:"configField,omitempty"`
 }
 
 // A Fix is an alternative edit template, with the package it needs imported.

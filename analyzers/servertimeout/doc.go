@@ -41,7 +41,11 @@
 // always reported; echo's Start/StartTLS serve e.Server/e.TLSServer and are reported unless the function that
 // makes the Echo sets that server's ReadHeaderTimeout or ReadTimeout, replaces it, or hands the Echo to a
 // function outside echo (the rule's serverField, rules.md). e.StartServer(srv) is judged by srv.
-// fiber's and fasthttp's Listen serve with their own ReadTimeout and are not judged yet.
+// fiber's Listen and Listener (v2 and v3) serve with fasthttp's own server, whose ReadTimeout defaults to
+// unlimited in both versions: they are reported unless the function that makes the app passes fiber.New a
+// fiber.Config that sets ReadTimeout (in the literal, or on the variable it is passed from; the rule's
+// configField). The config cannot change once the app is made, so an app handed to route set-up functions is still
+// judged; an app made in another function is not.
 //
 // ### Suggested fixes
 //

@@ -226,6 +226,9 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 	if r.ServerField != "" {
 		return token.NoPos, frameworkUnbounded(fn, cc, r.ServerField)
 	}
+	if r.ConfigField != "" {
+		return token.NoPos, configUnbounded(fn, cc, r.ConfigField)
+	}
 	a := c.serverAlloc(cc.Args[0], 0)
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
 		return token.NoPos, false
@@ -382,6 +385,50 @@ func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool
 		}
 	}
 	return true
+}
+
+// configUnbounded reports whether a framework's start method serves a receiver that fn makes with its package's
+// constructor from configs none of which sets field (fiber.New(fiber.Config{...}) without ReadTimeout). Such a
+// config cannot change once the receiver is made, so handing the receiver on does not matter; a receiver made
+// elsewhere is not judged.
+func configUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool {
+	made, ok := cc.Args[0].(*ssa.Call)
+	if !ok || made.Parent() != fn {
+		return false
+	}
+	ctor := made.Common().StaticCallee()
+	if ctor == nil || ctor.Pkg != cc.StaticCallee().Pkg {
+		return false
+	}
+	return !slices.ContainsFunc(made.Common().Args, func(v ssa.Value) bool { return configSets(v, field, 0) })
+}
+
+// configSets reports whether a config value, or a variadic list of them, sets field: in the literal, or on the
+// variable it is loaded from.
+func configSets(v ssa.Value, field string, depth int) bool {
+	if depth > values.MaxDepth {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.Slice: // New(Config{...}): the variadic array's elements
+		if v.X.Referrers() == nil {
+			return false
+		}
+		for _, r := range *v.X.Referrers() {
+			ia, ok := r.(*ssa.IndexAddr)
+			if !ok {
+				continue
+			}
+			if fieldStored(ia, field) || slices.ContainsFunc(values.Stored(ia), func(e ssa.Value) bool { return configSets(e, field, depth+1) }) {
+				return true
+			}
+		}
+	case *ssa.UnOp:
+		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
+			return fieldStored(a, field)
+		}
+	}
+	return false
 }
 
 func fieldValue(a ssa.Value, field string) ssa.Value {
