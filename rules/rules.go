@@ -111,6 +111,10 @@ type Carrier struct {
 	ID   string `json:"id"`
 	Func string `json:"func"`
 	Arg  int    `json:"arg"`
+	// ClientKey, when set, names the package variable under which the context carries an *http.Client
+	// (golang.org/x/oauth2.HTTPClient): the *http.Client the function returns has that client's Timeout, or
+	// none when the context carries no client (the library then uses http.DefaultClient).
+	ClientKey string `json:"clientKey,omitempty"`
 }
 
 // A Callback rule names a function that calls method Method of its argument Arg (counted as in origin: 0 is a
@@ -146,6 +150,10 @@ type Call struct {
 	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
+	// ContextClient, with the client-timeout check, says that the call sends a request under its context
+	// argument through the *http.Client that context carries (oauth2's Exchange): it is judged by that client's
+	// Timeout and the context's deadline.
+	ContextClient *ContextClient `json:"contextClient,omitempty"`
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
 	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
 	Check string `json:"check,omitempty"`
@@ -158,6 +166,14 @@ type Call struct {
 	// struct (fiber.New(fiber.Config{ReadTimeout: d})), names the config's timeout field; the call is reported
 	// unless the function that makes the receiver passes a config that sets it.
 	ConfigField string `json:"configField,omitempty"`
+}
+
+// A ContextClient names the context argument of a call (counted as in origin: 0 is a method's receiver) and the
+// package variable under which that context carries the *http.Client the call uses; without one, the call uses
+// http.DefaultClient.
+type ContextClient struct {
+	Arg int    `json:"arg"`
+	Key string `json:"key"`
 }
 
 // A Fix is an alternative edit template, with the package it needs imported.

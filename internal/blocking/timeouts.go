@@ -117,9 +117,23 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 		}
 		return values.Step{Verdict: values.Bad}
 	case *ssa.Call:
+		// A library's client built on the one a context carries (oauth2's Config.Client): that client's Timeout.
+		if k, ok := c.clientKeys[flow.CalleeName(v.Common())]; ok {
+			if k.Arg < len(v.Common().Args) {
+				return values.Step{From: []ssa.Value{v.Common().Args[k.Arg]}, Then: c.carriedClient(k.Key)}
+			}
+			return values.Step{}
+		}
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil {
 			return values.Step{From: values.Returns(fn, 0)}
 		}
+	case *ssa.Extract:
+		// client, err := google.DefaultClient(ctx)
+		if call, ok := v.Tuple.(*ssa.Call); ok && v.Index == 0 {
+			return values.Step{From: []ssa.Value{call}}
+		}
+	case *ssa.MakeInterface:
+		return values.Step{From: []ssa.Value{v.X}}
 	case *ssa.Phi:
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
@@ -127,6 +141,67 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 		return values.Step{From: c.paramArgs(v)}
 	}
 	return values.Step{}
+}
+
+// contextClientUnbounded reports whether a call that sends a request under its context argument through the
+// client that context carries (rules.ContextClient: oauth2's Exchange) uses a client with no Timeout, and the
+// context definitely has no deadline.
+func (c *Classifier) contextClientUnbounded(cc *ssa.CallCommon, k rules.ContextClient) bool {
+	if k.Arg >= len(cc.Args) {
+		return false
+	}
+	ctx := cc.Args[k.Arg]
+	return values.Decide(ctx, c.carriedClient(k.Key)) == values.Bad && values.Decide(ctx, c.ctxDeadline) == values.Bad
+}
+
+// carriedClient judges a context by the *http.Client it carries under the package variable key
+// (context.WithValue(ctx, oauth2.HTTPClient, c)): good when that client has a Timeout, bad when it has none or
+// the context carries no client at all (a root context, or the request's), so the library uses
+// http.DefaultClient.
+func (c *Classifier) carriedClient(key string) values.Judge {
+	var judge values.Judge
+	judge = func(ctx ssa.Value) values.Step {
+		switch v := ctx.(type) {
+		case *ssa.Extract:
+			if call, ok := v.Tuple.(*ssa.Call); ok {
+				return values.Step{From: []ssa.Value{call}}
+			}
+		case *ssa.Call:
+			cc := v.Common()
+			switch flow.CalleeName(cc) {
+			case "context.WithValue":
+				if len(cc.Args) == 3 && isGlobal(cc.Args[1], key) {
+					return values.Step{From: []ssa.Value{cc.Args[2]}, Then: c.clientHasTimeout}
+				}
+				return values.Step{From: []ssa.Value{cc.Args[0]}}
+			case "context.WithCancel", "context.WithCancelCause", "context.WithTimeout", "context.WithDeadline",
+				"context.WithTimeoutCause", "context.WithDeadlineCause", "context.WithoutCancel":
+				return values.Step{From: []ssa.Value{cc.Args[0]}}
+			case "context.Background", "context.TODO", "(*net/http.Request).Context":
+				return values.Step{Verdict: values.Bad}
+			}
+		case *ssa.Phi:
+			return values.Step{From: v.Edges}
+		case *ssa.Parameter:
+			return values.Step{From: c.paramArgs(v)}
+		}
+		return values.Step{}
+	}
+	return judge
+}
+
+// isGlobal reports whether v is the value of the package variable named name ("golang.org/x/oauth2.HTTPClient"),
+// also converted to an interface.
+func isGlobal(v ssa.Value, name string) bool {
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		v = mi.X
+	}
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	g, ok := u.X.(*ssa.Global)
+	return ok && g.Pkg != nil && g.Pkg.Pkg.Path()+"."+g.Name() == name
 }
 
 // fieldStored reports whether a store to the named field of the struct at a is made.
