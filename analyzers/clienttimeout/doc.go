@@ -59,7 +59,9 @@
 // client its context carries has no Timeout (or it carries none, as with r.Context()) and the context has no
 // deadline. The client that Config.Client, oauth2.NewClient, clientcredentials' and jwt's Client, and google's
 // DefaultClient return has the Timeout of the client their context carries, and is judged by that at its Do.
-// A carried client with a Timeout, or a context with a deadline, is not reported. A context whose origin cannot be
+// A context made by a helper (go-oidc's oidc.ClientContext(ctx, c), or your own function returning
+// context.WithValue(ctx, oauth2.HTTPClient, c)) is followed into the helper with each call's own arguments. A carried
+// client with a Timeout, or a context with a deadline, is not reported. A context whose origin cannot be
 // seen is not reported either. These are rule data: contextClient on a rule, and clientKey on a carrier
 // (rules.md).
 //

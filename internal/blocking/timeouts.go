@@ -180,6 +180,7 @@ func (c *Classifier) carriedClient(key string) values.Judge {
 			case "context.Background", "context.TODO", "(*net/http.Request).Context":
 				return values.Step{Verdict: values.Bad}
 			}
+			return returned(cc, judge)
 		case *ssa.Phi:
 			return values.Step{From: v.Edges}
 		case *ssa.Parameter:
@@ -188,6 +189,37 @@ func (c *Classifier) carriedClient(key string) values.Judge {
 		return values.Step{}
 	}
 	return judge
+}
+
+// returned steps from a call of a function with a body to what it returns, judged with the call's arguments in
+// place of the function's parameters (a helper wrapping context.WithValue(ctx, key, c), as go-oidc's
+// ClientContext does): each call of the helper is judged by what it passes.
+func returned(cc *ssa.CallCommon, judge values.Judge) values.Step {
+	fn := cc.StaticCallee()
+	if fn == nil || fn.Blocks == nil || len(cc.Args) != len(fn.Params) {
+		return values.Step{}
+	}
+	bind := map[ssa.Value]ssa.Value{}
+	for i, p := range fn.Params {
+		bind[p] = cc.Args[i]
+	}
+	return values.Step{From: values.Returns(fn, 0), Then: bound(judge, bind)}
+}
+
+// bound is judge with the parameters in bind replaced by the values bound to them, in every judge it hands on.
+func bound(judge values.Judge, bind map[ssa.Value]ssa.Value) values.Judge {
+	var b values.Judge
+	b = func(v ssa.Value) values.Step {
+		if a, ok := bind[v]; ok {
+			return values.Step{From: []ssa.Value{a}}
+		}
+		s := judge(v)
+		if s.Then != nil {
+			s.Then = bound(s.Then, bind)
+		}
+		return s
+	}
+	return b
 }
 
 // isGlobal reports whether v is the value of the package variable named name ("golang.org/x/oauth2.HTTPClient"),
@@ -260,6 +292,9 @@ func (c *Classifier) ctxDeadline(ctx ssa.Value) values.Step {
 			return values.Step{From: []ssa.Value{cc.Args[0]}}
 		case "context.Background", "context.TODO", "(*net/http.Request).Context":
 			return values.Step{Verdict: values.Bad}
+		}
+		if types.TypeString(v.Type(), nil) == "context.Context" {
+			return returned(cc, c.ctxDeadline) // a helper deriving the context (oidc.ClientContext(ctx, c))
 		}
 	case *ssa.Phi:
 		return values.Step{From: v.Edges}

@@ -73,4 +73,12 @@ func (a *api) token(w http.ResponseWriter, r *http.Request) {
 	_, _ = a.conf.Client(bctx, a.tok).Do(req)                                     // Timeout copied from the carried client
 	_, _ = oauth2.NewClient(r.Context(), a.conf.TokenSource(bctx, a.tok)).Do(req) // want `clienttimeout: \(\*http.Client\).Do`
 	_, _ = a.cc.Client(bctx).Do(req)
+
+	// The client is carried by a helper's context, as go-oidc's ClientContext does it.
+	_, _ = a.conf.Exchange(clientContext(r.Context(), &http.Client{Transport: http.DefaultTransport}), r.FormValue("code")) // want `clienttimeout: \(\*oauth2.Config\).Exchange`
+	_, _ = a.conf.Exchange(clientContext(r.Context(), bounded), r.FormValue("code"))
+}
+
+func clientContext(ctx context.Context, c *http.Client) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, c)
 }
