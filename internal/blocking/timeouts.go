@@ -208,8 +208,7 @@ func returned(cc *ssa.CallCommon, judge values.Judge) values.Step {
 
 // bound is judge with the parameters in bind replaced by the values bound to them, in every judge it hands on.
 func bound(judge values.Judge, bind map[ssa.Value]ssa.Value) values.Judge {
-	var b values.Judge
-	b = func(v ssa.Value) values.Step {
+	return func(v ssa.Value) values.Step {
 		if a, ok := bind[v]; ok {
 			return values.Step{From: []ssa.Value{a}}
 		}
@@ -219,7 +218,6 @@ func bound(judge values.Judge, bind map[ssa.Value]ssa.Value) values.Judge {
 		}
 		return s
 	}
-	return b
 }
 
 // isGlobal reports whether v is the value of the package variable named name ("golang.org/x/oauth2.HTTPClient"),
