@@ -45,6 +45,11 @@
 //     (stop := make(chan struct{}); defer close(stop)).
 //   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
 //     check of a boolean flag (field or package variable) that the function sets to true.
+//   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time
+//     (if time.Since(sess.LastRefresh()) < interval { return }, or t.Before(…)/After(…)), and the function
+//     records the time again after it (a call to time.Now, itself or in a function it calls:
+//     sess.MarkRefreshed()). At most one such goroutine starts per interval for each recorded time. A check whose
+//     time is never recorded bounds nothing and is still reported.
 //   - The other half of a reader/writer pair: the goroutine is given a stream connection (a websocket, a net.Conn;
 //     the types are rule data, streams in rules.md) that the starting function goes on using after the
 //     go statement, so the goroutine ends when the connection the handler waits on does.

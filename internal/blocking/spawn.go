@@ -79,6 +79,7 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //     channel the caller drains);
 //   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
 //   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
+//   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
 //     or writer of a connection the handler waits on, which ends when the connection does;
 //   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
@@ -97,7 +98,7 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			return true
 		}
 	}
-	if guarded(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
+	if guarded(fn, g) || rateLimited(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
 		return true
 	}
 	for v := range given {
@@ -203,6 +204,78 @@ func guarded(fn *ssa.Function, g *ssa.Go) bool {
 			if k := lockKey(v.X); k != nil && v.Op == token.MUL && setsTrue(fn, k) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// rateLimited reports whether g runs only under a rate limit: a dominating branch on the time elapsed since
+// something (time.Since(last) < interval, t.Before(...)), and fn records the time after the go statement, itself
+// or through a function it calls (sess.MarkForceRefreshed()). Then at most one goroutine starts per interval.
+func rateLimited(fn *ssa.Function, g *ssa.Go) bool {
+	checked := false
+	for d := g.Block().Idom(); d != nil && !checked; d = d.Idom() {
+		if ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If); ok {
+			checked = elapsed(ifi.Cond)
+		}
+	}
+	if !checked {
+		return false
+	}
+	for _, b := range fn.Blocks {
+		if b != g.Block() && !g.Block().Dominates(b) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || b == g.Block() && call.Pos() < g.Pos() {
+				continue
+			}
+			if callsNow(call.Common()) {
+				return true
+			}
+			if callee := call.Common().StaticCallee(); callee != nil && callee.Blocks != nil {
+				for _, cb := range callee.Blocks {
+					for _, in := range cb.Instrs {
+						if c, ok := in.(*ssa.Call); ok && callsNow(c.Common()) {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func callsNow(cc *ssa.CallCommon) bool { return flow.CalleeName(cc) == "time.Now" }
+
+// elapsed reports whether a condition compares the time elapsed since (or until) a time.
+func elapsed(cond ssa.Value) bool {
+	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+		cond = u.X
+	}
+	isElapsed := func(v ssa.Value) bool {
+		call, ok := v.(*ssa.Call)
+		if !ok {
+			return false
+		}
+		switch flow.CalleeName(call.Common()) {
+		case "time.Since", "time.Until", "(time.Time).Sub":
+			return true
+		}
+		return false
+	}
+	switch c := cond.(type) {
+	case *ssa.BinOp:
+		switch c.Op {
+		case token.LSS, token.LEQ, token.GTR, token.GEQ:
+			return isElapsed(c.X) || isElapsed(c.Y)
+		}
+	case *ssa.Call:
+		switch flow.CalleeName(c.Common()) {
+		case "(time.Time).Before", "(time.Time).After":
+			return true
 		}
 	}
 	return false
