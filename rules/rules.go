@@ -62,19 +62,30 @@ type Catalog struct {
 	// given one that its starter goes on using is the other half of a reader/writer pair, and ends with the
 	// connection.
 	Streams []string `json:"streams,omitempty"`
+	// Browsers lists what opens a URL in the user's browser: functions ("github.com/pkg/browser.OpenURL") and the
+	// commands a program runs to do it ("xdg-open"). A server whose serving function also opens a browser is a
+	// local UI that lives as long as its command, and servertimeout does not report it.
+	Browsers Browsers `json:"browsers,omitzero"`
 	// Operations words the operations of the language itself (go statements, channel operations, selects, timer
 	// waits), which no call rule names. A later entry for the same op replaces an earlier one.
 	Operations []Operation `json:"operations,omitempty"`
 }
 
 // Ops lists the language operations an Operation rule can word.
-var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "bounded-detach", "detached-arg"}
+var Ops = []string{"go", "timer-receive", "receive", "send", "timer-select", "select", "detached-arg"}
+
+// Browsers names what opens a URL in the user's browser.
+type Browsers struct {
+	// Funcs are functions that open a URL, as go/ssa prints them.
+	Funcs []string `json:"funcs,omitempty"`
+	// Commands are programs run through os/exec to open one ("xdg-open", "open").
+	Commands []string `json:"commands,omitempty"`
+}
 
 // An Operation rule words a kind of operation of the language: go (a go statement nothing bounds), receive, send
 // and select (channel waits that do not watch the request's context), timer-receive and timer-select (waits on
-// a timer), bounded-detach (the Why of a ctxdetach call whose context is bounded by its own timeout) and
-// detached-arg (a value of a Detached type passed as a context; the Detached rule's fix wins). In Name, {timer}
-// stands for the timer ("time.After", "a time.Timer") and {type} for the detached type.
+// a timer) and detached-arg (a value of a Detached type passed as a context; the Detached rule's fix wins). In
+// Name, {timer} stands for the timer ("time.After", "a time.Timer") and {type} for the detached type.
 type Operation struct {
 	ID       string `json:"id"`
 	Op       string `json:"op"`
@@ -100,6 +111,10 @@ type Carrier struct {
 	ID   string `json:"id"`
 	Func string `json:"func"`
 	Arg  int    `json:"arg"`
+	// ClientKey, when set, names the package variable under which the context carries an *http.Client
+	// (golang.org/x/oauth2.HTTPClient): the *http.Client the function returns has that client's Timeout, or
+	// none when the context carries no client (the library then uses http.DefaultClient).
+	ClientKey string `json:"clientKey,omitempty"`
 }
 
 // A Callback rule names a function that calls method Method of its argument Arg (counted as in origin: 0 is a
@@ -135,6 +150,10 @@ type Call struct {
 	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
+	// ContextClient, with the client-timeout check, says that the call sends a request under its context
+	// argument through the *http.Client that context carries (oauth2's Exchange): it is judged by that client's
+	// Timeout and the context's deadline.
+	ContextClient *ContextClient `json:"contextClient,omitempty"`
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
 	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
 	Check string `json:"check,omitempty"`
@@ -143,6 +162,18 @@ type Call struct {
 	// receiver sets that server's ReadHeaderTimeout or ReadTimeout. Without it, a framework's start method that
 	// is not an http.Server method (gin's Run) always serves without timeouts.
 	ServerField string `json:"serverField,omitempty"`
+	// ConfigField, for a server-timeout check on a framework's start method whose receiver is made from a config
+	// struct (fiber.New(fiber.Config{ReadTimeout: d})), names the config's timeout field; the call is reported
+	// unless the function that makes the receiver passes a config that sets it.
+	ConfigField string `json:"configField,omitempty"`
+}
+
+// A ContextClient names the context argument of a call (counted as in origin: 0 is a method's receiver) and the
+// package variable under which that context carries the *http.Client the call uses; without one, the call uses
+// http.DefaultClient.
+type ContextClient struct {
+	Arg int    `json:"arg"`
+	Key string `json:"key"`
 }
 
 // A Fix is an alternative edit template, with the package it needs imported.
@@ -442,6 +473,8 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Carriers:      merge(c.Carriers, more.Carriers, drop, func(r Carrier) string { return r.ID }),
 		Callbacks:     merge(c.Callbacks, more.Callbacks, drop, func(r Callback) string { return r.ID }),
 		Streams:       slices.Concat(c.Streams, more.Streams),
+		Browsers: Browsers{Funcs: slices.Concat(c.Browsers.Funcs, more.Browsers.Funcs),
+			Commands: slices.Concat(c.Browsers.Commands, more.Browsers.Commands)},
 	}
 }
 

@@ -43,7 +43,9 @@
 //     goroutine given the channel reaches nothing unbounded, and, for a range, one of them closes it: a producer that
 //     selects on ctx.Done() at each send and closes its channel when it stops.
 //   - sync.WaitGroup.Wait on a local WaitGroup whose goroutines all reach nothing unbounded (they only do work that
-//     honours the request's context, or no waiting at all).
+//     honours the request's context, or no waiting at all). A goroutine started through a wrapper
+//     (go safely(func() { defer wg.Done(); … })) is judged by the function this go statement gives the wrapper,
+//     with the wrapper's own code, not by every function any caller gives it.
 //   - A select with a timer or ticker case beside other cases: the timeout bounds it, and it is not a sleep either
 //     (sleep reports a select on timers alone).
 //   - Waits in main, workers and code no handler reaches.

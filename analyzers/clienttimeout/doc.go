@@ -45,5 +45,25 @@
 // visible origin) is not reported. Calls already reported by nocancel (no context at all) are not
 // reported again.
 //
+// ### Clients handed to libraries
+//
+// Libraries that take their HTTP client from a context use that client, or http.DefaultClient when the context
+// carries none. oauth2 does this with context.WithValue(ctx, oauth2.HTTPClient, c):
+//
+//	ctx := context.WithValue(r.Context(), oauth2.HTTPClient, &http.Client{}) // no Timeout
+//	tok, err := conf.Exchange(ctx, code)       // reported: the token request goes through that client
+//	client := conf.Client(ctx, tok)            // has that client's Timeout: none
+//	resp, err := client.Do(req)                // reported when req's context has no deadline
+//
+// Exchange (also PasswordCredentialsToken, DeviceAuth, and clientcredentials' Token) is reported when the
+// client its context carries has no Timeout (or it carries none, as with r.Context()) and the context has no
+// deadline. The client that Config.Client, oauth2.NewClient, clientcredentials' and jwt's Client, and google's
+// DefaultClient return has the Timeout of the client their context carries, and is judged by that at its Do.
+// A context made by a helper (go-oidc's oidc.ClientContext(ctx, c), or your own function returning
+// context.WithValue(ctx, oauth2.HTTPClient, c)) is followed into the helper with each call's own arguments. A carried
+// client with a Timeout, or a context with a deadline, is not reported. A context whose origin cannot be
+// seen is not reported either. These are rule data: contextClient on a rule, and clientKey on a carrier
+// (rules.md).
+//
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/clienttimeout.md.
 package clienttimeout

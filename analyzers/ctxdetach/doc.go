@@ -37,9 +37,7 @@
 //	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 //	defer cancel()
 //
-// context.WithoutCancel keeps the request's values (trace ids) and is not reported. context.Background() bounded
-// at once by context.WithTimeout is still reported, since the work no longer stops when the client goes away, but
-// the message says it is bounded.
+// context.WithoutCancel keeps the request's values (trace ids) and is not reported.
 //
 // ### Suggested fixes
 //
@@ -60,6 +58,12 @@
 // # Not reported
 //
 //   - context.WithoutCancel(…).
+//   - A new root context used only as the parent of a deadline:
+//     ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) (also through a package variable
+//     holding one). The work no longer stops when the client leaves, but it ends by itself, and on real services this
+//     is nearly always deliberate: a health probe's ping, a subprocess that must not be killed half-way, an audit
+//     write that must land. Precision comes first, so it is left alone. The same root used anywhere without a
+//     deadline (base := context.Background() passed on as it is) is still reported.
 //   - A comparison: if ctx != context.Background() (pgx does this, or ctx != oauth2.NoContext) starts no work.
 //   - A context handed to a parameter that a long-lived object keeps only for the values it carries: oauth2's
 //     Config.Client(ctx, tok), TokenSource, oauth2.NewClient, clientcredentials, jwt, google's DefaultClient.

@@ -45,14 +45,27 @@
 //     (stop := make(chan struct{}); defer close(stop)).
 //   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
 //     check of a boolean flag (field or package variable) that the function sets to true.
+//   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time
+//     (if time.Since(sess.LastRefresh()) < interval { return }, or t.Before(…)/After(…)), and the function
+//     records the time again after it (a call to time.Now, itself or in a function it calls:
+//     sess.MarkRefreshed()). At most one such goroutine starts per interval for each recorded time. A check whose
+//     time is never recorded bounds nothing and is still reported.
 //   - The other half of a reader/writer pair: the goroutine is given a stream connection (a websocket, a net.Conn;
 //     the types are rule data, streams in rules.md) that the starting function goes on using after the
 //     go statement, so the goroutine ends when the connection the handler waits on does.
+//   - The reader or writer of one connection, also when it is kept in a wrapper (go client.readLoop(), where
+//     client holds the *websocket.Conn): every loop in the goroutine's function performs an operation on a stream
+//     connection (a method of it, or a call it is passed to, as in writeJSON(c.conn, msg)) and leaves the loop when
+//     that operation returns an error. The goroutine ends when the connection closes or the peer goes away. A loop that
+//     discards the errors (_ = conn.WriteMessage(…)), or a loop beside it that never touches the connection, keeps
+//     the goroutine alive after the peer has gone and is still reported.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
 //
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program
 // engine, the package's functions and its dependencies' summaries in the modular engine. A goroutine whose code
 // cannot be seen (a function value with no known target, a function of the standard library) counts as unbounded.
+// A goroutine started through a wrapper that calls a function it is given (go safely(f)) is judged by what this
+// go statement gives it, not by what other callers of the wrapper give it.
 //
 // What runs inside a spawned goroutine does not block the request, so the other analyzers do not look inside it: the
 // go statement is the one finding.

@@ -41,7 +41,11 @@
 // always reported; echo's Start/StartTLS serve e.Server/e.TLSServer and are reported unless the function that
 // makes the Echo sets that server's ReadHeaderTimeout or ReadTimeout, replaces it, or hands the Echo to a
 // function outside echo (the rule's serverField, rules.md). e.StartServer(srv) is judged by srv.
-// fiber's and fasthttp's Listen serve with their own ReadTimeout and are not judged yet.
+// fiber's Listen and Listener (v2 and v3) serve with fasthttp's own server, whose ReadTimeout defaults to
+// unlimited in both versions: they are reported unless the function that makes the app passes fiber.New a
+// fiber.Config that sets ReadTimeout (in the literal, or on the variable it is passed from; the rule's
+// configField). The config cannot change once the app is made, so an app handed to route set-up functions is still
+// judged; an app made in another function is not.
 //
 // ### Suggested fixes
 //
@@ -50,7 +54,15 @@
 //
 // # Not reported
 //
-//   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"): a pprof or debug port.
+//   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"), given to ListenAndServe, as
+//     the server's Addr, or to net.Listen for the listener Serve is given: a pprof or debug port, which no
+//     outside client reaches.
+//   - A command's local UI: the function that serves also opens the server's URL in the user's browser, itself or
+//     through a goroutine or helper it calls (go openBrowser(url) running xdg-open, github.com/pkg/browser; the
+//     browsers rule data, rules.md). Such a server lives as long as the command its user runs
+//     (shiori open, go tool pprof -http) and serves that user, not a service's clients: gosec's G114 is disabled
+//     by projects for exactly these servers. A command that serves without opening a browser is reported, even on a
+//     port chosen at run time.
 //   - A server whose timeout is set after the literal (srv.ReadHeaderTimeout = …), or that is handed to another
 //     function before it is served (that function may configure it).
 //   - A server that is made but never served.

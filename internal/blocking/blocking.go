@@ -79,6 +79,9 @@ type Classifier struct {
 	streams map[string]bool
 	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
 	carriers map[string][]int
+	// clientKeys gives, by rule name, the context argument of a function returning an *http.Client that uses the
+	// client the context carries, and the key it is carried under (carriers with a clientKey).
+	clientKeys map[string]rules.ContextClient
 	// roots caches RootVar.
 	roots map[*ssa.Global]*rules.Call
 }
@@ -97,8 +100,12 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifie
 		c.streams[t] = true
 	}
 	c.carriers = map[string][]int{}
+	c.clientKeys = map[string]rules.ContextClient{}
 	for _, r := range cat.Carriers {
 		c.carriers[r.Func] = append(c.carriers[r.Func], r.Arg)
+		if r.ClientKey != "" {
+			c.clientKeys[r.Func] = rules.ContextClient{Arg: r.Arg, Key: r.ClientKey}
+		}
 	}
 	return c
 }
@@ -259,15 +266,17 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	v, isCall := in.(*ssa.Call)
-	if r.Analyzer == "ctxdetach" && isCall && c.inert(v) {
+	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v)) {
 		return Op{}, false
-	}
-	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && isCall && bounded(v) {
-		// Bounded, but still deaf to the request: say so rather than "no deadline".
-		op.Why = o.Why
 	}
 	switch r.Check {
 	case "client-timeout":
+		if r.ContextClient != nil {
+			if !c.contextClientUnbounded(cc, *r.ContextClient) {
+				return Op{}, false
+			}
+			break
+		}
 		ok, param := c.clientUnbounded(fn, cc)
 		if !ok {
 			return Op{}, false
@@ -311,7 +320,9 @@ func (c *Classifier) inert(v ssa.Value) bool {
 }
 
 // bounded reports whether a new root context is only ever the parent of a deadline
-// (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but bounded.
+// (context.WithTimeout(context.Background(), d)): the work is cut off from the request, but it ends by itself.
+// Such a context is usually deliberate (a health probe, work that must finish after the client leaves) and is not
+// reported: precision first.
 func bounded(v ssa.Value) bool {
 	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false

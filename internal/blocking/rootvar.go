@@ -74,16 +74,13 @@ func (c *Classifier) rootLoad(fn *ssa.Function, load *ssa.UnOp, ops []Op) []Op {
 			}
 		}
 	}
-	if at == nil {
+	if at == nil || bounded(load) {
 		return ops
 	}
 	name := shortName(g.Pkg.Pkg.Path()+"."+g.Name()) + " (" + shortName(r.Func) + "())"
 	op := Op{Analyzer: r.Analyzer, Pos: at.Common().Pos(), Name: name, Why: r.Why, Fix: r.Fix, Call: true}
 	if r.Edit != "" {
 		op.Edit = &Edit{Lparen: at.Common().Pos(), Template: r.Edit, Fn: fn, Arg: g.Name()}
-	}
-	if o, ok := c.cat.Operation("bounded-detach"); ok && r.Analyzer == o.Analyzer && bounded(load) {
-		op.Why = o.Why
 	}
 	return append(ops, op)
 }

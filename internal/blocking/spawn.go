@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -78,8 +79,11 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //     channel the caller drains);
 //   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
 //   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
+//   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
-//     or writer of a connection the handler waits on, which ends when the connection does.
+//     or writer of a connection the handler waits on, which ends when the connection does;
+//   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
+//     writer of a connection kept in a wrapper, which ends with the connection.
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
@@ -94,7 +98,7 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			return true
 		}
 	}
-	if guarded(fn, g) || body != nil && body.Blocks != nil && selfGuarded(body) {
+	if guarded(fn, g) || rateLimited(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
 		return true
 	}
 	for v := range given {
@@ -200,6 +204,78 @@ func guarded(fn *ssa.Function, g *ssa.Go) bool {
 			if k := lockKey(v.X); k != nil && v.Op == token.MUL && setsTrue(fn, k) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// rateLimited reports whether g runs only under a rate limit: a dominating branch on the time elapsed since
+// something (time.Since(last) < interval, t.Before(...)), and fn records the time after the go statement, itself
+// or through a function it calls (sess.MarkForceRefreshed()). Then at most one goroutine starts per interval.
+func rateLimited(fn *ssa.Function, g *ssa.Go) bool {
+	checked := false
+	for d := g.Block().Idom(); d != nil && !checked; d = d.Idom() {
+		if ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If); ok {
+			checked = elapsed(ifi.Cond)
+		}
+	}
+	if !checked {
+		return false
+	}
+	for _, b := range fn.Blocks {
+		if b != g.Block() && !g.Block().Dominates(b) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || b == g.Block() && call.Pos() < g.Pos() {
+				continue
+			}
+			if callsNow(call.Common()) {
+				return true
+			}
+			if callee := call.Common().StaticCallee(); callee != nil && callee.Blocks != nil {
+				for _, cb := range callee.Blocks {
+					for _, in := range cb.Instrs {
+						if c, ok := in.(*ssa.Call); ok && callsNow(c.Common()) {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func callsNow(cc *ssa.CallCommon) bool { return flow.CalleeName(cc) == "time.Now" }
+
+// elapsed reports whether a condition compares the time elapsed since (or until) a time.
+func elapsed(cond ssa.Value) bool {
+	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+		cond = u.X
+	}
+	isElapsed := func(v ssa.Value) bool {
+		call, ok := v.(*ssa.Call)
+		if !ok {
+			return false
+		}
+		switch flow.CalleeName(call.Common()) {
+		case "time.Since", "time.Until", "(time.Time).Sub":
+			return true
+		}
+		return false
+	}
+	switch c := cond.(type) {
+	case *ssa.BinOp:
+		switch c.Op {
+		case token.LSS, token.LEQ, token.GTR, token.GEQ:
+			return isElapsed(c.X) || isElapsed(c.Y)
+		}
+	case *ssa.Call:
+		switch flow.CalleeName(c.Common()) {
+		case "(time.Time).Before", "(time.Time).After":
+			return true
 		}
 	}
 	return false
@@ -338,4 +414,137 @@ func usedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
 		}
 	}
 	return false
+}
+
+// endsWithConn reports whether every loop in fn performs an operation on a stream connection (rules: streams)
+// whose error makes fn leave the loop: the reader or writer of one connection, which ends when the connection
+// closes or fails (for { if _, _, err := c.conn.NextReader(); err != nil { return } }). A loop that ignores the
+// errors, or one that goes on without touching the connection, keeps the goroutine alive after the peer is gone.
+func (c *Classifier) endsWithConn(fn *ssa.Function) bool {
+	exits := map[*ssa.BasicBlock]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if call, ok := instr.(*ssa.Call); ok && c.onStream(call.Common()) && leavesOnError(call) {
+				exits[b] = true
+			}
+		}
+	}
+	if len(exits) == 0 {
+		return false
+	}
+	looped := false
+	for b := range exits {
+		if reaches(b.Succs, b, nil) {
+			looped = true
+		}
+	}
+	// With the blocks that leave on a connection error taken out, no loop is left.
+	for _, b := range fn.Blocks {
+		if !exits[b] && reaches(b.Succs, b, exits) {
+			return false
+		}
+	}
+	return looped
+}
+
+// onStream reports whether a call operates on a stream connection: its receiver or one of its arguments is one
+// (conn.WriteMessage(...), writeJSON(conn, v)).
+func (c *Classifier) onStream(cc *ssa.CallCommon) bool {
+	if cc.IsInvoke() && c.streams[types.TypeString(cc.Value.Type(), nil)] {
+		return true
+	}
+	for _, a := range cc.Args {
+		if c.streams[types.TypeString(a.Type(), nil)] {
+			return true
+		}
+	}
+	return false
+}
+
+// leavesOnError reports whether the error a call returns (its last result) is tested against nil and the branch
+// taken on an error does not come back to the call.
+func leavesOnError(call *ssa.Call) bool {
+	var errv ssa.Value = call
+	if t, ok := call.Type().(*types.Tuple); ok {
+		if t.Len() == 0 {
+			return false
+		}
+		errv = nil
+		for _, r := range *call.Referrers() {
+			if e, ok := r.(*ssa.Extract); ok && e.Index == t.Len()-1 {
+				errv = e
+			}
+		}
+		if errv == nil {
+			return false
+		}
+	}
+	if !types.Identical(errv.Type(), types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	for _, r := range *errv.Referrers() {
+		cmp, ok := r.(*ssa.BinOp)
+		if !ok || cmp.Op != token.NEQ && cmp.Op != token.EQL || !isNil(cmp.X) && !isNil(cmp.Y) {
+			continue
+		}
+		for _, rr := range *cmp.Referrers() {
+			ifi, ok := rr.(*ssa.If)
+			if !ok {
+				continue
+			}
+			failed := ifi.Block().Succs[0]
+			if cmp.Op == token.EQL {
+				failed = ifi.Block().Succs[1]
+			}
+			if !reaches([]*ssa.BasicBlock{failed}, call.Block(), nil) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reaches reports whether a path from the blocks from, avoiding the blocks in skip, arrives at to.
+func reaches(from []*ssa.BasicBlock, to *ssa.BasicBlock, skip map[*ssa.BasicBlock]bool) bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	stack := slices.Clone(from)
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b == to {
+			return true
+		}
+		if seen[b] || skip[b] {
+			continue
+		}
+		seen[b] = true
+		stack = append(stack, b.Succs...)
+	}
+	return false
+}
+
+// GivenFuncs maps the parameters of fn that a call gives a function literal or a named function to that function: a goroutine started through a wrapper (go safely(func() { ... })) runs that function where
+// the wrapper calls the parameter, whatever other callers give it. The engines judge such a call by it.
+func GivenFuncs(cc *ssa.CallCommon, fn *ssa.Function) map[*ssa.Parameter]*ssa.Function {
+	if cc.IsInvoke() || len(cc.Args) != len(fn.Params) {
+		return nil
+	}
+	var out map[*ssa.Parameter]*ssa.Function
+	for i, a := range cc.Args {
+		var f *ssa.Function
+		switch a := a.(type) {
+		case *ssa.MakeClosure:
+			f, _ = a.Fn.(*ssa.Function)
+		case *ssa.Function:
+			f = a
+		}
+		if f == nil {
+			continue
+		}
+		if out == nil {
+			out = map[*ssa.Parameter]*ssa.Function{}
+		}
+		out[fn.Params[i]] = f
+	}
+	return out
 }

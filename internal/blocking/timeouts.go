@@ -117,9 +117,23 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 		}
 		return values.Step{Verdict: values.Bad}
 	case *ssa.Call:
+		// A library's client built on the one a context carries (oauth2's Config.Client): that client's Timeout.
+		if k, ok := c.clientKeys[flow.CalleeName(v.Common())]; ok {
+			if k.Arg < len(v.Common().Args) {
+				return values.Step{From: []ssa.Value{v.Common().Args[k.Arg]}, Then: c.carriedClient(k.Key)}
+			}
+			return values.Step{}
+		}
 		if fn := v.Common().StaticCallee(); fn != nil && fn.Blocks != nil {
 			return values.Step{From: values.Returns(fn, 0)}
 		}
+	case *ssa.Extract:
+		// client, err := google.DefaultClient(ctx)
+		if call, ok := v.Tuple.(*ssa.Call); ok && v.Index == 0 {
+			return values.Step{From: []ssa.Value{call}}
+		}
+	case *ssa.MakeInterface:
+		return values.Step{From: []ssa.Value{v.X}}
 	case *ssa.Phi:
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
@@ -127,6 +141,97 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 		return values.Step{From: values.Args(v, c.idx)}
 	}
 	return values.Step{}
+}
+
+// contextClientUnbounded reports whether a call that sends a request under its context argument through the
+// client that context carries (rules.ContextClient: oauth2's Exchange) uses a client with no Timeout, and the
+// context definitely has no deadline.
+func (c *Classifier) contextClientUnbounded(cc *ssa.CallCommon, k rules.ContextClient) bool {
+	if k.Arg >= len(cc.Args) {
+		return false
+	}
+	ctx := cc.Args[k.Arg]
+	return values.Decide(ctx, c.carriedClient(k.Key)) == values.Bad && values.Decide(ctx, c.ctxDeadline) == values.Bad
+}
+
+// carriedClient judges a context by the *http.Client it carries under the package variable key
+// (context.WithValue(ctx, oauth2.HTTPClient, c)): good when that client has a Timeout, bad when it has none or
+// the context carries no client at all (a root context, or the request's), so the library uses
+// http.DefaultClient.
+func (c *Classifier) carriedClient(key string) values.Judge {
+	var judge values.Judge
+	judge = func(ctx ssa.Value) values.Step {
+		switch v := ctx.(type) {
+		case *ssa.Extract:
+			if call, ok := v.Tuple.(*ssa.Call); ok {
+				return values.Step{From: []ssa.Value{call}}
+			}
+		case *ssa.Call:
+			cc := v.Common()
+			switch flow.CalleeName(cc) {
+			case "context.WithValue":
+				if len(cc.Args) == 3 && isGlobal(cc.Args[1], key) {
+					return values.Step{From: []ssa.Value{cc.Args[2]}, Then: c.clientHasTimeout}
+				}
+				return values.Step{From: []ssa.Value{cc.Args[0]}}
+			case "context.WithCancel", "context.WithCancelCause", "context.WithTimeout", "context.WithDeadline",
+				"context.WithTimeoutCause", "context.WithDeadlineCause", "context.WithoutCancel":
+				return values.Step{From: []ssa.Value{cc.Args[0]}}
+			case "context.Background", "context.TODO", "(*net/http.Request).Context":
+				return values.Step{Verdict: values.Bad}
+			}
+			return returned(cc, judge)
+		case *ssa.Phi:
+			return values.Step{From: v.Edges}
+		case *ssa.Parameter:
+			return values.Step{From: values.Args(v, c.idx)}
+		}
+		return values.Step{}
+	}
+	return judge
+}
+
+// returned steps from a call of a function with a body to what it returns, judged with the call's arguments in
+// place of the function's parameters (a helper wrapping context.WithValue(ctx, key, c), as go-oidc's
+// ClientContext does): each call of the helper is judged by what it passes.
+func returned(cc *ssa.CallCommon, judge values.Judge) values.Step {
+	fn := cc.StaticCallee()
+	if fn == nil || fn.Blocks == nil || len(cc.Args) != len(fn.Params) {
+		return values.Step{}
+	}
+	bind := map[ssa.Value]ssa.Value{}
+	for i, p := range fn.Params {
+		bind[p] = cc.Args[i]
+	}
+	return values.Step{From: values.Returns(fn, 0), Then: bound(judge, bind)}
+}
+
+// bound is judge with the parameters in bind replaced by the values bound to them, in every judge it hands on.
+func bound(judge values.Judge, bind map[ssa.Value]ssa.Value) values.Judge {
+	return func(v ssa.Value) values.Step {
+		if a, ok := bind[v]; ok {
+			return values.Step{From: []ssa.Value{a}}
+		}
+		s := judge(v)
+		if s.Then != nil {
+			s.Then = bound(s.Then, bind)
+		}
+		return s
+	}
+}
+
+// isGlobal reports whether v is the value of the package variable named name ("golang.org/x/oauth2.HTTPClient"),
+// also converted to an interface.
+func isGlobal(v ssa.Value, name string) bool {
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		v = mi.X
+	}
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	g, ok := u.X.(*ssa.Global)
+	return ok && g.Pkg != nil && g.Pkg.Pkg.Path()+"."+g.Name() == name
 }
 
 // fieldStored reports whether a store to the named field of the struct at a is made.
@@ -173,6 +278,9 @@ func (c *Classifier) ctxDeadline(ctx ssa.Value) values.Step {
 		case "context.Background", "context.TODO", "(*net/http.Request).Context":
 			return values.Step{Verdict: values.Bad}
 		}
+		if types.TypeString(v.Type(), nil) == "context.Context" {
+			return returned(cc, c.ctxDeadline) // a helper deriving the context (oidc.ClientContext(ctx, c))
+		}
 	case *ssa.Phi:
 		return values.Step{From: v.Edges}
 	case *ssa.Parameter:
@@ -195,18 +303,26 @@ func indexOf(params []*ssa.Parameter, p *ssa.Parameter) int {
 // at the call).
 func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *rules.Call) (token.Pos, bool) {
 	callee := cc.StaticCallee()
-	if callee == nil {
+	if callee == nil || c.localUI(fn) {
 		return token.NoPos, false
 	}
 	if callee.Signature.Recv() == nil {
-		// http.ListenAndServe(addr, h): the one exception is a listener bound to loopback (a pprof port).
-		if strings.HasPrefix(callee.Name(), "ListenAndServe") && len(cc.Args) > 0 && loopback(cc.Args[0]) {
+		// http.ListenAndServe(addr, h) and http.Serve(l, h): the one exception is a listener bound to loopback (a
+		// pprof port).
+		if len(cc.Args) > 0 && (strings.HasPrefix(callee.Name(), "ListenAndServe") && loopback(cc.Args[0]) ||
+			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
 	}
+	if strings.HasPrefix(callee.Name(), "Serve") && len(cc.Args) > 1 && loopbackListener(cc.Args[1]) {
+		return token.NoPos, false
+	}
 	if r.ServerField != "" {
 		return token.NoPos, frameworkUnbounded(fn, cc, r.ServerField)
+	}
+	if r.ConfigField != "" {
+		return token.NoPos, configUnbounded(fn, cc, r.ConfigField)
 	}
 	a := c.serverAlloc(cc.Args[0], 0)
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
@@ -366,6 +482,50 @@ func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool
 	return true
 }
 
+// configUnbounded reports whether a framework's start method serves a receiver that fn makes with its package's
+// constructor from configs none of which sets field (fiber.New(fiber.Config{...}) without ReadTimeout). Such a
+// config cannot change once the receiver is made, so handing the receiver on does not matter; a receiver made
+// elsewhere is not judged.
+func configUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool {
+	made, ok := cc.Args[0].(*ssa.Call)
+	if !ok || made.Parent() != fn {
+		return false
+	}
+	ctor := made.Common().StaticCallee()
+	if ctor == nil || ctor.Pkg != cc.StaticCallee().Pkg {
+		return false
+	}
+	return !slices.ContainsFunc(made.Common().Args, func(v ssa.Value) bool { return configSets(v, field, 0) })
+}
+
+// configSets reports whether a config value, or a variadic list of them, sets field: in the literal, or on the
+// variable it is loaded from.
+func configSets(v ssa.Value, field string, depth int) bool {
+	if depth > values.MaxDepth {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.Slice: // New(Config{...}): the variadic array's elements
+		if v.X.Referrers() == nil {
+			return false
+		}
+		for _, r := range *v.X.Referrers() {
+			ia, ok := r.(*ssa.IndexAddr)
+			if !ok {
+				continue
+			}
+			if fieldStored(ia, field) || slices.ContainsFunc(values.Stored(ia), func(e ssa.Value) bool { return configSets(e, field, depth+1) }) {
+				return true
+			}
+		}
+	case *ssa.UnOp:
+		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL {
+			return fieldStored(a, field)
+		}
+	}
+	return false
+}
+
 func fieldValue(a ssa.Value, field string) ssa.Value {
 	if vals := values.FieldStored(a, field); len(vals) > 0 {
 		return vals[0]
@@ -388,4 +548,67 @@ func loopback(v ssa.Value) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackListener reports whether l is a listener made here on a constant loopback address
+// (net.Listen("tcp", "127.0.0.1:0")).
+func loopbackListener(l ssa.Value) bool {
+	if e, ok := l.(*ssa.Extract); ok {
+		l = e.Tuple
+	}
+	call, ok := l.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	switch flow.CalleeName(call.Common()) {
+	case "net.Listen", "(*net.ListenConfig).Listen":
+		args := call.Common().Args
+		return len(args) > 0 && loopback(args[len(args)-1])
+	}
+	return false
+}
+
+// localUI reports whether fn, a function that serves HTTP, also opens a URL in the user's browser, itself or
+// through the closures it makes and the functions they call (rules: browsers): a command's local UI (shiori open,
+// go tool pprof -http), which lives as long as the command and faces its user, not a service's clients.
+func (c *Classifier) localUI(fn *ssa.Function) bool {
+	seen := map[*ssa.Function]bool{}
+	var opens func(f *ssa.Function, depth int) bool
+	opens = func(f *ssa.Function, depth int) bool {
+		if f == nil || f.Blocks == nil || seen[f] || f.Pkg == nil || flow.IsStd(f.Pkg.Pkg.Path()) {
+			return false
+		}
+		seen[f] = true
+		runs, command := false, false
+		var next []*ssa.Function
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				if call, ok := instr.(ssa.CallInstruction); ok {
+					name := flow.CalleeName(call.Common())
+					if slices.Contains(c.cat.Browsers.Funcs, name) {
+						return true
+					}
+					runs = runs || name == "os/exec.Command" || name == "os/exec.CommandContext"
+					next = append(next, call.Common().StaticCallee())
+				}
+				if mc, ok := instr.(*ssa.MakeClosure); ok {
+					next = append(next, mc.Fn.(*ssa.Function))
+				}
+				for _, op := range instr.Operands(nil) {
+					if k, ok := (*op).(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String &&
+						slices.Contains(c.cat.Browsers.Commands, constant.StringVal(k.Value)) {
+						command = true
+					}
+				}
+			}
+		}
+		if runs && command {
+			return true
+		}
+		if depth == 0 {
+			return false
+		}
+		return slices.ContainsFunc(next, func(g *ssa.Function) bool { return opens(g, depth-1) })
+	}
+	return opens(fn, 2)
 }

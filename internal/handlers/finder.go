@@ -191,7 +191,8 @@ func (f *Finder) wrapped(regs []registered) []registered {
 }
 
 // under returns the roots of the routes registered on the router v returns, and on the routers returned by
-// calls on it that carry its middleware in turn (r.With(a).With(b).Get(...)), in the order registered.
+// calls on it that carry its middleware in turn (r.With(a).With(b).Get(...)), and in the groups made on them
+// (see grouped), in the order registered.
 func (f *Finder) under(regs []registered, v ssa.Value) []Root {
 	var out []Root
 	visit := func(w *values.Walker, n values.Node, depth int) []values.Node {
@@ -206,10 +207,61 @@ func (f *Finder) under(regs []registered, v ssa.Value) []Root {
 			}
 			out = append(out, r.roots...)
 		}
+		out = append(out, f.grouped(n.V, regs)...)
 		return nil
 	}
 	values.NewWalker(f.idx, nil, visit).Walk(values.Node{V: v}, 0)
 	return out
+}
+
+// grouped returns the routes registered inside the groups made on the router v (chi's
+// r.With(mw).Route("/x", func(r chi.Router) {...}) and r.With(mw).Group(...)): the routes, with their prefixes,
+// of the registrations in the functions the group is passed to and in the closures those make.
+func (f *Finder) grouped(v ssa.Value, regs []registered) []Root {
+	fn := v.Parent()
+	if fn == nil {
+		return nil
+	}
+	var out []Root
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			c := call.Common()
+			recv, as := args(c)
+			if recv == nil || !slices.Contains(f.origins(recv), v) {
+				continue
+			}
+			for _, g := range f.groups[flow.CalleeName(c)] {
+				if g.Router == nil || *g.Router >= len(as) {
+					continue
+				}
+				for _, t := range f.idx.Targets(as[*g.Router]) {
+					if t.Fn == nil {
+						continue
+					}
+					for _, r := range regs {
+						if inside(r.call.Parent(), t.Fn) && !f.carries(r.call.Common()) {
+							out = append(out, r.roots...)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// inside reports whether fn is outer or a closure nested in it.
+func inside(fn, outer *ssa.Function) bool {
+	for ; fn != nil; fn = fn.Parent() {
+		if fn == outer {
+			return true
+		}
+	}
+	return false
 }
 
 // carries reports whether a call registers middleware on the router it returns (chi's With): a group rule that

@@ -290,20 +290,20 @@ type edge struct {
 }
 
 // calledBack adds the edges of the callbacks rules (rules.Callback) for a call of callee: the method of the
-// concrete type an argument was converted from at the call, which the standard library calls back before it
-// returns (io.Copy calling its source's Read). The step names the library function.
+// concrete type an argument was converted from at the call, or of the types traced to an interface value, which
+// the standard library calls back before it returns (io.Copy calling its source's Read). The step names the
+// library function.
 func (e *engine) calledBack(out *[]*edge, add func(token.Pos, *ssa.Function), pos token.Pos, cc *ssa.CallCommon, callee *ssa.Function) {
 	name := flow.FuncName(callee)
 	for _, r := range e.cat.Callbacks {
 		if r.Func != name || r.Arg >= len(cc.Args) {
 			continue
 		}
-		m := values.CalledBack(e.prog, cc.Args[r.Arg], r.Method)
-		if m == nil {
-			continue
-		}
+		ms, _ := e.idx.CalledBack(e.prog, cc.Args[r.Arg], r.Method)
 		n := len(*out)
-		add(pos, m)
+		for _, m := range ms {
+			add(pos, m)
+		}
 		for _, ed := range (*out)[n:] {
 			ed.note = "which calls " + ed.name + " back on this goroutine"
 			ed.name = shortName(name)

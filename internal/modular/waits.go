@@ -64,7 +64,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		fn = o
 	}
 	if fn.Blocks != nil && (fn.Pkg == w.e.pkg || fn.Pkg == nil) {
-		if found := w.of(fn, unbounded); found != nil {
+		if found := w.given(site, fn); found != nil {
 			return *found, true
 		}
 		return blocking.Wait{}, false
@@ -80,6 +80,37 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		return *found, true
 	}
 	return blocking.Wait{}, false
+}
+
+// given returns the nearest unbounded operation fn reaches when the go statement site starts it: calls fn makes
+// through a parameter that site gives a function (go safely(func() { ... })) reach that function only, not what
+// other callers give the same wrapper.
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+	funcs := blocking.GivenFuncs(site.Common(), fn)
+	if len(funcs) == 0 {
+		return w.of(fn, unbounded)
+	}
+	if ws := w.e.cls.Unbounded(fn, w.e.own); len(ws) > 0 {
+		return &ws[0]
+	}
+	for _, ed := range w.e.edgesOf(fn) {
+		if ed.call != nil {
+			if p, ok := ed.call.Value.(*ssa.Parameter); ok && funcs[p] != nil {
+				continue // what callers give: this call's function is walked below
+			}
+		}
+		if found := w.edge(ed, unbounded); found != nil {
+			return found
+		}
+	}
+	for _, p := range fn.Params {
+		if f := funcs[p]; f != nil && f.Blocks != nil {
+			if found := w.of(f, unbounded); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
 }
 
 func (w *waits) edge(ed *edge, mode int) *blocking.Wait {

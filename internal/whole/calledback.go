@@ -5,7 +5,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
-	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -19,8 +18,8 @@ type callBack struct {
 
 // calledBack adds the edges of the callbacks rules (rules.Callback) to g, for the calls in the functions the walks
 // enter, and returns the function each added edge goes through. The argument's type is the concrete type it was
-// converted from at the call (a *slowReader passed as an io.Reader); an argument that is an interface already is
-// not resolved.
+// converted from at the call (a *slowReader passed as an io.Reader), or, for an argument that is an interface value
+// already, the user's own types traced to it (flow.Index.CalledBack).
 func (a *engine) calledBack(g *callgraph.Graph, slice map[*ssa.Function]bool) map[callBack]string {
 	byFunc := map[string][]rules.Callback{}
 	for _, r := range a.cfg.Catalog.Callbacks {
@@ -54,12 +53,14 @@ func (a *engine) calledBack(g *callgraph.Graph, slice map[*ssa.Function]bool) ma
 					if r.Arg >= len(args) {
 						continue
 					}
-					m := values.CalledBack(a.prog, args[r.Arg], r.Method)
-					if m == nil || !a.walks(m) {
-						continue
+					ms, traced := a.idx.CalledBack(a.prog, args[r.Arg], r.Method)
+					for _, m := range ms {
+						if !a.walks(m) || traced && !a.ownCode(m) {
+							continue
+						}
+						callgraph.AddEdge(g.CreateNode(fn), site, g.CreateNode(m))
+						out[callBack{site, m}] = name
 					}
-					callgraph.AddEdge(g.CreateNode(fn), site, g.CreateNode(m))
-					out[callBack{site, m}] = name
 				}
 			}
 		}

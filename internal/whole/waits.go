@@ -54,7 +54,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
 			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 		}
-		if found := w.of(fn, unbounded); found != nil {
+		if found := w.given(site, fn); found != nil {
 			return *found, true
 		}
 	}
@@ -62,6 +62,37 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		return blocking.Wait{Name: "an unknown function"}, true
 	}
 	return blocking.Wait{}, false
+}
+
+// given returns the nearest unbounded operation fn reaches when site calls it: calls fn makes through a parameter
+// that site gives a function (go safely(func() { ... })) reach only that function, not every function other
+// callers give the same wrapper.
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+	funcs := blocking.GivenFuncs(site.Common(), fn)
+	if len(funcs) == 0 {
+		return w.of(fn, unbounded)
+	}
+	if ws := w.a.cls.Unbounded(fn, w.a.ownCode(generic(fn))); len(ws) > 0 {
+		return &ws[0]
+	}
+	for _, e := range w.a.out(fn) {
+		if p, ok := e.Site.Common().Value.(*ssa.Parameter); ok && funcs[p] != nil {
+			continue // what callers give: this call's function is walked below
+		}
+		if w.follows(e.Site, e.Callee.Func) {
+			if found := w.of(e.Callee.Func, unbounded); found != nil {
+				return found
+			}
+		}
+	}
+	for _, p := range fn.Params {
+		if f := funcs[p]; f != nil && f.Blocks != nil {
+			if found := w.of(f, unbounded); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
 }
 
 // follows reports whether a wait inside callee counts for a call, by the policy of the walk from handlers.

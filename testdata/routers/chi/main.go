@@ -83,6 +83,24 @@ func throttle(next http.Handler) http.Handler {
 	})
 }
 
+// guard is middleware given to a sub-router and a group with r.With.
+func guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(time.Millisecond) // want `sleep: time.Sleep .*reached from (GET /billing/invoice|POST /refund) \(guard.func1\) and 1 other route;`
+		next.ServeHTTP(w, r)
+	})
+}
+
+// invoice is under r.With(guard).Route("/billing", ...): its route is /billing/invoice.
+func invoice(w http.ResponseWriter, r *http.Request) {
+	http.Get("http://billing.internal/") // want `nocancel: http.Get .*reached from GET /billing/invoice \(invoice\);`
+}
+
+// refund is under r.With(guard).Group(...).
+func refund(w http.ResponseWriter, r *http.Request) {
+	http.Get("http://billing.internal/refund") // want `nocancel: http.Get .*reached from POST /refund \(refund\);`
+}
+
 // unregistered has a handler's shape but is registered nowhere.
 func unregistered(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Second)
@@ -112,6 +130,12 @@ func main() {
 	r.With(throttle).Get("/x", slow)
 	limited := r.With(throttle)
 	limited.Post("/y", fast)
+	r.With(guard).Route("/billing", func(r chi.Router) {
+		r.Get("/invoice", invoice)
+	})
+	r.With(guard).Group(func(r chi.Router) {
+		r.Post("/refund", refund)
+	})
 	_ = unregistered
 	srv := &http.Server{Addr: ":8080", Handler: r, ReadHeaderTimeout: 5 * time.Second}
 	srv.ListenAndServe()

@@ -81,5 +81,29 @@ func main() {
 	})
 	app.Use("/admin", admin.New())
 	_ = notRegistered
-	app.Listen(":3000")
+	app.Listen(":3000") // want `servertimeout: \(\*v[23].App\).Listen serves with fasthttp's own server, which has no ReadTimeout`
+}
+
+// Configured sets fiber's ReadTimeout, which bounds reading the request, headers included.
+func Configured() error {
+	app := fiber.New(fiber.Config{ReadTimeout: 5 * time.Second})
+	return app.Listen(":3001")
+}
+
+// ConfigVar sets it on a Config variable.
+func ConfigVar() error {
+	cfg := fiber.Config{AppName: "api"}
+	cfg.ReadTimeout = 5 * time.Second
+	return fiber.New(cfg).Listen(":3002")
+}
+
+// WriteOnly bounds the responses, not the reads.
+func WriteOnly() error {
+	app := fiber.New(fiber.Config{WriteTimeout: 5 * time.Second})
+	return app.Listen(":3003") // want `servertimeout: \(\*v[23].App\).Listen`
+}
+
+// Given serves an App made elsewhere, which may be configured: not judged.
+func Given(app *fiber.App) error {
+	return app.Listen(":3004")
 }

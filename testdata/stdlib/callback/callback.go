@@ -46,7 +46,49 @@ func content(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "x.txt", time.Time{}, slowSeeker{strings.NewReader("hello")})
 }
 
+// throttled is one of the readers source picks: io.Copy gets it as an io.Reader value, not a *throttled.
+type throttled struct{ r io.Reader }
+
+func (t *throttled) Read(p []byte) (int, error) {
+	time.Sleep(time.Millisecond) // want `time.Sleep .*reached from GET /picked`
+	return t.r.Read(p)
+}
+
+// source returns an interface value whose dynamic type is one of the user's readers.
+func source(name string) io.Reader {
+	if name == "slow" {
+		return &throttled{r: strings.NewReader("x")}
+	}
+	return upperReader{r: strings.NewReader("x")}
+}
+
+func picked(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(w, source(r.FormValue("src")))
+}
+
+// stalled is kept in a field as an io.Reader.
+type stalled struct{}
+
+func (stalled) Read(p []byte) (int, error) {
+	time.Sleep(time.Millisecond) // want `time.Sleep .*reached from GET /feed`
+	return 0, io.EOF
+}
+
+type feed struct{ src io.Reader }
+
+func (f *feed) serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(w, f.src)
+}
+
+// body copies the request body, an interface value that none of the user's readers is stored in: a look-alike.
+func body(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(w, r.Body)
+}
+
 func Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /picked", picked)
+	mux.HandleFunc("GET /feed", (&feed{src: stalled{}}).serve)
+	mux.HandleFunc("POST /body", body)
 	mux.HandleFunc("GET /copy", copySlow)
 	mux.HandleFunc("GET /upper", copyUpper)
 	mux.HandleFunc("GET /content", content)

@@ -255,6 +255,18 @@ func wrapped(w http.ResponseWriter, r *http.Request) {
 	wg.Wait()
 }
 
+// wrappedSlow starts a goroutine that sleeps through the same wrapper: its Wait is reported, and wrapped's, whose
+// closure is bounded, stays silent (each go statement is judged by the closure it gives the wrapper).
+func wrappedSlow(w http.ResponseWriter, r *http.Request) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go safely(func() {
+		defer wg.Done()
+		time.Sleep(time.Second)
+	})
+	wg.Wait() // want `chanwait: \(\*sync.WaitGroup\).Wait`
+}
+
 // render fans out to a fixed pool of workers that range over a channel it closes itself: the Wait is bounded.
 func render(w http.ResponseWriter, r *http.Request) {
 	jobs := make(chan int, 4)
@@ -291,6 +303,7 @@ func render(w http.ResponseWriter, r *http.Request) {
 func Routes5(mux *http.ServeMux) {
 	mux.HandleFunc("/render", render)
 	mux.HandleFunc("/wrapped", wrapped)
+	mux.HandleFunc("/wrapped-slow", wrappedSlow)
 	mux.HandleFunc("/stream", stream)
 	mux.HandleFunc("/fan", fan)
 }

@@ -222,3 +222,33 @@ func startJob(w http.ResponseWriter, r *http.Request) {
 	go runJob(2)
 	go notify("unguarded") // want `gospawn: go statement`
 }
+
+// throttle records when a user last forced a refresh, as a web session does.
+type throttle struct{ last time.Time }
+
+func (t *throttle) mark() { t.last = time.Now() }
+
+// refreshAll starts the refresh under a rate limit: only when enough time has passed since the last one, which it
+// then records. At most one goroutine per interval.
+func (t *throttle) refreshAll(w http.ResponseWriter, r *http.Request) {
+	if time.Since(t.last) < time.Minute {
+		http.Error(w, "too many refreshes", http.StatusTooManyRequests)
+		return
+	}
+	go notify("refresh")
+	t.mark()
+}
+
+// refreshSome checks the time but never records it: nothing limits the goroutines.
+func (t *throttle) refreshSome(w http.ResponseWriter, r *http.Request) {
+	if time.Since(t.last) < time.Minute {
+		return
+	}
+	go notify("refresh") // want `gospawn: go statement`
+}
+
+func Routes6(mux *http.ServeMux) {
+	t := &throttle{}
+	mux.HandleFunc("/refresh-all", t.refreshAll)
+	mux.HandleFunc("/refresh-some", t.refreshSome)
+}

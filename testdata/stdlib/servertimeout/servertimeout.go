@@ -1,8 +1,11 @@
 package servertimeout
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"os/exec"
+	"runtime"
 	"time"
 )
 
@@ -95,3 +98,57 @@ func (a *app) Run() error {
 }
 
 func Start(mux *http.ServeMux) error { return newApp(mux).Run() }
+
+// LoopbackListener serves on a listener bound to loopback: a local port, as for a ListenAndServe address.
+func LoopbackListener(mux *http.ServeMux) error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	return http.Serve(l, mux)
+}
+
+// OpenListener serves on every interface.
+func OpenListener(mux *http.ServeMux) error {
+	l, err := net.Listen("tcp", ":8080")
+	if err != nil {
+		return err
+	}
+	return http.Serve(l, mux) // want `servertimeout: http.Serve serves with a server that has no ReadHeaderTimeout`
+}
+
+// Preview is a command that serves a page for its own user and opens it in their browser: a local UI that lives
+// as long as the command, not a service facing clients.
+func Preview(mux *http.ServeMux, port int) error {
+	l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	if err != nil {
+		return err
+	}
+	go func() {
+		_ = openBrowser("http://localhost" + l.Addr().String())
+	}()
+	return http.Serve(l, mux)
+}
+
+func openBrowser(url string) error {
+	var args []string
+	switch runtime.GOOS {
+	case "darwin":
+		args = []string{"open"}
+	case "windows":
+		args = []string{"cmd", "/c", "start"}
+	default:
+		args = []string{"xdg-open"}
+	}
+	return exec.Command(args[0], append(args[1:], url)...).Run()
+}
+
+// Publish runs a command too, but opens no browser: it is a server.
+func Publish(mux *http.ServeMux, port int) error {
+	l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	if err != nil {
+		return err
+	}
+	go func() { _ = exec.Command("notify-send", "serving").Run() }()
+	return http.Serve(l, mux) // want `servertimeout: http.Serve serves`
+}
