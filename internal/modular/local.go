@@ -45,20 +45,25 @@ func newLocals(e *engine) *locals {
 		return l
 	}
 	l.module, l.root = m.Path, filepath.FromSlash(root)
-	if m.Version != "" {
-		return l // a dependency: its go.mod's replacements and vendor directory do not apply
+	if m.Version == "" { // a dependency's go.mod replacements and vendor directory do not apply
+		l.readGoMod()
 	}
+	return l
+}
+
+// readGoMod reads the main module's vendor directory and replace directives.
+func (l *locals) readGoMod() {
 	if _, err := os.Stat(filepath.Join(l.root, "vendor", "modules.txt")); err == nil {
 		l.vendor = true
 	}
 	gomod := filepath.Join(l.root, "go.mod")
 	data, err := os.ReadFile(gomod)
 	if err != nil {
-		return l
+		return
 	}
 	f, err := modfile.Parse(gomod, data, nil)
 	if err != nil {
-		return l
+		return
 	}
 	for _, r := range f.Replace {
 		if r.New.Version != "" {
@@ -74,7 +79,6 @@ func newLocals(e *engine) *locals {
 		}
 		l.replace[key] = dir
 	}
-	return l
 }
 
 func (l *locals) find(name string) string {
