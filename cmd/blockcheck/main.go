@@ -26,6 +26,7 @@ func main() {
 		os.Exit(0)
 	}
 	if cli.IsVetInvocation(os.Args[1:]) {
+		startHeap(64 << 20)
 		unitchecker.Main(analyzers.Vet...)
 	}
 	if len(os.Args) == 2 && os.Args[1] == "lsp" {

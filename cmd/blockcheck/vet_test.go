@@ -221,3 +221,22 @@ func copyDir(t *testing.T, src string) string {
 	}
 	return dir
 }
+
+// TestVetNoDotModule runs go vet with the tool on testdata/nodot, a module whose path has no dot: go vet gives it
+// module information, so it is the user's code and not skipped as the standard library (which it was when the
+// shape of the path decided).
+func TestVetNoDotModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds blockcheck and runs go vet")
+	}
+	tool := filepath.Join(t.TempDir(), "blockcheck")
+	if out, err := exec.Command("go", "build", "-o", tool, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := copyDir(t, filepath.Join("..", "..", "testdata", "nodot"))
+	_, stderr, code := vet(t, dir, "-vettool="+tool, "./...")
+	got := findings(stderr)
+	if code != 1 || len(got) != 1 || !strings.HasPrefix(got[0], "api/api.go:11:2: sleep: time.Sleep") {
+		t.Errorf("go vet on a module without a dot: exit %d, findings:\n%s\nwant one sleep finding at api/api.go:11:2", code, strings.Join(got, "\n"))
+	}
+}

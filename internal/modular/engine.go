@@ -26,6 +26,7 @@ type engine struct {
 	pass *analysis.Pass
 	cat  *rules.Catalog
 	ign  *ignore.Set
+	std  *stdLib
 	// own is true for the user's own code (the main module and other modules without a version), where every kind
 	// of operation counts; in versioned dependencies only calls named by rules do.
 	own   bool
@@ -47,11 +48,17 @@ type engine struct {
 	byName  map[string][]*ssa.Function
 	blocks  map[*ssa.Function]bool
 	waits   *waits // what calls wait on, for lockio
+	locals  *locals
 }
 
 func run(cfg *Config, pass *analysis.Pass) (any, error) {
 	res := &Result{Findings: map[string][]analysis.Diagnostic{}}
-	if policy.Library(pass.Pkg) {
+	var module string
+	if pass.Module != nil {
+		module = pass.Module.Path
+	}
+	std := newStdLib(pass.Pkg, module)
+	if std.self() {
 		return res, nil // the standard library is judged by rules at its call sites
 	}
 	cat, err := cfg.catalog()
@@ -60,7 +67,7 @@ func run(cfg *Config, pass *analysis.Pass) (any, error) {
 		return res, nil
 	}
 	e := &engine{
-		cfg: cfg, pass: pass, cat: cat,
+		cfg: cfg, pass: pass, cat: cat, std: std,
 		ign:   ignore.New(pass.Fset),
 		own:   pass.Module == nil || pass.Module.Main || pass.Module.Version == "",
 		files: map[*token.File]*ast.File{},
@@ -128,7 +135,7 @@ func (e *engine) needSSA() bool {
 			if named[obj.FullName()] {
 				return true
 			}
-			if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) {
+			if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || e.std.is(obj.Pkg()) {
 				continue
 			}
 			if e.fact(obj) != nil {
@@ -216,7 +223,9 @@ func (e *engine) build() {
 	// The package initializer, with the function literals of package-level variables: its stores fill route
 	// tables and other package variables that handlers are found through, as in the whole-program engine.
 	add(e.pkg.Func("init"))
-	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, handlers.IndexOptions(e.cat))
+	opts := handlers.IndexOptions(e.cat)
+	opts.Std = e.std.is
+	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, opts)
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.waits = newWaits(e)
 	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits, RootVar: e.rootVar})
@@ -462,7 +471,7 @@ func (e *engine) callbacks(fn *ssa.Function) []ssa.Value {
 
 func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, cc *ssa.CallCommon, obj *types.Func) {
 	obj = obj.Origin()
-	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
+	if obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || e.std.is(obj.Pkg()) || e.fact(obj) == nil {
 		return
 	}
 	if seen[[2]any{pos, obj}] {
@@ -475,7 +484,7 @@ func (e *engine) addRemote(out *[]*edge, seen map[any]bool, caller *ssa.Function
 // invoke resolves an interface method call to the implementations visible from this package.
 func (e *engine) invoke(out *[]*edge, seen map[any]bool, caller *ssa.Function, pos token.Pos, cc *ssa.CallCommon) {
 	t := types.Unalias(cc.Value.Type())
-	if n, ok := t.(*types.Named); ok && (n.Obj().Pkg() == nil || flow.IsStd(n.Obj().Pkg().Path())) {
+	if n, ok := t.(*types.Named); ok && e.std.is(n.Obj().Pkg()) {
 		return // error, io.Reader, context.Context...: too many implementations to be useful
 	}
 	iface, ok := t.Underlying().(*types.Interface)

@@ -104,25 +104,6 @@ func trimmedDir(module, version, pkg string) string {
 	return pkg
 }
 
-// localFile turns a file named by posn back into a path on this machine when it is in this package's module
-// without a version (its directory is known from this package's own files); other files keep the trimmed name.
-func (e *engine) localFile(name string) string {
-	m := e.pass.Module
-	if m == nil || m.Version != "" || len(e.pass.Files) == 0 {
-		return name
-	}
-	rest, ok := strings.CutPrefix(name, m.Path+"/")
-	if !ok {
-		return name
-	}
-	dir := filepath.Dir(e.pass.Fset.File(e.pass.Files[0].FileStart).Name())
-	root, ok := strings.CutSuffix(filepath.ToSlash(dir), strings.TrimPrefix(e.pass.Pkg.Path(), m.Path))
-	if !ok {
-		return name
-	}
-	return filepath.FromSlash(root + "/" + rest)
-}
-
 func (p Posn) key() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 func shortFile(name string) string {

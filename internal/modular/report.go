@@ -95,7 +95,7 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 		return e.reach(root.Fn, 0, e.captured(root))
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || policy.Library(obj.Pkg()) || e.fact(obj) == nil {
+	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || e.std.is(obj.Pkg()) || e.fact(obj) == nil {
 		return nil
 	}
 	var out []*found

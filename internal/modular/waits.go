@@ -7,7 +7,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 )
 
@@ -70,7 +69,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		return blocking.Wait{}, false
 	}
 	obj, ok := fn.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil || flow.IsStd(obj.Pkg().Path()) {
+	if !ok || w.e.std.is(obj.Pkg()) {
 		return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 	}
 	if w.e.fact(obj) == nil {
