@@ -70,11 +70,13 @@ while read -r name modver; do
 			"go vet" "$vet_cpu" "$vet_mem" "vet -vettool" "$vt_cpu" "$vt_mem"
 		awk -v a="$bc_cpu" -v b="$sc_cpu" -v c="$bc_mem" -v d="$sc_mem" -v e="$vt_cpu" -v f="$vet_cpu" 'BEGIN {
 			printf "  blockcheck/staticcheck: cpu %.2fx, memory %.2fx;  vet -vettool/go vet: cpu %.2fx\n", a / b, c / d, e / f }'
-		echo "$lines $bc_cpu $bc_mem $name" >"$work/curve-$name"
+		echo "$lines $bc_cpu $bc_mem $name $pkgs" >"$work/curve-$name"
 	)
 	rm -rf "$copy"
 done <<<"$SERVICES"
+# The cost follows the code built (the service and the bodies of the dependencies it imports directly) more than
+# the service's own lines, so the packages in the graph are printed beside them.
 echo "scaling (blockcheck, own lines of Go -> CPU and peak memory)"
 cat "$work"/curve-* 2>/dev/null | sort -n | awk '{
-	printf "  %-13s %8d lines   cpu %7.1f s (%.2f s per 10k lines)   peak %7.0f MB (%.0f MB per 10k lines)\n",
-		$4, $1, $2, $2 * 10000 / $1, $3, $3 * 10000 / $1 }'
+	printf "  %-13s %8d lines %5d packages   cpu %7.1f s (%.2f s per 10k lines)   peak %7.0f MB (%.0f MB per 10k lines)\n",
+		$4, $1, $5, $2, $2 * 10000 / $1, $3, $3 * 10000 / $1 }'
