@@ -142,7 +142,7 @@ func TestDecideShared(t *testing.T) {
 		leaf   values.Verdict
 		want   values.Verdict
 	}{
-		{"all bad", 30, values.Bad, values.Bad},             // 2^30 paths, every one ends bad
+		{"all bad", 30, values.Bad, values.Bad},              // 2^30 paths, every one ends bad
 		{"beyond the bound", 60, values.Bad, values.Unknown}, // cut at MaxDepth
 		{"good leaf", 30, values.Good, values.Good},
 	} {
