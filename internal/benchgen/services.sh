@@ -9,6 +9,9 @@
 # run every Go file of the service gets a new trailing comment, so that no tool answers the service itself from a
 # cache (the state of a CI run after a change). CPU is user+system seconds and memory the peak RSS, from GNU time;
 # wall time is not reported, the machine being shared. RUNS runs per tool (default 1), median printed.
+# staticcheck runs with -tests=false, as blockcheck excludes tests by default: with tests, its go list -export
+# compiles every test package and test-only dependency, which the warm-up does not build (on loki, 20+ minutes of
+# compiling that is not analysis).
 set -euo pipefail
 RUNS=${RUNS:-1}
 DOWNLOAD_TIMEOUT=${DOWNLOAD_TIMEOUT:-900}
@@ -59,7 +62,7 @@ while read -r name modver; do
 	(
 		cd "$copy"
 		read -r bc_cpu bc_mem < <(measure blockcheck "$BLOCKCHECK" ./...)
-		read -r sc_cpu sc_mem < <(measure staticcheck sh -c 'XDG_CACHE_HOME=$(mktemp -d -p "$1") exec "$2" ./...' sh "$work" "$STATICCHECK")
+		read -r sc_cpu sc_mem < <(measure staticcheck sh -c 'XDG_CACHE_HOME=$(mktemp -d -p "$1") exec "$2" -tests=false ./...' sh "$work" "$STATICCHECK")
 		read -r vet_cpu vet_mem < <(measure "go vet" go vet ./...)
 		read -r vt_cpu vt_mem < <(measure "vet -vettool" go vet -vettool="$BLOCKCHECK" ./...)
 		printf '  %d lines of Go, %d packages in the graph\n' "$lines" "$pkgs"
@@ -67,11 +70,13 @@ while read -r name modver; do
 			"go vet" "$vet_cpu" "$vet_mem" "vet -vettool" "$vt_cpu" "$vt_mem"
 		awk -v a="$bc_cpu" -v b="$sc_cpu" -v c="$bc_mem" -v d="$sc_mem" -v e="$vt_cpu" -v f="$vet_cpu" 'BEGIN {
 			printf "  blockcheck/staticcheck: cpu %.2fx, memory %.2fx;  vet -vettool/go vet: cpu %.2fx\n", a / b, c / d, e / f }'
-		echo "$lines $bc_cpu $bc_mem $name" >"$work/curve-$name"
+		echo "$lines $bc_cpu $bc_mem $name $pkgs" >"$work/curve-$name"
 	)
 	rm -rf "$copy"
 done <<<"$SERVICES"
+# The cost follows the code built (the service and the bodies of the dependencies it imports directly) more than
+# the service's own lines, so the packages in the graph are printed beside them.
 echo "scaling (blockcheck, own lines of Go -> CPU and peak memory)"
 cat "$work"/curve-* 2>/dev/null | sort -n | awk '{
-	printf "  %-13s %8d lines   cpu %7.1f s (%.2f s per 10k lines)   peak %7.0f MB (%.0f MB per 10k lines)\n",
-		$4, $1, $2, $2 * 10000 / $1, $3, $3 * 10000 / $1 }'
+	printf "  %-13s %8d lines %5d packages   cpu %7.1f s (%.2f s per 10k lines)   peak %7.0f MB (%.0f MB per 10k lines)\n",
+		$4, $1, $5, $2, $2 * 10000 / $1, $3, $3 * 10000 / $1 }'

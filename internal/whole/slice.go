@@ -25,6 +25,26 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function) map[*ssa.Function]bool {
 		id    string
 	}
 	impls := map[imethod][]*ssa.Function{} // memo: the methods an interface method call may reach
+	// implements memoizes types.Implements by interface and receiver type: an interface of n methods asks about
+	// the same receivers for each of its methods.
+	type impl struct {
+		iface *types.Interface
+		t     types.Type // the receiver's type, or the type it points to
+		ptr   bool
+	}
+	implMemo := map[impl]bool{}
+	implements := func(recv types.Type, iface *types.Interface) bool {
+		k := impl{iface: iface, t: recv}
+		if p, ok := recv.(*types.Pointer); ok {
+			k.t, k.ptr = p.Elem(), true
+		}
+		ok, done := implMemo[k]
+		if !done {
+			ok = types.Implements(recv, iface)
+			implMemo[k] = ok
+		}
+		return ok
+	}
 	for fn := range all {
 		switch {
 		case fn.Signature.Recv() != nil:
@@ -45,7 +65,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function) map[*ssa.Function]bool {
 			fns, ok := impls[key]
 			if !ok {
 				for _, m := range byID[key.id] {
-					if types.Implements(m.Signature.Recv().Type(), iface) {
+					if implements(m.Signature.Recv().Type(), iface) {
 						fns = append(fns, m)
 					}
 				}

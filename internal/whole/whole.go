@@ -128,6 +128,7 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
 		names:   map[*ssa.Function]string{},
+		release: true,
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -155,6 +156,9 @@ type engine struct {
 	initial map[*types.Package]bool
 	own     map[string]bool // module paths of the initial packages: their code is analyzed in full
 	files   map[*token.File]*ast.File
+	// release drops the packages' type-checker maps and the dependencies' syntax once SSA is built: false when a
+	// caller keeps the packages for another run.
+	release bool
 
 	idx   *flow.Index
 	cls   *blocking.Classifier
@@ -243,6 +247,18 @@ func (a *engine) load(pkgs []*packages.Package) {
 		wg.Go(p.Build)
 	}
 	wg.Wait()
+	if !a.release {
+		return
+	}
+	// SSA holds what the rest of the run needs; the type checker's maps and the dependencies' syntax trees (all of
+	// it reachable from the initial packages' imports) would otherwise stay alive to the end of the run. Only the
+	// initial packages' files are read again, for their directives.
+	for _, p := range order {
+		p.TypesInfo = nil
+		if !a.initial[p.Types] {
+			p.Syntax = nil
+		}
+	}
 }
 
 // ownCode reports whether fn belongs to the user's own modules, where every kind of operation is reported.
