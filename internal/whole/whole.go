@@ -128,7 +128,7 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 		files:   map[*token.File]*ast.File{},
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
 		names:   map[*ssa.Function]string{},
-		release: true,
+		release: c == nil, // a Session checks them again only when their inputs change
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
