@@ -119,3 +119,10 @@ func TestCallback(t *testing.T) {
 		t.Error("no finding reached from GET /copy")
 	}
 }
+
+// TestNestedWrappers checks that each finding names its own routes when handlers are wrapped in two levels of
+// shared helpers (an outer helper calling an inner one that returns a closure, or an adapter type, capturing the
+// handler), and that a handler no route reaches is not attributed to any.
+func TestNestedWrappers(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./routes/nested")
+}
