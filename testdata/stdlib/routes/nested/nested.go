@@ -67,6 +67,24 @@ var raw = withUser(func(w http.ResponseWriter, r *http.Request, d *data) (int, e
 	return 0, nil
 })
 
+// withLink is a wrapper held in a package variable: calls of it are calls through the variable.
+var withLink = func(fn handleFunc) handleFunc {
+	return func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
+		d.user = r.URL.Query().Get("link")
+		return fn(w, r, d)
+	}
+}
+
+var download = withLink(func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
+	time.Sleep(6 * time.Millisecond) // want `time.Sleep .*; reached from /dl \(handle.func1\); fix`
+	return 0, nil
+})
+
+var preview = withLink(func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
+	_ = d.user
+	return 0, nil
+})
+
 // orphan is wrapped like the others, but what it is wrapped in is never registered: no route reaches it.
 var orphan = withUser(func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
 	time.Sleep(4 * time.Millisecond)
@@ -104,6 +122,8 @@ func Register(mux *http.ServeMux) {
 	mux.Handle("/list", monkey(list, ""))
 	mux.Handle("/show", monkey(show, ""))
 	mux.Handle("/raw/", monkey(raw, "/raw"))
+	mux.Handle("/dl", monkey(download, ""))
+	mux.Handle("/preview", monkey(preview, ""))
 	mux.Handle("/export", api(export))
 	mux.Handle("/ping", api(ping))
 	_ = monkey(orphan, "")
