@@ -156,13 +156,16 @@ func intersects(a, b []uint64) bool {
 
 // trace draws the calls from the routes in set to the finding's operation: a walk backwards from the operation's
 // function, through the calls the walk from the roots follows, among functions those routes reach, gives each
-// function its next step on a shortest path to the operation; each route's path follows those steps, so routes
-// through a shared function share its steps.
+// function its distance to the operation and a next step on a shortest path. Each route's path takes, from each
+// function, a call to a function closer to the operation that this route reaches, the shared next step when it
+// does: routes through a shared function share its steps, and a route's path does not pass through another
+// route's handler behind a shared wrapper. Distances fall along every path, so the graph has no cycle.
 func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 	if set == nil {
 		return nil
 	}
 	next := map[*ssa.Function]*callgraph.Edge{f.fn: nil}
+	dist := map[*ssa.Function]int{f.fn: 0}
 	queue := []*ssa.Function{f.fn}
 	for i := 0; i < len(queue) && len(queue) < maxGraphFuncs; i++ {
 		n := r.a.graph.Nodes[queue[i]]
@@ -179,6 +182,7 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 				continue
 			}
 			next[c] = e
+			dist[c] = dist[queue[i]] + 1
 			queue = append(queue, c)
 		}
 	}
@@ -222,7 +226,7 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 			g.Nodes = append(g.Nodes, report.Node{Kind: "route", Label: label, Pos: root.Pos, Route: i})
 			edge(rn, node(root.Fn), root.Pos)
 			for fn := root.Fn; fn != f.fn; {
-				e := next[fn]
+				e := r.ownStep(f, fn, i, next, dist)
 				edge(node(fn), node(e.Callee.Func), e.Pos())
 				fn = e.Callee.Func
 			}
@@ -232,6 +236,28 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 	g.Nodes = append(g.Nodes, report.Node{Kind: "op", Label: f.op.Name, Pos: f.op.Pos, Route: -1})
 	edge(node(f.fn), op, f.op.Pos)
 	return g
+}
+
+// ownStep returns the call a route's path takes from fn: the shared next step when route i reaches its callee,
+// else the call to the function closest to the operation among those route i reaches and closer than fn, else
+// the shared step.
+func (r *reporter) ownStep(f *finding, fn *ssa.Function, i int, next map[*ssa.Function]*callgraph.Edge, dist map[*ssa.Function]int) *callgraph.Edge {
+	has := func(c *ssa.Function) bool {
+		s := f.walk[c]
+		return c == f.fn || i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0
+	}
+	e := next[fn]
+	if has(e.Callee.Func) {
+		return e
+	}
+	best := e
+	for _, o := range r.out(fn) {
+		d, ok := dist[o.Callee.Func]
+		if ok && d < dist[fn] && has(o.Callee.Func) && r.walked(o) && (best == e || d < dist[best.Callee.Func]) {
+			best = o
+		}
+	}
+	return best
 }
 
 // inventory fills Result.Routes: a route per root, with the findings it reaches, worst first, then the
