@@ -62,6 +62,13 @@ type visit struct {
 	bound  bool
 }
 
+// An item of the walk's queue: a function met, or with k >= 0 the k-th of a route's bound functions
+// (boundFns), walked with that route's binding.
+type item struct {
+	fn      *ssa.Function
+	root, k int
+}
+
 // paramCall reports whether a call calls a function value that the caller received as a parameter: a helper
 // calling its callback. Such a call goes to what each call of the helper passes, and is walked from there.
 func paramCall(e *callgraph.Edge) bool {
@@ -192,6 +199,8 @@ type boundFn struct {
 	// inner holds the callees of edges that are bound functions of the route themselves: their calls are
 	// another boundFn's, not the calls every route makes.
 	inner map[*ssa.Function]bool
+	// parent is the index of the bound function that calls this one (-1 for the root).
+	parent int
 }
 
 // maxBound bounds the functions a route's walk enters under its own bindings.
@@ -208,7 +217,7 @@ func (r *reporter) boundFns(root *handlers.Root) []boundFn {
 	if r.bounds == nil {
 		r.bounds = map[*handlers.Root][]boundFn{}
 	}
-	out := []boundFn{{fn: root.Fn, bind: root.Bind}}
+	out := []boundFn{{fn: root.Fn, bind: root.Bind, parent: -1}}
 	depth := []int{0}
 	seen := map[*ssa.Function]bool{root.Fn: true}
 	for k := 0; k < len(out); k++ {
@@ -244,7 +253,7 @@ func (r *reporter) boundFns(root *handlers.Root) []boundFn {
 				inner = map[*ssa.Function]bool{}
 			}
 			inner[e.Callee.Func] = true
-			out = append(out, boundFn{fn: e.Callee.Func, bind: ts[i].Bind})
+			out = append(out, boundFn{fn: e.Callee.Func, bind: ts[i].Bind, parent: k})
 			depth = append(depth, depth[k]+1)
 		}
 		out[k].edges, out[k].inner = kept, inner
@@ -259,18 +268,18 @@ func (r *reporter) rootOut(root *handlers.Root) []*callgraph.Edge { return r.bou
 // step walks the given calls of fn (a bound function's, filtered by boundFns), recording each function met
 // first and, for a call of a helper, the callbacks this call passes it. The callees in inner are bound functions
 // of the route: met by this call, their own calls are not walked from the queue.
-func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, inner map[*ssa.Function]bool, visits map[*ssa.Function]visit, queue *[]*ssa.Function) {
+func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, inner map[*ssa.Function]bool, visits map[*ssa.Function]visit, queue *[]item) {
 	meet := func(c *ssa.Function, v visit) {
 		old, ok := visits[c]
 		switch {
 		case !ok:
 			visits[c] = v
-			*queue = append(*queue, c)
+			*queue = append(*queue, item{fn: c, k: -1})
 		case old.bound && !v.bound:
 			// Met by a call no route binds: its own calls are walked after all.
 			old.bound = false
 			visits[c] = old
-			*queue = append(*queue, c)
+			*queue = append(*queue, item{fn: c, k: -1})
 		}
 	}
 	for _, e := range edges {
@@ -358,53 +367,65 @@ func (a *engine) name(fn *ssa.Function) string {
 func (r *reporter) reach(roots []handlers.Root) error {
 	r.bounds = nil
 	visits := map[*ssa.Function]visit{}
-	var queue []*ssa.Function
-	// A root whose every registration binds it is walked from each of them below.
+	var queue []item
+	// A root whose every registration binds it is walked from each of them, as the bound functions of their
+	// routes; one that some registration does not bind is walked once for all too.
 	unbound := map[*ssa.Function]bool{}
 	for _, root := range roots {
 		if root.Bind == nil {
 			unbound[root.Fn] = true
 		}
 	}
+	shared := map[*ssa.Function]bool{}
 	for i, root := range roots {
 		if _, ok := visits[root.Fn]; !ok {
 			visits[root.Fn] = visit{root: i, bound: !unbound[root.Fn]}
-			queue = append(queue, root.Fn)
+		}
+		switch {
+		case root.Bind != nil:
+			queue = append(queue, item{fn: root.Fn, root: i})
+		case !shared[root.Fn]:
+			shared[root.Fn] = true
+			queue = append(queue, item{fn: root.Fn, root: i, k: -1})
 		}
 	}
-	// A closure made per registration (withUser(h.list)) calls only what its registration captured: its calls,
-	// and those of the closures made of what it captured, are walked from each of its roots, each with its own
-	// binding, so that a handler behind shared wrappers is reached from its own routes.
-	for i := range roots {
-		if roots[i].Bind == nil {
-			continue
-		}
-		for _, b := range r.boundFns(&roots[i]) {
-			r.step(b.fn, b.edges, true, i, b.inner, visits, &queue)
-		}
-	}
+	// Breadth first, so that each function is first met on a shortest path; a route's bound functions (a
+	// closure made per registration, withUser(h.list), and the closures made of what it captured) are walked
+	// with its own binding, so that a handler behind shared wrappers is reached from its own routes.
 	for i := 0; i < len(queue); i++ {
 		if i%1024 == 0 {
 			if err := r.a.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		fn := queue[i]
-		v := visits[fn]
-		if v.bound {
-			continue // walked from each root that binds it above
+		it := queue[i]
+		if it.k >= 0 {
+			bs := r.boundFns(&roots[it.root])
+			b := bs[it.k]
+			r.step(b.fn, b.edges, true, it.root, b.inner, visits, &queue)
+			for k := it.k + 1; k < len(bs); k++ {
+				if bs[k].parent == it.k {
+					queue = append(queue, item{fn: bs[k].fn, root: it.root, k: k})
+				}
+			}
+			continue
 		}
-		r.step(fn, r.out(fn), v.parent == nil, v.root, nil, visits, &queue)
+		v := visits[it.fn]
+		if v.bound {
+			continue // walked from each root that binds it
+		}
+		r.step(it.fn, r.out(it.fn), v.parent == nil, v.root, nil, visits, &queue)
 	}
-	// A function met bound, then unbound, is in the queue twice.
 	seen := map[*ssa.Function]bool{}
-	queue = slices.DeleteFunc(queue, func(fn *ssa.Function) bool {
-		dup := seen[fn]
-		seen[fn] = true
-		return dup
-	})
+	var met []*ssa.Function
+	for _, it := range queue {
+		if !seen[it.fn] {
+			seen[it.fn] = true
+			met = append(met, it.fn)
+		}
+	}
 	routes := r.routeSets(roots)
-	for _, fn := range queue {
+	for _, fn := range met {
 		ops := r.a.cls.Ops(fn)
 		if len(ops) == 0 {
 			continue
