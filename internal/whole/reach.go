@@ -245,14 +245,19 @@ func (r *reporter) boundFns(root *handlers.Root) []boundFn {
 				continue // not what this registration captured
 			}
 			kept = append(kept, e)
-			if i < 0 || ts[i].Bind == nil || seen[e.Callee.Func] || depth[k] >= values.MaxDepth || len(out) >= maxBound || !r.follow(e) {
+			if i < 0 || ts[i].Bind == nil || depth[k] >= values.MaxDepth || len(out) >= maxBound || !r.follow(e) {
 				continue
 			}
-			seen[e.Callee.Func] = true
 			if inner == nil {
 				inner = map[*ssa.Function]bool{}
 			}
 			inner[e.Callee.Func] = true
+			if seen[e.Callee.Func] {
+				// Entered already for this route: a wrapper applied in a loop (h = mw[i](h)) captures its own
+				// closure as far as the trace can tell, which is no call of every handler.
+				continue
+			}
+			seen[e.Callee.Func] = true
 			out = append(out, boundFn{fn: e.Callee.Func, bind: ts[i].Bind, parent: k})
 			depth = append(depth, depth[k]+1)
 		}

@@ -98,6 +98,36 @@ var orphan = withUser(func(w http.ResponseWriter, r *http.Request, d *data) (int
 	return 0, nil
 })
 
+// chain applies middleware in a loop, as opengist does: the trace sees each middleware's closure capture its own.
+type middleware func(handleFunc) handleFunc
+
+func chain(h handleFunc, mws ...middleware) handleFunc {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+func requireLogin(next handleFunc) handleFunc {
+	return func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
+		if d.user == "" {
+			return http.StatusUnauthorized, nil
+		}
+		return next(w, r, d)
+	}
+}
+
+func slowAuth(next handleFunc) handleFunc {
+	return func(w http.ResponseWriter, r *http.Request, d *data) (int, error) {
+		time.Sleep(8 * time.Millisecond) // want `time.Sleep .*; reached from /admin \(handle.func1\); fix`
+		return next(w, r, d)
+	}
+}
+
+func forks(w http.ResponseWriter, r *http.Request, d *data) (int, error) { return 0, nil }
+
+func admin(w http.ResponseWriter, r *http.Request, d *data) (int, error) { return 0, nil }
+
 // adapter is the other shape of an inner helper: a struct whose ServeHTTP calls the function it holds.
 type adapter struct{ fn handleFunc }
 
@@ -131,6 +161,8 @@ func Register(mux *http.ServeMux) {
 	mux.Handle("/raw/", monkey(raw, "/raw"))
 	mux.Handle("/dl", monkey(download, ""))
 	mux.Handle("/preview", monkey(preview, ""))
+	mux.Handle("/forks", monkey(chain(forks, requireLogin), ""))
+	mux.Handle("/admin", monkey(chain(admin, slowAuth), ""))
 	mux.Handle("/export", api(export))
 	mux.Handle("/ping", api(ping))
 	_ = monkey(orphan, "")
