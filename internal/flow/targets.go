@@ -213,35 +213,43 @@ func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []v
 		}
 		return nil
 	}
-	fn := c.StaticCallee()
-	var bind map[ssa.Value]ssa.Value
-	if fn == nil && !c.IsInvoke() {
-		// A factory called through a variable holding one function (var withHashFile = func(fn h) h {...}).
-		fn, bind = t.only(w, c.Value, depth)
+	callees := []Target{{Fn: c.StaticCallee()}}
+	if callees[0].Fn == nil && !c.IsInvoke() {
+		// A factory called through a value (var withHashFile = func(fn h) h {...}, or the middleware a call
+		// returned, makeCheck(false)(next)): each function the value can be, with what it captured.
+		callees = t.callees(w, c.Value, depth)
 	}
-	if fn == nil || fn.Blocks == nil {
-		return nil
-	}
-	// What a factory or middleware returns depends on what this call passes it: walk its returns with its
-	// parameters bound to this call's arguments, in a walk of its own so that a second call of the same factory
-	// is traced in its own right, not to every caller's.
-	subst := bindParams(w, c, fn)
-	for k, v := range bind {
-		if _, ok := subst[k]; !ok {
-			subst[k] = v
+	entered := false
+	for _, tg := range callees {
+		fn := tg.Fn
+		if fn == nil || fn.Blocks == nil {
+			continue
 		}
-	}
-	inner := w.Scoped(subst)
-	if i < 0 {
-		if fn.Signature.Results().Len() == 1 {
-			for _, r := range values.Returns(fn, 0) {
+		entered = true
+		// What a factory or middleware returns depends on what this call passes it: walk its returns with its
+		// parameters bound to this call's arguments, in a walk of its own so that a second call of the same
+		// factory is traced in its own right, not to every caller's.
+		subst := bindParams(w, c, fn)
+		for k, v := range tg.Bind {
+			if _, ok := subst[k]; !ok {
+				subst[k] = v
+			}
+		}
+		inner := w.Scoped(subst)
+		if i < 0 {
+			if fn.Signature.Results().Len() == 1 {
+				for _, r := range values.Returns(fn, 0) {
+					inner.Walk(values.Node{V: r}, depth+1)
+				}
+			}
+		} else {
+			for _, r := range values.Returns(fn, i) {
 				inner.Walk(values.Node{V: r}, depth+1)
 			}
 		}
-	} else {
-		for _, r := range values.Returns(fn, i) {
-			inner.Walk(values.Node{V: r}, depth+1)
-		}
+	}
+	if !entered {
+		return nil
 	}
 	// A middleware serves what it wraps: the handlers passed to it are served too.
 	var next []values.Node
@@ -255,14 +263,11 @@ func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []v
 	return next
 }
 
-// only returns the function a called value can be, with what it captured, when it can be only one.
-func (t *tracer) only(w *values.Walker, v ssa.Value, depth int) (*ssa.Function, map[ssa.Value]ssa.Value) {
+// callees returns the functions a called value can be, with what they captured.
+func (t *tracer) callees(w *values.Walker, v ssa.Value, depth int) []Target {
 	sub := &tracer{x: t.x}
 	values.NewWalker(t.x, w.Subst(), sub.visit).Walk(values.Node{V: v}, depth+1)
-	if len(sub.out) != 1 || sub.out[0].Fn == nil {
-		return nil, nil
-	}
-	return sub.out[0].Fn, sub.out[0].Bind
+	return sub.out
 }
 
 // bindParams returns the walker's substitution with fn's parameters bound to what the call c passes.
