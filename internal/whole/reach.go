@@ -437,6 +437,7 @@ func (r *reporter) reach(roots []handlers.Root) error {
 		}
 		v := visits[fn]
 		path := pathTo(visits, fn)
+		root := r.namedRoot(roots, fn, v.root, path)
 		for _, op := range ops {
 			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
@@ -445,10 +446,30 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			if !ok {
 				continue
 			}
-			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn), walk: r.walk})
+			r.add(&finding{op: op, fn: fn, at: at, root: &roots[root], path: path, routes: routes(fn), walk: r.walk})
 		}
 	}
 	return nil
+}
+
+// namedRoot returns the root a finding in fn names: the root the walk first met fn from, unless that route does
+// not reach fn (a function bound for it, met later by a call no route binds, is walked for the routes that make
+// that call), then the first route reaching fn whose handler the path starts from.
+func (r *reporter) namedRoot(roots []handlers.Root, fn *ssa.Function, first int, path []*callgraph.Edge) int {
+	set := r.walk[fn]
+	if first/64 >= len(set) || set[first/64]&(1<<(first%64)) != 0 {
+		return first
+	}
+	start := fn
+	if len(path) > 0 {
+		start = path[0].Caller.Func
+	}
+	for i := range roots {
+		if set[i/64]&(1<<(i%64)) != 0 && roots[i].Fn == start {
+			return i
+		}
+	}
+	return first
 }
 
 // where says where an operation is reported (policy.At): at itself in the packages being analyzed, else at the
