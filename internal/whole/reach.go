@@ -267,9 +267,6 @@ func (r *reporter) boundFns(root *handlers.Root) []boundFn {
 	return out
 }
 
-// rootOut returns the calls a root makes, filtered by what its registration captured (boundFns).
-func (r *reporter) rootOut(root *handlers.Root) []*callgraph.Edge { return r.boundFns(root)[0].edges }
-
 // step walks the given calls of fn (a bound function's, filtered by boundFns), recording each function met
 // first and, for a call of a helper, the callbacks this call passes it. The callees in inner are bound functions
 // of the route: met by this call, their own calls are not walked from the queue.
@@ -489,14 +486,15 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 // routeSets returns a function counting the distinct routes that reach a function, and keeps the routes reaching
 // each function in r.walk (routes.go).
 //
-// A route's walk follows its root's own calls in a way that depends on the route (rootOut resolves a closure made
-// per registration with what the registration captured; at the root, calls of a parameter are followed and
-// callbacks are resolved with this call's arguments), and every other function's calls the same way for every
-// route. So each route's first steps (its frontier) are taken per route, and the routes are then carried over the
-// shared part of the graph, condensed into strongly connected components, in topological order: linear in the
-// graph times the words of a route set, where a walk per route was the graph times the routes. A route whose
-// frontier leads back to its own root would have the root's shared calls credited to it, which its walk does not
-// follow (the root is met first): such a route is walked on its own.
+// A route's walk follows its bound functions' calls in a way that depends on the route (boundFns resolves a closure
+// made per registration, and the closures made of what it captured, with what the registration captured; at
+// them, calls of a parameter are followed and callbacks are resolved with this call's arguments), and every other
+// function's calls the same way for every route. So each route's first steps (its frontier, the calls of its
+// bound functions) are taken per route, and the routes are then carried over the shared part of the graph,
+// condensed into strongly connected components, in topological order: linear in the graph times the words of a
+// route set, where a walk per route was the graph times the routes. A route whose frontier leads back to one of
+// its bound functions would have that function's shared calls credited to it, which its walk does not follow
+// (the function is met first): such a route is walked on its own.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	return r.countRoutes(roots, false)
 }
@@ -636,8 +634,8 @@ func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Func
 	}
 }
 
-// steps calls next with each function a walk goes to from fn by the given calls (fn's own, or a root's, filtered
-// by rootOut): as step does, without recording how.
+// steps calls next with each function a walk goes to from fn by the given calls (fn's own, or a bound function's,
+// filtered by boundFns): as step does, without recording how.
 func (r *reporter) steps(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, next func(*ssa.Function)) {
 	for _, e := range edges {
 		if !isRoot && paramCall(e) || !r.follow(e) {
