@@ -57,4 +57,7 @@ type Target struct {
 	// factories the trace went through to this call's arguments: withUser(h.list) and withUser(h.show) make
 	// one function with two bindings, and a walk from each should call only its own handler.
 	Bind map[ssa.Value]ssa.Value
+	// Recv, for a type, is the value of it the trace met (adapter{fn: fn}): a method of it serving a route is
+	// walked with its receiver bound to Recv, under Bind.
+	Recv ssa.Value
 }

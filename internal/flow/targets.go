@@ -71,6 +71,13 @@ func (t *tracer) emit(tg Target) {
 // into factories and middleware, and the interfaces it looks through, are its own.
 func (t *tracer) visit(w *values.Walker, n values.Node, depth int) []values.Node {
 	if n.Mode != values.Value {
+		if fa, ok := n.V.(*ssa.FieldAddr); ok && n.Mode == values.Addr {
+			if x := w.Bound(fa.X); x != fa.X {
+				if vals := builtField(x, fa.X.Type(), fa.Field); len(vals) > 0 {
+					return nodesOf(vals)
+				}
+			}
+		}
 		return w.Sources(n)
 	}
 	switch v := n.V.(type) {
@@ -85,7 +92,7 @@ func (t *tracer) visit(w *values.Walker, n values.Node, depth int) []values.Node
 		case *types.Signature, *types.Interface:
 			return w.Sources(n)
 		}
-		t.emit(Target{Type: v.X.Type()})
+		t.emit(t.typed(w, v.X.Type(), v.X))
 		return nil
 	case *ssa.Call:
 		return t.call(w, v.Common(), -1, depth)
@@ -96,10 +103,50 @@ func (t *tracer) visit(w *values.Walker, n values.Node, depth int) []values.Node
 		return nil
 	case *ssa.Alloc:
 		// A pointer to a value of a handler type (&myHandler{}).
-		t.emit(Target{Type: v.Type()})
+		t.emit(t.typed(w, v.Type(), v))
 		return nil
+	case *ssa.Field:
+		// A field of a struct this walk built (adapter{fn: fn}, bound as a method's receiver): what was stored
+		// into that struct's field, not into the field of every struct of its type.
+		if x := w.Bound(v.X); x != v.X {
+			if vals := builtField(x, v.X.Type(), v.Field); len(vals) > 0 {
+				return nodesOf(vals)
+			}
+		}
 	}
 	return w.Sources(n)
+}
+
+// typed returns the target of a value v of a handler type t, with the walk's substitution: the methods of t
+// serve, and their receiver is v as this walk made it (a struct holding the handler an adapter was given).
+func (t *tracer) typed(w *values.Walker, typ types.Type, v ssa.Value) Target {
+	return Target{Type: typ, Recv: v, Bind: maps.Clone(w.Subst())}
+}
+
+// builtField returns the values stored into field i of the struct x was built as, when x is a struct built in
+// place (a composite literal's local or heap allocation, or a load of one) of type t (or a pointer to it); nil
+// otherwise.
+func builtField(x ssa.Value, t types.Type, i int) []ssa.Value {
+	if u, ok := x.(*ssa.UnOp); ok && u.Op == token.MUL {
+		x = u.X
+	}
+	a, ok := x.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	st, ok := deref(t).Underlying().(*types.Struct)
+	if !ok || i >= st.NumFields() || !types.Identical(deref(a.Type()), deref(t)) {
+		return nil
+	}
+	return values.FieldStored(a, st.Field(i).Name())
+}
+
+func nodesOf(vs []ssa.Value) []values.Node {
+	out := make([]values.Node, len(vs))
+	for i, v := range vs {
+		out[i] = values.Node{V: v}
+	}
+	return out
 }
 
 // closure emits a closure with what it binds, or for a method value of an interface (svc.Greet) the method of
@@ -166,24 +213,43 @@ func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []v
 		}
 		return nil
 	}
-	fn := c.StaticCallee()
-	if fn == nil || fn.Blocks == nil {
-		return nil
+	callees := []Target{{Fn: c.StaticCallee()}}
+	if callees[0].Fn == nil && !c.IsInvoke() {
+		// A factory called through a value (var withHashFile = func(fn h) h {...}, or the middleware a call
+		// returned, makeCheck(false)(next)): each function the value can be, with what it captured.
+		callees = t.callees(w, c.Value, depth)
 	}
-	// What a factory or middleware returns depends on what this call passes it: walk its returns with its
-	// parameters bound to this call's arguments, in a walk of its own so that a second call of the same factory
-	// is traced in its own right, not to every caller's.
-	inner := w.Scoped(bindParams(w, c, fn))
-	if i < 0 {
-		if fn.Signature.Results().Len() == 1 {
-			for _, r := range values.Returns(fn, 0) {
+	entered := false
+	for _, tg := range callees {
+		fn := tg.Fn
+		if fn == nil || fn.Blocks == nil {
+			continue
+		}
+		entered = true
+		// What a factory or middleware returns depends on what this call passes it: walk its returns with its
+		// parameters bound to this call's arguments, in a walk of its own so that a second call of the same
+		// factory is traced in its own right, not to every caller's.
+		subst := bindParams(w, c, fn)
+		for k, v := range tg.Bind {
+			if _, ok := subst[k]; !ok {
+				subst[k] = v
+			}
+		}
+		inner := w.Scoped(subst)
+		if i < 0 {
+			if fn.Signature.Results().Len() == 1 {
+				for _, r := range values.Returns(fn, 0) {
+					inner.Walk(values.Node{V: r}, depth+1)
+				}
+			}
+		} else {
+			for _, r := range values.Returns(fn, i) {
 				inner.Walk(values.Node{V: r}, depth+1)
 			}
 		}
-	} else {
-		for _, r := range values.Returns(fn, i) {
-			inner.Walk(values.Node{V: r}, depth+1)
-		}
+	}
+	if !entered {
+		return nil
 	}
 	// A middleware serves what it wraps: the handlers passed to it are served too.
 	var next []values.Node
@@ -195,6 +261,13 @@ func (t *tracer) call(w *values.Walker, c *ssa.CallCommon, i int, depth int) []v
 		}
 	}
 	return next
+}
+
+// callees returns the functions a called value can be, with what they captured.
+func (t *tracer) callees(w *values.Walker, v ssa.Value, depth int) []Target {
+	sub := &tracer{x: t.x}
+	values.NewWalker(t.x, w.Subst(), sub.visit).Walk(values.Node{V: v}, depth+1)
+	return sub.out
 }
 
 // bindParams returns the walker's substitution with fn's parameters bound to what the call c passes.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -350,6 +351,13 @@ func (f *Finder) rootsOf(t flow.Target, reg rules.Registration, sc scope, only [
 		r := Root{Fn: fn, Method: sc.method, Pattern: sc.prefix, Server: reg.Server, Pos: pos, Rule: reg.Func + reg.Field}
 		if fn == t.Fn {
 			r.Bind = t.Bind
+		} else if t.Recv != nil && len(fn.Params) > 0 && types.Identical(fn.Params[0].Type(), t.Recv.Type()) {
+			// A method of a value made per registration (adapter{fn: h}): its receiver is that value.
+			r.Bind = maps.Clone(t.Bind)
+			if r.Bind == nil {
+				r.Bind = map[ssa.Value]ssa.Value{}
+			}
+			r.Bind[fn.Params[0]] = t.Recv
 		}
 		return r
 	}

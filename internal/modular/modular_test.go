@@ -82,6 +82,12 @@ func TestRoutes(t *testing.T) {
 	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./routes")
 }
 
+// TestNestedWrappers runs the modular engine on handlers behind two levels of shared wrappers, an adapter type
+// and a wrapper held in a variable, with the want comments of the whole-program engine's TestNestedWrappers.
+func TestNestedWrappers(t *testing.T) {
+	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./routes/nested")
+}
+
 // TestDrift runs the cases where the engines once disagreed, with the want comments the whole-program engine's
 // TestDrift checks.
 func TestDrift(t *testing.T) {

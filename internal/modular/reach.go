@@ -10,6 +10,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -51,6 +52,9 @@ type state struct {
 	parent int
 	via    *edge
 	depth  int
+	// bind, for a function walked under a binding of the route's own (a closure made per registration, and
+	// the closures made of what it captured), is what it captured: captured filters its calls.
+	bind map[ssa.Value]ssa.Value
 }
 
 // reach walks breadth first from start and returns the operations it reaches, each once with its shortest path,
@@ -58,8 +62,8 @@ type state struct {
 // doc comment has one, through a call on a directive's line, and for an operation on a directive's line. A
 // function is walked again only with a mask that silences less than every earlier walk of it did. With limit > 0
 // the walk stops once no operation it could still meet would be among the limit nearest: a summary keeps no more.
-func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) []*found {
-	states := []state{{fn: start, parent: -1}}
+func (e *engine) reach(start *ssa.Function, limit int, bind map[ssa.Value]ssa.Value) []*found {
+	states := []state{{fn: start, parent: -1, bind: bind}}
 	masks := map[*ssa.Function][]uint16{start: {0}}
 	best := map[string]*found{}
 	var order []string
@@ -121,10 +125,8 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 			add(&found{analyzer: op.Analyzer, key: op.Analyzer + " " + e.posn(op.Pos).key(), path: pathTo(),
 				length: s.depth, op: &op, fn: s.fn})
 		}
-		for _, ed := range e.edgesOf(s.fn) {
-			if i == 0 && first != nil && !first(ed) {
-				continue
-			}
+		edges, binds := e.captured(s.fn, s.bind)
+		for _, ed := range edges {
 			emask, esrcs := mask, srcs
 			for _, d := range e.ign.LineDirectives(ed.pos) {
 				emask |= maskOf(d)
@@ -135,7 +137,11 @@ func (e *engine) reach(start *ssa.Function, limit int, first func(*edge) bool) [
 					continue
 				}
 				masks[ed.callee] = append(masks[ed.callee], emask)
-				states = append(states, state{fn: ed.callee, mask: emask, srcs: esrcs, parent: i, via: ed, depth: s.depth + 1})
+				var b map[ssa.Value]ssa.Value
+				if s.depth < values.MaxDepth {
+					b = binds[ed.callee]
+				}
+				states = append(states, state{fn: ed.callee, mask: emask, srcs: esrcs, parent: i, via: ed, depth: s.depth + 1, bind: b})
 				continue
 			}
 			for j := range e.fact(ed.remote).Ops {

@@ -92,7 +92,7 @@ func (e *engine) report(res *Result) {
 // here) reaches what its summary says.
 func (e *engine) rootReach(root *handlers.Root) []*found {
 	if root.Fn.Blocks != nil {
-		return e.reach(root.Fn, 0, e.captured(root))
+		return e.reach(root.Fn, 0, root.Bind)
 	}
 	obj, ok := root.Fn.Object().(*types.Func)
 	if !ok || obj.Pkg() == nil || obj.Pkg() == e.pass.Pkg || e.std.is(obj.Pkg()) || e.fact(obj) == nil {
@@ -109,15 +109,21 @@ func (e *engine) rootReach(root *handlers.Root) []*found {
 	return out
 }
 
-// captured returns, for a closure made per registration (withUser(h.list)), which of its first calls the walk
-// from this root takes: a call of a captured function value goes only to what this registration's closure
-// captured, when that is known (policy: the same filter as the whole-program engine's).
-func (e *engine) captured(root *handlers.Root) func(*edge) bool {
-	if root.Bind == nil {
-		return nil
+// captured returns the calls of fn the walk takes, and for a function walked under a binding (a closure made
+// per registration, withUser(h.list), with what it captured) only those: a call of a captured function value
+// goes only to what this registration's closure captured, when that is known (policy: the same filter as the
+// whole-program engine's), also to a local function the unbound edges miss (a closure made by a wrapper held in
+// a variable). It also returns the binding of each callee that is such a closure in turn (handle(fn) calling
+// the closure withUser(h) made), to be walked under it.
+func (e *engine) captured(fn *ssa.Function, bind map[ssa.Value]ssa.Value) ([]*edge, map[*ssa.Function]map[ssa.Value]ssa.Value) {
+	edges := e.edgesOf(fn)
+	if bind == nil {
+		return edges, nil
 	}
 	allowed := map[token.Pos]map[any]bool{}
-	for _, b := range root.Fn.Blocks {
+	binds := map[*ssa.Function]map[ssa.Value]ssa.Value{}
+	var extra []*edge
+	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(ssa.CallInstruction)
 			if !ok {
@@ -128,17 +134,25 @@ func (e *engine) captured(root *handlers.Root) func(*edge) bool {
 				continue
 			}
 			set := map[any]bool{}
-			for _, t := range e.idx.TargetsWith(cc.Value, root.Bind) {
+			for _, t := range e.idx.TargetsWith(cc.Value, bind) {
 				if t.Fn == nil {
 					continue
 				}
-				fn := t.Fn
-				if o := fn.Origin(); o != nil {
-					fn = o
+				if t.Bind != nil && t.Fn.Blocks != nil {
+					binds[t.Fn] = t.Bind
 				}
-				set[fn] = true
-				if obj, ok := fn.Object().(*types.Func); ok {
+				target := t.Fn
+				if o := target.Origin(); o != nil {
+					target = o
+				}
+				set[target] = true
+				if obj, ok := target.Object().(*types.Func); ok {
 					set[obj.Origin()] = true
+				}
+				local := target.Blocks != nil && (target.Pkg == e.pkg || target.Pkg == nil)
+				known := slices.ContainsFunc(edges, func(ed *edge) bool { return ed.pos == call.Pos() && ed.callee == target })
+				if local && !known && e.pol.Enters(call, target) {
+					extra = append(extra, &edge{pos: call.Pos(), call: cc, caller: fn, callee: target, name: handlers.Name(target)})
 				}
 			}
 			if len(set) > 0 {
@@ -146,16 +160,17 @@ func (e *engine) captured(root *handlers.Root) func(*edge) bool {
 			}
 		}
 	}
-	return func(ed *edge) bool {
+	var out []*edge
+	for _, ed := range append(slices.Clip(edges), extra...) {
 		set, ok := allowed[ed.pos]
-		if !ok {
-			return true
+		switch {
+		case !ok:
+		case ed.callee != nil && !set[ed.callee], ed.callee == nil && !set[ed.remote]:
+			continue
 		}
-		if ed.callee != nil {
-			return set[ed.callee]
-		}
-		return set[ed.remote]
+		out = append(out, ed)
 	}
+	return out, binds
 }
 
 // where says where a finding is reported: at the operation when it is in this package, else at the last call on

@@ -43,8 +43,8 @@ type reporter struct {
 	order []findingKey
 	scope scope // which analyzers a walk reports, and where directives stop it (ignore.go)
 	walk  map[*ssa.Function][]uint64
-	// bound holds the closures made per registration, whose calls are walked from each root (rootOut).
-	bound map[*ssa.Function]bool
+	// bounds memoizes boundFns for the walk under way (which calls it follows depends on the walk's scope).
+	bounds map[*handlers.Root][]boundFn
 	// params and passOn memoize hasParamCalls and hasPassOn.
 	params, passOn map[*ssa.Function]bool
 }
@@ -52,10 +52,21 @@ type reporter struct {
 // A visit is how the walk first met a function: by the call parent, made from the root-th root. A callback
 // (withID(c, func(id uint) { ... })) is met by via, the calls of the helpers that pass it on, then parent, the
 // last helper's call of its parameter.
+//
+// A bound visit is of a function entered under a route's own binding (boundFns): its calls are walked from
+// each route that binds it, not once for all, until the walk meets it by a call that is not bound.
 type visit struct {
 	via    []*callgraph.Edge
 	parent *callgraph.Edge
 	root   int
+	bound  bool
+}
+
+// An item of the walk's queue: a function met, or with k >= 0 the k-th of a route's bound functions
+// (boundFns), walked with that route's binding.
+type item struct {
+	fn      *ssa.Function
+	root, k int
 }
 
 // paramCall reports whether a call calls a function value that the caller received as a parameter: a helper
@@ -178,45 +189,109 @@ func filter(idx *flow.Index, e *callgraph.Edge, bind map[ssa.Value]ssa.Value, al
 	return nil
 }
 
-// rootOut returns the calls a root makes: for a closure made per registration, the calls of captured function
-// values go only to what this registration's closure captured, when that is known.
-func (r *reporter) rootOut(root *handlers.Root) []*callgraph.Edge {
-	edges := r.out(root.Fn)
-	if root.Bind == nil {
-		return edges
+// A boundFn is a function a route's walk enters under a binding of the route's own: the root, with what its
+// registration's closure captured, and the closures made of what it captured (handle(fn) calling the closure
+// withUser(h) made), each with the calls of it that the route takes.
+type boundFn struct {
+	fn    *ssa.Function
+	bind  map[ssa.Value]ssa.Value
+	edges []*callgraph.Edge
+	// inner holds the callees of edges that are bound functions of the route themselves: their calls are
+	// another boundFn's, not the calls every route makes.
+	inner map[*ssa.Function]bool
+	// parent is the index of the bound function that calls this one (-1 for the root).
+	parent int
+}
+
+// maxBound bounds the functions a route's walk enters under its own bindings.
+const maxBound = 64
+
+// boundFns returns the functions a route's walk enters under its own bindings, the root first: the calls of a
+// captured function value go only to what this registration captured, when that is known, and a closure it
+// captured (itself made per call of a shared wrapper) is entered with what it captured in turn, through any depth
+// of helpers up to values.MaxDepth. A root without a binding is the root with all its calls.
+func (r *reporter) boundFns(root *handlers.Root) []boundFn {
+	if bs, ok := r.bounds[root]; ok {
+		return bs
 	}
-	if r.bound == nil {
-		r.bound = map[*ssa.Function]bool{}
+	if r.bounds == nil {
+		r.bounds = map[*handlers.Root][]boundFn{}
 	}
-	r.bound[root.Fn] = true
-	allowed := map[ssa.CallInstruction]map[*ssa.Function]bool{}
-	var out []*callgraph.Edge
-	for _, e := range edges {
-		cc := e.Site.Common()
-		if cc.IsInvoke() || cc.StaticCallee() != nil {
-			out = append(out, e)
+	out := []boundFn{{fn: root.Fn, bind: root.Bind, parent: -1}}
+	depth := []int{0}
+	seen := map[*ssa.Function]bool{root.Fn: true}
+	for k := 0; k < len(out); k++ {
+		edges := r.out(out[k].fn)
+		if out[k].bind == nil {
+			out[k].edges = edges
 			continue
 		}
-		out = append(out, filter(r.a.idx, e, root.Bind, allowed)...)
+		var kept []*callgraph.Edge
+		var inner map[*ssa.Function]bool
+		allowed := map[ssa.CallInstruction][]flow.Target{}
+		for _, e := range edges {
+			cc := e.Site.Common()
+			if cc.IsInvoke() || cc.StaticCallee() != nil {
+				kept = append(kept, e)
+				continue
+			}
+			ts, ok := allowed[e.Site]
+			if !ok {
+				ts = r.a.idx.TargetsWith(cc.Value, out[k].bind)
+				allowed[e.Site] = ts
+			}
+			i := slices.IndexFunc(ts, func(t flow.Target) bool { return t.Fn == e.Callee.Func })
+			if i < 0 && slices.ContainsFunc(ts, func(t flow.Target) bool { return t.Fn != nil }) {
+				continue // not what this registration captured
+			}
+			kept = append(kept, e)
+			if i < 0 || ts[i].Bind == nil || depth[k] >= values.MaxDepth || len(out) >= maxBound || !r.follow(e) {
+				continue
+			}
+			if inner == nil {
+				inner = map[*ssa.Function]bool{}
+			}
+			inner[e.Callee.Func] = true
+			if seen[e.Callee.Func] {
+				// Entered already for this route: a wrapper applied in a loop (h = mw[i](h)) captures its own
+				// closure as far as the trace can tell, which is no call of every handler.
+				continue
+			}
+			seen[e.Callee.Func] = true
+			out = append(out, boundFn{fn: e.Callee.Func, bind: ts[i].Bind, parent: k})
+			depth = append(depth, depth[k]+1)
+		}
+		out[k].edges, out[k].inner = kept, inner
 	}
+	r.bounds[root] = out
 	return out
 }
 
-// step walks the given calls of fn (a root's own, filtered by rootOut, for a closure made per registration), recording each function met first
-// and, for a call of a helper, the callbacks this call passes it.
-func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, visits map[*ssa.Function]visit, queue *[]*ssa.Function) {
+// step walks the given calls of fn (a bound function's, filtered by boundFns), recording each function met
+// first and, for a call of a helper, the callbacks this call passes it. The callees in inner are bound functions
+// of the route: met by this call, their own calls are not walked from the queue.
+func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, root int, inner map[*ssa.Function]bool, visits map[*ssa.Function]visit, queue *[]item) {
+	meet := func(c *ssa.Function, v visit) {
+		old, ok := visits[c]
+		switch {
+		case !ok:
+			visits[c] = v
+			*queue = append(*queue, item{fn: c, k: -1})
+		case old.bound && !v.bound:
+			// Met by a call no route binds: its own calls are walked after all.
+			old.bound = false
+			visits[c] = old
+			*queue = append(*queue, item{fn: c, k: -1})
+		}
+	}
 	for _, e := range edges {
 		if !isRoot && paramCall(e) || !r.follow(e) {
 			continue // a helper's callback: walked from each call of the helper
 		}
-		if _, ok := visits[e.Callee.Func]; !ok {
-			visits[e.Callee.Func] = visit{parent: e, root: root}
-			*queue = append(*queue, e.Callee.Func)
-		}
+		meet(e.Callee.Func, visit{parent: e, root: root, bound: inner[e.Callee.Func]})
 		for _, e2 := range r.callbacks([]*callgraph.Edge{e}, !isRoot) {
-			if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
-				visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e}, parent: e2, root: root}
-				*queue = append(*queue, e2.Callee.Func)
+			if r.follow(e2) {
+				meet(e2.Callee.Func, visit{via: []*callgraph.Edge{e}, parent: e2, root: root})
 			}
 		}
 		// The callbacks e's callee passes on to helpers of its own.
@@ -226,9 +301,8 @@ func (r *reporter) step(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, 
 					continue
 				}
 				for _, e2 := range r.callbacks([]*callgraph.Edge{e, e1}, false) {
-					if _, ok := visits[e2.Callee.Func]; !ok && r.follow(e2) {
-						visits[e2.Callee.Func] = visit{via: []*callgraph.Edge{e, e1}, parent: e2, root: root}
-						*queue = append(*queue, e2.Callee.Func)
+					if r.follow(e2) {
+						meet(e2.Callee.Func, visit{via: []*callgraph.Edge{e, e1}, parent: e2, root: root})
 					}
 				}
 			}
@@ -293,44 +367,74 @@ func (a *engine) name(fn *ssa.Function) string {
 // reach walks from the roots breadth first, so that each operation is first met on a shortest path, and reports
 // what the functions it meets do.
 func (r *reporter) reach(roots []handlers.Root) error {
+	r.bounds = nil
 	visits := map[*ssa.Function]visit{}
-	var queue []*ssa.Function
+	var queue []item
+	// A root whose every registration binds it is walked from each of them, as the bound functions of their
+	// routes; one that some registration does not bind is walked once for all too.
+	unbound := map[*ssa.Function]bool{}
+	for _, root := range roots {
+		if root.Bind == nil {
+			unbound[root.Fn] = true
+		}
+	}
+	shared := map[*ssa.Function]bool{}
 	for i, root := range roots {
 		if _, ok := visits[root.Fn]; !ok {
-			visits[root.Fn] = visit{root: i}
-			queue = append(queue, root.Fn)
+			visits[root.Fn] = visit{root: i, bound: !unbound[root.Fn]}
+		}
+		switch {
+		case root.Bind != nil:
+			queue = append(queue, item{fn: root.Fn, root: i})
+		case !shared[root.Fn]:
+			shared[root.Fn] = true
+			queue = append(queue, item{fn: root.Fn, root: i, k: -1})
 		}
 	}
-	// A closure made per registration (withUser(h.list)) calls only what its registration captured: its first
-	// calls are walked from each of its roots, each with its own binding, so that a handler behind a shared
-	// wrapper is reached from its own routes.
-	for i := range roots {
-		if roots[i].Bind != nil {
-			r.step(roots[i].Fn, r.rootOut(&roots[i]), true, i, visits, &queue)
-		}
-	}
+	// Breadth first, so that each function is first met on a shortest path; a route's bound functions (a
+	// closure made per registration, withUser(h.list), and the closures made of what it captured) are walked
+	// with its own binding, so that a handler behind shared wrappers is reached from its own routes.
 	for i := 0; i < len(queue); i++ {
 		if i%1024 == 0 {
 			if err := r.a.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		fn := queue[i]
-		v := visits[fn]
-		isRoot := v.parent == nil
-		if r.bound[fn] && isRoot {
-			continue // walked from each root above
+		it := queue[i]
+		if it.k >= 0 {
+			bs := r.boundFns(&roots[it.root])
+			b := bs[it.k]
+			r.step(b.fn, b.edges, true, it.root, b.inner, visits, &queue)
+			for k := it.k + 1; k < len(bs); k++ {
+				if bs[k].parent == it.k {
+					queue = append(queue, item{fn: bs[k].fn, root: it.root, k: k})
+				}
+			}
+			continue
 		}
-		r.step(fn, r.out(fn), isRoot, v.root, visits, &queue)
+		v := visits[it.fn]
+		if v.bound {
+			continue // walked from each root that binds it
+		}
+		r.step(it.fn, r.out(it.fn), v.parent == nil, v.root, nil, visits, &queue)
+	}
+	seen := map[*ssa.Function]bool{}
+	var met []*ssa.Function
+	for _, it := range queue {
+		if !seen[it.fn] {
+			seen[it.fn] = true
+			met = append(met, it.fn)
+		}
 	}
 	routes := r.routeSets(roots)
-	for _, fn := range queue {
+	for _, fn := range met {
 		ops := r.a.cls.Ops(fn)
 		if len(ops) == 0 {
 			continue
 		}
 		v := visits[fn]
 		path := pathTo(visits, fn)
+		root := r.namedRoot(roots, fn, v.root, path)
 		for _, op := range ops {
 			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
@@ -339,10 +443,30 @@ func (r *reporter) reach(roots []handlers.Root) error {
 			if !ok {
 				continue
 			}
-			r.add(&finding{op: op, fn: fn, at: at, root: &roots[v.root], path: path, routes: routes(fn), walk: r.walk})
+			r.add(&finding{op: op, fn: fn, at: at, root: &roots[root], path: path, routes: routes(fn), walk: r.walk})
 		}
 	}
 	return nil
+}
+
+// namedRoot returns the root a finding in fn names: the root the walk first met fn from, unless that route does
+// not reach fn (a function bound for it, met later by a call no route binds, is walked for the routes that make
+// that call), then the first route reaching fn whose handler the path starts from.
+func (r *reporter) namedRoot(roots []handlers.Root, fn *ssa.Function, first int, path []*callgraph.Edge) int {
+	set := r.walk[fn]
+	if first/64 >= len(set) || set[first/64]&(1<<(first%64)) != 0 {
+		return first
+	}
+	start := fn
+	if len(path) > 0 {
+		start = path[0].Caller.Func
+	}
+	for i := range roots {
+		if set[i/64]&(1<<(i%64)) != 0 && roots[i].Fn == start {
+			return i
+		}
+	}
+	return first
 }
 
 // where says where an operation is reported (policy.At): at itself in the packages being analyzed, else at the
@@ -362,14 +486,15 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 // routeSets returns a function counting the distinct routes that reach a function, and keeps the routes reaching
 // each function in r.walk (routes.go).
 //
-// A route's walk follows its root's own calls in a way that depends on the route (rootOut resolves a closure made
-// per registration with what the registration captured; at the root, calls of a parameter are followed and
-// callbacks are resolved with this call's arguments), and every other function's calls the same way for every
-// route. So each route's first steps (its frontier) are taken per route, and the routes are then carried over the
-// shared part of the graph, condensed into strongly connected components, in topological order: linear in the
-// graph times the words of a route set, where a walk per route was the graph times the routes. A route whose
-// frontier leads back to its own root would have the root's shared calls credited to it, which its walk does not
-// follow (the root is met first): such a route is walked on its own.
+// A route's walk follows its bound functions' calls in a way that depends on the route (boundFns resolves a closure
+// made per registration, and the closures made of what it captured, with what the registration captured; at
+// them, calls of a parameter are followed and callbacks are resolved with this call's arguments), and every other
+// function's calls the same way for every route. So each route's first steps (its frontier, the calls of its
+// bound functions) are taken per route, and the routes are then carried over the shared part of the graph,
+// condensed into strongly connected components, in topological order: linear in the graph times the words of a
+// route set, where a walk per route was the graph times the routes. A route whose frontier leads back to one of
+// its bound functions would have that function's shared calls credited to it, which its walk does not follow
+// (the function is met first): such a route is walked on its own.
 func (r *reporter) routeSets(roots []handlers.Root) func(*ssa.Function) int {
 	return r.countRoutes(roots, false)
 }
@@ -379,9 +504,16 @@ func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Func
 	words := (len(roots) + 63) / 64
 	g := &routeGraph{r: r, id: map[*ssa.Function]int{}}
 	frontier := make([][]int, len(roots))
+	bound := make([][]*ssa.Function, len(roots))
 	for i := range roots {
-		root := &roots[i]
-		r.steps(root.Fn, r.rootOut(root), true, func(c *ssa.Function) { frontier[i] = append(frontier[i], g.node(c)) })
+		for _, b := range r.boundFns(&roots[i]) {
+			bound[i] = append(bound[i], b.fn)
+			r.steps(b.fn, b.edges, true, func(c *ssa.Function) {
+				if !b.inner[c] {
+					frontier[i] = append(frontier[i], g.node(c))
+				}
+			})
+		}
 	}
 	comp, order := g.condense()
 	sets := make([][]uint64, len(order))
@@ -415,15 +547,19 @@ func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Func
 			}
 		}
 	}
-	// Routes whose frontier leads back to their root are walked on their own.
+	// Routes whose frontier leads back to their root, or another function they bind, are walked on their own.
 	var walked []int
-	for i, root := range roots {
-		if alone {
-			walked = append(walked, i)
-		} else if n, ok := g.id[root.Fn]; ok {
-			if s := sets[comp[n]]; s != nil && s[i/64]&(1<<(i%64)) != 0 {
-				walked = append(walked, i)
+	for i := range roots {
+		back := slices.ContainsFunc(bound[i], func(fn *ssa.Function) bool {
+			n, ok := g.id[fn]
+			if !ok {
+				return false
 			}
+			s := sets[comp[n]]
+			return s != nil && s[i/64]&(1<<(i%64)) != 0
+		})
+		if alone || back {
+			walked = append(walked, i)
 		}
 	}
 	for _, s := range sets {
@@ -456,27 +592,36 @@ func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Func
 		own[fn] = true
 		s[i/64] |= 1 << (i % 64)
 	}
-	for i, root := range roots {
-		mark(root.Fn, i)
+	for i := range roots {
+		for _, fn := range bound[i] {
+			mark(fn, i)
+		}
 	}
 	for _, i := range walked {
-		root := &roots[i]
-		seen := map[*ssa.Function]bool{root.Fn: true}
-		stack := []*ssa.Function{root.Fn}
+		seen := map[*ssa.Function]bool{}
+		var stack []*ssa.Function
+		push := func(c *ssa.Function) {
+			if !seen[c] {
+				seen[c] = true
+				stack = append(stack, c)
+			}
+		}
+		bs := r.boundFns(&roots[i])
+		for _, b := range bs {
+			seen[b.fn] = true
+		}
+		for _, b := range bs {
+			r.steps(b.fn, b.edges, true, func(c *ssa.Function) {
+				if !b.inner[c] {
+					push(c)
+				}
+			})
+		}
 		for len(stack) > 0 {
 			fn := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			mark(fn, i)
-			edges := r.out(fn)
-			if fn == root.Fn {
-				edges = r.rootOut(root)
-			}
-			r.steps(fn, edges, fn == root.Fn, func(c *ssa.Function) {
-				if !seen[c] {
-					seen[c] = true
-					stack = append(stack, c)
-				}
-			})
+			r.steps(fn, r.out(fn), false, push)
 		}
 	}
 	r.walk = walk
@@ -489,8 +634,8 @@ func (r *reporter) countRoutes(roots []handlers.Root, alone bool) func(*ssa.Func
 	}
 }
 
-// steps calls next with each function a walk goes to from fn by the given calls (fn's own, or a root's, filtered
-// by rootOut): as step does, without recording how.
+// steps calls next with each function a walk goes to from fn by the given calls (fn's own, or a bound function's,
+// filtered by boundFns): as step does, without recording how.
 func (r *reporter) steps(fn *ssa.Function, edges []*callgraph.Edge, isRoot bool, next func(*ssa.Function)) {
 	for _, e := range edges {
 		if !isRoot && paramCall(e) || !r.follow(e) {

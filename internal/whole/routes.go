@@ -156,13 +156,16 @@ func intersects(a, b []uint64) bool {
 
 // trace draws the calls from the routes in set to the finding's operation: a walk backwards from the operation's
 // function, through the calls the walk from the roots follows, among functions those routes reach, gives each
-// function its next step on a shortest path to the operation; each route's path follows those steps, so routes
-// through a shared function share its steps.
+// function its distance to the operation and a next step on a shortest path. Each route's path takes, from each
+// function, a call to a function closer to the operation that this route reaches, the shared next step when it
+// does, so routes through a shared function share its steps; where there is none, the route's own shortest path
+// from there (routeBack). A route's path does not pass through another route's handler behind a shared wrapper.
 func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 	if set == nil {
 		return nil
 	}
 	next := map[*ssa.Function]*callgraph.Edge{f.fn: nil}
+	dist := map[*ssa.Function]int{f.fn: 0}
 	queue := []*ssa.Function{f.fn}
 	for i := 0; i < len(queue) && len(queue) < maxGraphFuncs; i++ {
 		n := r.a.graph.Nodes[queue[i]]
@@ -179,6 +182,7 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 				continue
 			}
 			next[c] = e
+			dist[c] = dist[queue[i]] + 1
 			queue = append(queue, c)
 		}
 	}
@@ -221,8 +225,20 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 			rn := len(g.Nodes)
 			g.Nodes = append(g.Nodes, report.Node{Kind: "route", Label: label, Pos: root.Pos, Route: i})
 			edge(rn, node(root.Fn), root.Pos)
+			var own map[*ssa.Function]*callgraph.Edge
 			for fn := root.Fn; fn != f.fn; {
-				e := next[fn]
+				e := own[fn]
+				if e == nil {
+					var ok bool
+					if e, ok = r.ownStep(f, fn, i, next, dist); !ok {
+						// No step closer to the operation stays within this route: its own shortest path
+						// from here.
+						own = r.routeBack(f, i)
+						if oe := own[fn]; oe != nil {
+							e = oe
+						}
+					}
+				}
 				edge(node(fn), node(e.Callee.Func), e.Pos())
 				fn = e.Callee.Func
 			}
@@ -232,6 +248,58 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 	g.Nodes = append(g.Nodes, report.Node{Kind: "op", Label: f.op.Name, Pos: f.op.Pos, Route: -1})
 	edge(node(f.fn), op, f.op.Pos)
 	return g
+}
+
+// reaches reports whether route i's walk reaches fn, or fn is the finding's own function.
+func reaches(f *finding, fn *ssa.Function, i int) bool {
+	s := f.walk[fn]
+	return fn == f.fn || i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0
+}
+
+// ownStep returns the call a route's path takes from fn: the shared next step when route i reaches its callee,
+// else the call to the function closest to the operation among those route i reaches and closer than fn; false
+// when there is none (the shared step is returned).
+func (r *reporter) ownStep(f *finding, fn *ssa.Function, i int, next map[*ssa.Function]*callgraph.Edge, dist map[*ssa.Function]int) (*callgraph.Edge, bool) {
+	e := next[fn]
+	if reaches(f, e.Callee.Func, i) {
+		return e, true
+	}
+	var best *callgraph.Edge
+	for _, o := range r.out(fn) {
+		d, ok := dist[o.Callee.Func]
+		if ok && d < dist[fn] && reaches(f, o.Callee.Func, i) && r.walked(o) && (best == nil || d < dist[best.Callee.Func]) {
+			best = o
+		}
+	}
+	if best == nil {
+		return e, false
+	}
+	return best, true
+}
+
+// routeBack is trace's walk backwards from the operation's function among the functions route i reaches only.
+func (r *reporter) routeBack(f *finding, i int) map[*ssa.Function]*callgraph.Edge {
+	next := map[*ssa.Function]*callgraph.Edge{f.fn: nil}
+	queue := []*ssa.Function{f.fn}
+	for k := 0; k < len(queue) && len(queue) < maxGraphFuncs; k++ {
+		n := r.a.graph.Nodes[queue[k]]
+		if n == nil {
+			continue
+		}
+		in := slices.Clone(n.In)
+		slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
+			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(x.Caller.Func.String(), y.Caller.Func.String()))
+		})
+		for _, e := range in {
+			c := e.Caller.Func
+			if _, ok := next[c]; ok || !reaches(f, c, i) || !r.walked(e) {
+				continue
+			}
+			next[c] = e
+			queue = append(queue, c)
+		}
+	}
+	return next
 }
 
 // inventory fills Result.Routes: a route per root, with the findings it reaches, worst first, then the

@@ -18,7 +18,8 @@ import (
 
 // TestRouteSets checks that routeSets, which carries routes over the condensed shared call graph, gives every
 // function exactly the routes a walk from each route on its own reaches, on the testdata services and on a
-// handler that its own helper calls back, and with every route walked on its own.
+// handler that its own helper calls back, on handlers behind two levels of shared wrappers, and with every route
+// walked on its own.
 func TestRouteSets(t *testing.T) {
 	rec := t.TempDir()
 	files := map[string]string{
@@ -86,7 +87,7 @@ func main() {
 			t.Fatal(err)
 		}
 	}
-	for _, dir := range []string{rec, "../../testdata/stdlib", "../../testdata/inventory", "../../testdata/service"} {
+	for _, dir := range []string{rec, "../../testdata/stdlib", "../../testdata/stdlib/routes/nested", "../../testdata/inventory", "../../testdata/service"} {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			a := testEngine(t, dir)
 			if len(a.roots) == 0 {
@@ -118,9 +119,17 @@ func perRoute(r *reporter, roots []handlers.Root) map[*ssa.Function][]uint64 {
 	words := (len(roots) + 63) / 64
 	sets := map[*ssa.Function][]uint64{}
 	for i := range roots {
-		root := &roots[i]
-		seen := map[*ssa.Function]bool{root.Fn: true}
-		stack := []*ssa.Function{root.Fn}
+		seen := map[*ssa.Function]bool{}
+		var stack []*ssa.Function
+		bs := r.boundFns(&roots[i])
+		for _, b := range bs {
+			seen[b.fn] = true
+			stack = append(stack, b.fn)
+		}
+		walks := map[*ssa.Function][]*callgraph.Edge{}
+		for _, b := range bs {
+			walks[b.fn] = b.edges
+		}
 		for len(stack) > 0 {
 			fn := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -128,9 +137,9 @@ func perRoute(r *reporter, roots []handlers.Root) map[*ssa.Function][]uint64 {
 				sets[fn] = make([]uint64, words)
 			}
 			sets[fn][i/64] |= 1 << (i % 64)
-			edges := r.out(fn)
-			if fn == root.Fn {
-				edges = r.rootOut(root)
+			edges, isBound := walks[fn]
+			if !isBound {
+				edges = r.out(fn)
 			}
 			push := func(e *callgraph.Edge) {
 				if !seen[e.Callee.Func] && r.follow(e) {
@@ -139,11 +148,11 @@ func perRoute(r *reporter, roots []handlers.Root) map[*ssa.Function][]uint64 {
 				}
 			}
 			for _, e := range edges {
-				if fn != root.Fn && paramCall(e) || !r.follow(e) {
+				if !isBound && paramCall(e) || !r.follow(e) {
 					continue
 				}
 				push(e)
-				for _, e2 := range r.callbacks([]*callgraph.Edge{e}, fn != root.Fn) {
+				for _, e2 := range r.callbacks([]*callgraph.Edge{e}, !isBound) {
 					push(e2)
 				}
 				if r.hasPassOn(e.Callee.Func) {

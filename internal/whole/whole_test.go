@@ -119,3 +119,29 @@ func TestCallback(t *testing.T) {
 		t.Error("no finding reached from GET /copy")
 	}
 }
+
+// TestNestedWrappers checks that each finding names its own routes when handlers are wrapped in two levels of
+// shared helpers (an outer helper calling an inner one that returns a closure, or an adapter type, capturing the
+// handler), and that a handler no route reaches is not attributed to any.
+func TestNestedWrappers(t *testing.T) {
+	res := wanttest.Run(t, stdlib, nil, "./routes/nested")
+	// audit is reached by /list and /show through the same two wrappers: the graph draws each route's path
+	// through its own handler (defined on the line of its var), not both through the first one met.
+	found := false
+	for _, f := range res.Findings {
+		if f.Graph == nil || res.Fset.Position(f.Diag.Pos).Line != 69 {
+			continue
+		}
+		found = true
+		lines := map[int]bool{}
+		for _, e := range f.Graph.Edges {
+			lines[res.Fset.Position(f.Graph.Nodes[e.To].Pos).Line] = true
+		}
+		if !lines[55] || !lines[61] {
+			t.Errorf("graph of %q does not go through both handlers (lines 55 and 61): %v", f.Diag.Message, f.Graph)
+		}
+	}
+	if !found {
+		t.Error("no finding in audit reached from /list")
+	}
+}
