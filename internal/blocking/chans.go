@@ -16,40 +16,40 @@ import (
 // receive-only struct{} channel passed in from elsewhere, which cannot be judged. The Done of a detached type
 // (*gin.Context) never fires, so it is no such channel.
 func (c *Classifier) isDone(ch ssa.Value) bool {
-	return c.isDoneSeen(ch, map[*ssa.Phi]bool{})
+	return values.Decide(ch, c.doneJudge) == values.Good
 }
 
-func (c *Classifier) isDoneSeen(ch ssa.Value, seen map[*ssa.Phi]bool) bool {
+// doneJudge judges a channel Good when it is a request context's Done (or a receive-only chan struct{} passed in,
+// the shape of a Done handed down) and steps through phis; anything else is Bad.
+func (c *Classifier) doneJudge(ch ssa.Value) values.Step {
 	switch v := ch.(type) {
 	case *ssa.Call:
 		if c.detachedDone(v.Common(), v.Parent().Prog) {
-			return false
+			return values.Step{Verdict: values.Bad}
 		}
 		// Only a context's Done: a report's or a job's Done channel is just another channel to wait on.
 		cc := v.Common()
 		if cc.IsInvoke() {
-			return cc.Method.Name() == "Done" && implementsContext(cc.Value.Type())
+			return verdict(cc.Method.Name() == "Done" && implementsContext(cc.Value.Type()))
 		}
 		if fn := cc.StaticCallee(); fn != nil && fn.Name() == "Done" && fn.Signature.Recv() != nil {
-			return implementsContext(fn.Signature.Recv().Type())
+			return verdict(implementsContext(fn.Signature.Recv().Type()))
 		}
 	case *ssa.Phi:
-		// A loop's phi can be its own edge.
-		if seen[v] {
-			return false
-		}
-		seen[v] = true
-		for _, e := range v.Edges {
-			if c.isDoneSeen(e, seen) {
-				return true
-			}
-		}
+		return values.Step{From: v.Edges}
 	case *ssa.Parameter, *ssa.FreeVar:
 		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly && isEmptyStruct(c.Elem()) {
-			return true
+			return values.Step{Verdict: values.Good}
 		}
 	}
-	return false
+	return values.Step{Verdict: values.Bad}
+}
+
+func verdict(good bool) values.Step {
+	if good {
+		return values.Step{Verdict: values.Good}
+	}
+	return values.Step{Verdict: values.Bad}
 }
 
 func isEmptyStruct(t types.Type) bool {

@@ -324,7 +324,7 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 	if r.ConfigField != "" {
 		return token.NoPos, configUnbounded(fn, cc, r.ConfigField)
 	}
-	a := c.serverAlloc(cc.Args[0], 0)
+	a := c.serverAlloc(cc.Args[0])
 	if a == nil || types.TypeString(a.Type(), nil) != "*net/http.Server" {
 		return token.NoPos, false
 	}
@@ -389,40 +389,32 @@ func loads(addr ssa.Value) []ssa.Value {
 }
 
 // serverAlloc finds where the server v was made: a local variable, a variable captured by a closure
-// (go func() { srv.Serve(l) }()), or a struct field or package variable into which one server is stored.
-func (c *Classifier) serverAlloc(v ssa.Value, depth int) *ssa.Alloc {
-	if depth > values.MaxDepth {
-		return nil
-	}
-	switch v := v.(type) {
-	case *ssa.Alloc:
-		return v
-	case *ssa.FreeVar:
-		if b := binding(v); b != nil {
-			return c.serverAlloc(b, depth+1)
-		}
-	case *ssa.UnOp:
-		if v.Op != token.MUL {
+// (go func() { srv.Serve(l) }()), or a struct field or package variable into which a server is stored. Only
+// those edges are followed, and only one allocation found counts.
+func (c *Classifier) serverAlloc(v ssa.Value) *ssa.Alloc {
+	var found []*ssa.Alloc
+	visit := func(w *values.Walker, n values.Node, _ int) []values.Node {
+		switch u := n.V.(type) {
+		case *ssa.Alloc:
+			if n.Mode == values.Value {
+				found = append(found, u)
+				return nil
+			}
+		case *ssa.UnOp:
+			if u.Op != token.MUL {
+				return nil
+			}
+		case *ssa.FreeVar, *ssa.FieldAddr, *ssa.Global:
+		default:
 			return nil
 		}
-		var stored []ssa.Value
-		switch a := v.X.(type) {
-		case *ssa.Alloc:
-			stored = values.Stored(a)
-		case *ssa.FreeVar:
-			if b, ok := binding(a).(*ssa.Alloc); ok {
-				return c.serverAlloc(&ssa.UnOp{Op: token.MUL, X: b}, depth+1)
-			}
-		case *ssa.FieldAddr:
-			stored = c.idx.FieldStores(a.X.Type(), a.Field)
-		case *ssa.Global:
-			stored = c.idx.GlobalStores(a)
-		}
-		if len(stored) == 1 {
-			return c.serverAlloc(stored[0], depth+1)
-		}
+		return w.Sources(n)
 	}
-	return nil
+	values.NewWalker(c.idx, nil, visit).Walk(values.Node{V: v}, 0)
+	if len(found) != 1 {
+		return nil
+	}
+	return found[0]
 }
 
 // binding returns what the one closure that makes fv's function binds to fv.
