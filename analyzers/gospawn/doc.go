@@ -59,6 +59,11 @@
 //     that operation returns an error. The goroutine ends when the connection closes or the peer goes away. A loop that
 //     discards the errors (_ = conn.WriteMessage(…)), or a loop beside it that never touches the connection, keeps
 //     the goroutine alive after the peer has gone and is still reported.
+//   - Ends on its own: the goroutine, through its callees, reaches no operation that waits (no network, database or
+//     subprocess call, no sleep, no channel or WaitGroup wait, no call named by a rule) and nothing else this page
+//     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
+//     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
+//     target) is not one.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
 //
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program

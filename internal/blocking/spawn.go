@@ -82,11 +82,15 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
 //     or writer of a connection the handler waits on, which ends when the connection does;
+//   - it reaches nothing that waits (endsAlone): it ends on its own;
 //   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
 //     writer of a connection kept in a wrapper, which ends with the connection.
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
+	if c.endsAlone(g) {
+		return true
+	}
 	if body != nil && body.Blocks != nil {
 		if selectsOn(body, c.isDone) && c.reach != nil {
 			if _, ok := c.reach.Unbounded(g); !ok {
@@ -103,6 +107,68 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	}
 	for v := range given {
 		if c.streams[types.TypeString(v.Type(), nil)] && usedAfter(fn, v, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsAlone reports whether the goroutine g starts reaches, through its callees, no operation that waits (I/O,
+// a subprocess, a sleep, a channel or WaitGroup wait, a call named by rules) and nothing unbounded: work such as a
+// map insert under a mutex or a local file write, which ends on its own however many requests start it. A
+// goroutine whose callees cannot be known is not one.
+func (c *Classifier) endsAlone(g *ssa.Go) bool {
+	if c.reach == nil {
+		return false
+	}
+	if _, ok := c.reach.Unbounded(g); ok {
+		return false
+	}
+	if _, ok := c.reach.Wait(g); ok {
+		return false
+	}
+	body := g.Call.StaticCallee()
+	if body == nil || body.Blocks == nil {
+		return false
+	}
+	return !c.waitsHere(body, 3, map[*ssa.Function]bool{})
+}
+
+// waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
+// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
+// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams).
+func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Function]bool) bool {
+	if seen[fn] {
+		return false
+	}
+	seen[fn] = true
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Select, *ssa.Send:
+				return true
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					return true
+				}
+			case ssa.CallInstruction:
+				cc := in.Common()
+				switch flow.CalleeName(cc) {
+				case "time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer",
+					"(*sync.WaitGroup).Wait", "(*sync.Cond).Wait":
+					return true
+				}
+				if c.onStream(cc) {
+					return true
+				}
+				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, seen) {
+					return true
+				}
+			}
+		}
+	}
+	for _, a := range fn.AnonFuncs {
+		if c.waitsHere(a, depth, seen) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package gospawn
 import (
 	"context"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -251,4 +252,53 @@ func Routes6(mux *http.ServeMux) {
 	t := &throttle{}
 	mux.HandleFunc("/refresh-all", t.refreshAll)
 	mux.HandleFunc("/refresh-some", t.refreshSome)
+}
+
+// registry's goroutines reach nothing that waits: a mutex and a map insert, one local file write. They end on
+// their own, however many requests start them.
+type registry struct {
+	mu    sync.Mutex
+	seen  map[string]time.Time
+	cache string
+}
+
+func (g *registry) remember(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen[id] = time.Now()
+}
+
+func (g *registry) touch(w http.ResponseWriter, r *http.Request) {
+	go g.remember(r.URL.Path)
+	go func() {
+		_ = os.WriteFile(g.cache, []byte(r.URL.Path), 0o600)
+	}()
+}
+
+// forward's goroutine waits on the network with no context: it is still reported.
+func (g *registry) forward(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		g.remember("forward")
+		resp, err := http.Get("http://127.0.0.1:1/poll")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+	}()
+}
+
+// sweep's goroutine only touches the map, but on a ticker forever: waiting on the ticker keeps it alive.
+func (g *registry) sweep(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		t := time.NewTicker(time.Minute)
+		for range t.C {
+			g.remember("sweep")
+		}
+	}()
+}
+
+func Routes7(mux *http.ServeMux) {
+	g := &registry{seen: map[string]time.Time{}}
+	mux.HandleFunc("/sweep", g.sweep)
+	mux.HandleFunc("/touch", g.touch)
+	mux.HandleFunc("/forward", g.forward)
 }
