@@ -42,7 +42,9 @@
 //     ignores the context, no detached context, no goroutine of its own), so it ends with the request; a producer
 //     whose channel the handler drains is the common case.
 //   - Stopped by its starter: it selects on a channel that the starting function closes in a defer
-//     (stop := make(chan struct{}); defer close(stop)).
+//     (stop := make(chan struct{}); defer close(stop)), or that a stop function it returns closes
+//     (return func() { close(stop) }, which the caller calls when done: stop := keepAlive(…); defer stop()). As
+//     with a context's cancel function, a caller that never calls it is not checked.
 //   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
 //     check of a boolean flag (field or package variable) that the function sets to true.
 //   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time

@@ -77,7 +77,8 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 // callers do, beyond spawnBounded's joins and semaphores:
 //   - it selects on a context's Done and reaches nothing unbounded: it ends with the request (a producer whose
 //     channel the caller drains);
-//   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
+//   - it selects on a channel it is given that fn closes in a defer, or that a stop function fn returns closes:
+//     it stops when fn returns, or when its caller calls stop;
 //   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
 //   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
@@ -98,6 +99,9 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			}
 		}
 		closed := deferClosed(fn)
+		for ch := range returnedClosers(fn) {
+			closed[ch] = true
+		}
 		if selectsOn(body, func(ch ssa.Value) bool { return closed[bindingOf(body, ch)] && given[bindingOf(body, ch)] }) {
 			return true
 		}
@@ -242,6 +246,37 @@ func deferClosed(fn *ssa.Function) map[ssa.Value]bool {
 			if d, ok := instr.(*ssa.Defer); ok {
 				if bi, ok := d.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(d.Call.Args) == 1 {
 					out[chanOf(d.Call.Args[0])] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// returnedClosers returns the channels that a function literal fn returns closes: a stop function, which the
+// caller calls when it is done (stop := start(); defer stop()), as it would a context's cancel.
+func returnedClosers(fn *ssa.Function) map[ssa.Value]bool {
+	out := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		for _, r := range ret.Results {
+			mc, ok := r.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			lit := mc.Fn.(*ssa.Function)
+			for _, lb := range lit.Blocks {
+				for _, instr := range lb.Instrs {
+					call, ok := instr.(*ssa.Call)
+					if !ok {
+						continue
+					}
+					if bi, ok := call.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(call.Call.Args) == 1 {
+						out[chanOf(bindingOf(lit, call.Call.Args[0]))] = true
+					}
 				}
 			}
 		}

@@ -302,3 +302,47 @@ func Routes7(mux *http.ServeMux) {
 	mux.HandleFunc("/touch", g.touch)
 	mux.HandleFunc("/forward", g.forward)
 }
+
+// keepAlive's ticker goroutine stops when the stop function it returns is called, as filebrowser's upload
+// handler does with defer stop().
+func keepAlive(id string) func() {
+	stop := make(chan bool)
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				notify(id)
+			}
+		}
+	}()
+	return func() { close(stop) }
+}
+
+// keepAliveLeaky returns a stop function that closes another channel: nothing stops its goroutine.
+func keepAliveLeaky(id string) func() {
+	stop, other := make(chan bool), make(chan bool)
+	go func() { // want `gospawn: go statement`
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+				notify(id)
+			}
+		}
+	}()
+	return func() { close(other) }
+}
+
+func upload(w http.ResponseWriter, r *http.Request) {
+	stop := keepAlive(r.URL.Path)
+	defer stop()
+	leaky := keepAliveLeaky(r.URL.Path)
+	defer leaky()
+}
+
+func Routes8(mux *http.ServeMux) { mux.HandleFunc("/upload", upload) }
