@@ -66,6 +66,9 @@
 //     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
 //     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
 //     target) is not one.
+//   - Reaping a process: go cmd.Wait() (or a goroutine that only waits for the command and logs the error) after
+//     cmd.Start(). One goroutine per started process collects its exit status; a request that waits for a process
+//     itself (cmd.Run, cmd.Output) is nocancel's business.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
 //
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program

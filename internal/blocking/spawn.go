@@ -84,13 +84,14 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
 //     or writer of a connection the handler waits on, which ends when the connection does;
 //   - it reaches nothing that waits (endsAlone): it ends on its own;
+//   - it reaps a process (go cmd.Wait()): one per started process;
 //   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
 //     writer of a connection kept in a wrapper, which ends with the connection.
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
-	if c.endsAlone(g) {
-		return true
+	if c.endsAlone(g) || flow.CalleeName(g.Common()) == "(*os/exec.Cmd).Wait" {
+		return true // reaping a started process: one per process, collecting its exit status
 	}
 	if body != nil && body.Blocks != nil {
 		if selectsOn(body, c.isDone) && c.reach != nil {

@@ -2,8 +2,10 @@ package gospawn
 
 import (
 	"context"
+	"log"
 	"net/http"
 	"os"
+	"os/exec"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -346,3 +348,43 @@ func upload(w http.ResponseWriter, r *http.Request) {
 }
 
 func Routes8(mux *http.ServeMux) { mux.HandleFunc("/upload", upload) }
+
+// runHook starts a command and reaps it in the background, as filebrowser's runner does: the goroutine waits on
+// the process it started, which nocancel judges at the Start; it is not the goroutine's own wait.
+func runHook(name string) error {
+	cmd := exec.Command(name)
+	defer func() {
+		go func() {
+			if err := cmd.Wait(); err != nil {
+				log.Printf("hook %s: %v", name, err)
+			}
+		}()
+	}()
+	return cmd.Start()
+}
+
+// reapLater waits on a command it never started, then sleeps: reported.
+func reapLater(cmd *exec.Cmd) {
+	go func() { // want `gospawn: go statement`
+		_ = cmd.Wait()
+		time.Sleep(time.Second)
+	}()
+}
+
+// startHook reaps the process with go cmd.Wait() right after starting it.
+func startHook(name string) error {
+	cmd := exec.Command(name)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}
+
+func hook(w http.ResponseWriter, r *http.Request) {
+	_ = runHook("true")
+	_ = startHook("true")
+	reapLater(exec.Command("true"))
+}
+
+func Routes9(mux *http.ServeMux) { mux.HandleFunc("/hook", hook) }
