@@ -65,7 +65,8 @@
 //     subprocess call, no sleep, no channel or WaitGroup wait, no call named by a rule) and nothing else this page
 //     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
 //     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
-//     target) is not one.
+//     target), or that calls through an interface or a function value in its own code or in a function it calls
+//     directly, is not one: what such a call reaches may wait without the call graph showing it.
 //   - Reaping a process: go cmd.Wait() (or a goroutine that only waits for the command and logs the error) after
 //     cmd.Start(). One goroutine per started process collects its exit status; a request that waits for a process
 //     itself (cmd.Run, cmd.Output) is nocancel's business.

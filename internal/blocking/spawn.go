@@ -141,7 +141,8 @@ func (c *Classifier) endsAlone(g *ssa.Go) bool {
 
 // waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
 // analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
-// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams).
+// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), or, in the
+// goroutine's own code and the functions it calls directly, a call whose target is not known statically.
 func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Function]bool) bool {
 	if seen[fn] {
 		return false
@@ -166,6 +167,12 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Functi
 				if c.onStream(cc) {
 					return true
 				}
+				// A call through an interface or a function value in the goroutine or a function it calls:
+				// what it reaches may not be in the call graph (a value kept in an atomic.Pointer), so it may
+				// wait. Error and String are taken to be plain.
+				if depth >= 2 && fn.Pkg != nil && (c.idx == nil || !c.idx.StdPkg(fn.Pkg.Pkg)) && dynamic(cc) {
+					return true
+				}
 				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, seen) {
 					return true
 				}
@@ -178,6 +185,18 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Functi
 		}
 	}
 	return false
+}
+
+// dynamic reports whether cc calls through an interface (other than Error or String) or a function value.
+func dynamic(cc *ssa.CallCommon) bool {
+	if cc.IsInvoke() {
+		return cc.Method.Name() != "Error" && cc.Method.Name() != "String"
+	}
+	switch cc.Value.(type) {
+	case *ssa.Function, *ssa.MakeClosure, *ssa.Builtin:
+		return false
+	}
+	return true
 }
 
 // givenTo returns the values a go statement hands its goroutine: arguments and captured variables, and what the

@@ -298,8 +298,29 @@ func (g *registry) sweep(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
+// indexer is kept in an atomic.Pointer, as opengist keeps its search index: the call graph may not see through it.
+type indexer interface{ Remove(id string) error }
+
+type remote struct{}
+
+func (remote) Remove(id string) error { time.Sleep(time.Second); return nil }
+
+var current atomic.Pointer[indexer]
+
+// unindex's goroutine calls through the interface: what it reaches may wait, so it is still reported.
+func (g *registry) unindex(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		if idx := current.Load(); idx != nil {
+			_ = (*idx).Remove(r.URL.Path)
+		}
+	}()
+}
+
 func Routes7(mux *http.ServeMux) {
+	var idx indexer = remote{}
+	current.Store(&idx)
 	g := &registry{seen: map[string]time.Time{}}
+	mux.HandleFunc("/unindex", g.unindex)
 	mux.HandleFunc("/sweep", g.sweep)
 	mux.HandleFunc("/touch", g.touch)
 	mux.HandleFunc("/forward", g.forward)
