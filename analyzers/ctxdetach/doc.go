@@ -63,6 +63,10 @@
 // # Not reported
 //
 //   - context.WithoutCancel(…).
+//   - A cancellation signal of the handler's own: ctx, cancel := context.WithCancel(context.Background()) whose only
+//     use is ctx.Done() in selects that also end on another context's Done (the request's: case
+//     <-r.Context().Done()), while cancel is handed to whoever should stop the loop (a topic dropping a
+//     subscriber). The wait ends with the request either way. Passing that ctx to any call is still reported.
 //   - A new root context used only as the parent of a deadline:
 //     ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) (also through a package variable
 //     holding one). The work no longer stops when the client leaves, but it ends by itself, and on real services this
