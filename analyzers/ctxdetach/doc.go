@@ -55,8 +55,9 @@
 // sync.OnceFunc, sync.OnceValue) are not entered. The same holds for a field of a long-lived object, typically
 // checked under the object's lock: o.Lock(); if o.provider == nil { o.init() }, where the branch sets the field,
 // itself or in a function it calls and gives the object to (two calls deep). The field is compared with nil,
-// "" or 0, and its object must come from outside the function (a receiver, a parameter, a captured or package
-// variable). An object the function makes, or a field it also sets outside that branch (o.provider = nil on every
+// "" or 0, its object must come from outside the function (a receiver, a parameter, a captured or package
+// variable), and the object must be locked before the check (o.Lock(), o.mu.Lock()): a field of a per-call
+// value, such as a query builder's first error, is not shared state. An object the function makes, or a field it also sets outside that branch (o.provider = nil on every
 // call), is initialised per request and stays reported; so does a lock held across it in lockio. The first request
 // still waits for that work; if it can be slow, warm it up in main.
 //

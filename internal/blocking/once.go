@@ -6,13 +6,16 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
 )
 
 // OnceOnly reports whether instr runs only while a package variable, or a field of a long-lived object, still
 // holds its zero value, on the branch that sets it: lazy initialisation (if cache == nil { cache = load() }, or
 // if o.provider == nil { o.init() } where init sets o.provider) runs once per process, not per request, so what
 // it does is not per-request blocking. A field counts when its object comes from outside the function (a
-// receiver, a parameter, a captured or package variable) and the function sets it nowhere but on that branch: an
+// receiver, a parameter, a captured or package variable), is locked before the check (o.Lock(), o.mu.Lock()),
+// and the function sets the field nowhere but on that branch: an
 // object made per call, or a field the function resets on every call, is initialised per request. sync.Once.Do,
 // sync.OnceFunc and sync.OnceValue are the standard library calling back, which the walks do not enter.
 func OnceOnly(instr ssa.Instruction) bool {
@@ -21,8 +24,32 @@ func OnceOnly(instr ssa.Instruction) bool {
 		return false
 	}
 	for d := b.Idom(); d != nil; d = d.Idom() {
-		if v, then := zeroGuard(d); v != nil && then.Dominates(b) && setsOnlyIn(then, v) {
+		if v, then := zeroGuard(d); v != nil && then.Dominates(b) && (v.path == nil || lockedBefore(d, v.root)) && setsOnlyIn(then, v) {
 			return true
+		}
+	}
+	return false
+}
+
+// lockedBefore reports whether the object root is locked (root.Lock(), root.mu.Lock()) on every path to d: a
+// field checked under its object's lock is shared state, where a field of a per-call value (a query builder's
+// Error) is not.
+func lockedBefore(d *ssa.BasicBlock, root ssa.Value) bool {
+	for _, b := range d.Parent().Blocks {
+		if !b.Dominates(d) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || len(call.Call.Args) == 0 {
+				continue
+			}
+			switch flow.CalleeName(call.Common()) {
+			case "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock":
+				if r, _ := fieldPath(call.Call.Args[0]); r == root {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -186,7 +186,21 @@ func (p *provider) verify(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// builder carries its first error, as a query builder does: a field of a per-call value, checked under no lock,
+// is no once-only initialisation.
+type builder struct {
+	db  *sql.DB
+	err error
+}
+
+func (q *builder) exec() {
+	if q.err == nil {
+		_, q.err = q.db.ExecContext(context.Background(), "UPDATE t SET n = n + 1") // want `ctxdetach: context.Background`
+	}
+}
+
 func Routes2(mux *http.ServeMux, db *sql.DB) {
+	mux.HandleFunc("/build", func(w http.ResponseWriter, r *http.Request) { (&builder{db: db}).exec() })
 	p := &provider{db: db}
 	mux.HandleFunc("/login", p.login)
 	mux.HandleFunc("/verify", p.verify)
