@@ -81,10 +81,14 @@ func zeroGuard(d *ssa.BasicBlock) (*lazy, *ssa.BasicBlock) {
 			return nil, nil
 		}
 	}
+	then := d.Succs[1]
 	if cmp.Op == token.EQL {
-		return v, d.Succs[0]
+		then = d.Succs[0]
 	}
-	return v, d.Succs[1]
+	if len(then.Preds) != 1 {
+		return nil, nil // also reached when the value is set (if x == nil || stale(x)): not once only
+	}
+	return v, then
 }
 
 // loadedLazy returns the package variable or the field of a long-lived object that v loads.
