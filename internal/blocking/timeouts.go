@@ -544,33 +544,75 @@ func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool
 // package within depth calls), or keeps it.
 func touchesField(f *ssa.Function, v ssa.Value, cc *ssa.CallCommon, framework *ssa.Package, field string, depth int) bool {
 	for i, a := range cc.Args {
-		if a != v || i >= len(f.Params) {
-			continue
+		if a == v && i < len(f.Params) && usesTouch(f.Params[i], f.Pkg, framework, field, depth) {
+			return true
 		}
-		p := f.Params[i]
-		for _, r := range *p.Referrers() {
-			switch r := r.(type) {
-			case *ssa.FieldAddr:
-				st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
-				if ok && st.Field(r.Field).Name() == field {
-					return true
-				}
-			case ssa.CallInstruction:
-				g := r.Common().StaticCallee()
-				switch {
-				case g == nil:
-					return true
-				case g.Pkg == framework: // e.GET(...): the framework's own methods
-				case g.Pkg == f.Pkg && g.Blocks != nil && depth > 0:
-					if touchesField(g, p, r.Common(), framework, field, depth-1) {
-						return true
-					}
-				default:
-					return true
-				}
-			case *ssa.Store, *ssa.MakeClosure, *ssa.MakeInterface:
-				return true // kept somewhere, or captured: cannot follow
+	}
+	return false
+}
+
+// usesTouch reports whether the uses of v, a receiver handed to a function of pkg, might set its field: see
+// touchesField. A closure that captures v (e.HTTPErrorHandler = func(…) { e.DefaultHTTPErrorHandler(…) }) is
+// judged by its own uses of it.
+func usesTouch(v ssa.Value, pkg, framework *ssa.Package, field string, depth int) bool {
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+			if ok && st.Field(r.Field).Name() == field {
+				return true
 			}
+		case *ssa.MakeClosure:
+			lit := r.Fn.(*ssa.Function)
+			for j, b := range r.Bindings {
+				if b == v && (depth == 0 || usesTouch(lit.FreeVars[j], pkg, framework, field, depth-1)) {
+					return true
+				}
+			}
+		case ssa.CallInstruction:
+			g := r.Common().StaticCallee()
+			switch {
+			case g == nil:
+				return true
+			case g.Pkg == framework: // e.GET(...): the framework's own methods
+			case g.Pkg == pkg && g.Blocks != nil && depth > 0:
+				if touchesField(g, v, r.Common(), framework, field, depth-1) {
+					return true
+				}
+			default:
+				return true
+			}
+		case *ssa.Store:
+			// Captured by a closure: v is spilled to a variable the closure's loads read.
+			if a, ok := r.Addr.(*ssa.Alloc); !ok || r.Val != v || len(values.Stored(a)) != 1 || cellTouch(a, pkg, framework, field, depth) {
+				return true
+			}
+		case *ssa.MakeInterface:
+			return true // kept somewhere: cannot follow
+		}
+	}
+	return false
+}
+
+// cellTouch reports whether the loads of a variable holding the receiver, in its function or in closures that
+// capture it, might set its field (usesTouch).
+func cellTouch(cell ssa.Value, pkg, framework *ssa.Package, field string, depth int) bool {
+	for _, r := range *cell.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Store:
+		case *ssa.UnOp:
+			if r.Op != token.MUL || usesTouch(r, pkg, framework, field, depth) {
+				return true
+			}
+		case *ssa.MakeClosure:
+			lit := r.Fn.(*ssa.Function)
+			for j, b := range r.Bindings {
+				if b == cell && (depth == 0 || cellTouch(lit.FreeVars[j], pkg, framework, field, depth-1)) {
+					return true
+				}
+			}
+		default:
+			return true
 		}
 	}
 	return false

@@ -30,8 +30,11 @@ func EchoOwnServer() error {
 	return e.StartServer(&http.Server{Addr: ":8080", ReadTimeout: 10 * time.Second})
 }
 
-// routes registers handlers on e and never touches its server.
-func routes(e *echo.Echo) { e.GET("/", ok) }
+// routes registers handlers on e and never touches its server, also from a closure that captures e.
+func routes(e *echo.Echo) {
+	e.GET("/", ok)
+	e.HTTPErrorHandler = func(err error, c echo.Context) { e.DefaultHTTPErrorHandler(err, c) }
+}
 
 // tune sets the server's read timeout.
 func tune(e *echo.Echo) { e.Server.ReadTimeout = 10 * time.Second }
