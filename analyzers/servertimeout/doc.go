@@ -42,7 +42,8 @@
 // makes the Echo sets that server's ReadHeaderTimeout or ReadTimeout, replaces it, or hands the Echo to a
 // function outside echo (the rule's serverField, rules.md) that might configure it. A function of
 // the same package that never touches the field (route set-up: initHTTPHandlers(e)), itself or through the
-// functions of that package it passes the Echo on to (two calls deep), does not count; nor does serving from a
+// functions of that package it passes the Echo on to (two calls deep) or closures that capture it
+// (e.HTTPErrorHandler = func(…) { e.DefaultHTTPErrorHandler(…) }), does not count; nor does serving from a
 // closure (go func() { e.Start(addr) }()), which is judged in the function that makes e. e.StartServer(srv) is
 // judged by srv.
 // fiber's Listen and Listener (v2 and v3) serve with fasthttp's own server, whose ReadTimeout defaults to
