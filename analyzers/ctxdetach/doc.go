@@ -52,12 +52,22 @@
 // Code that runs once per process is not per-request blocking, for any analyzer: the branch that sets a package
 // variable while it is nil (if cache == nil { cache = load() }, or if cache != nil { return cache } before the
 // store) is neither reported nor followed, and callbacks the standard library calls (sync.Once.Do(f),
-// sync.OnceFunc, sync.OnceValue) are not entered. The first request still waits for that work; if it can be
-// slow, warm it up in main.
+// sync.OnceFunc, sync.OnceValue) are not entered. The same holds for a field of a long-lived object, typically
+// checked under the object's lock: o.Lock(); if o.provider == nil { o.init() }, where the branch sets the field,
+// itself or in a function it calls and gives the object to (two calls deep). The field is compared with nil,
+// "" or 0, its object must come from outside the function (a receiver, a parameter, a captured or package
+// variable), and the object must be locked before the check (o.Lock(), o.mu.Lock()): a field of a per-call
+// value, such as a query builder's first error, is not shared state. An object the function makes, or a field it also sets outside that branch (o.provider = nil on every
+// call), is initialised per request and stays reported; so does a lock held across it in lockio. The first request
+// still waits for that work; if it can be slow, warm it up in main.
 //
 // # Not reported
 //
 //   - context.WithoutCancel(…).
+//   - A cancellation signal of the handler's own: ctx, cancel := context.WithCancel(context.Background()) whose only
+//     use is ctx.Done() in selects that also end on another context's Done (the request's: case
+//     <-r.Context().Done()), while cancel is handed to whoever should stop the loop (a topic dropping a
+//     subscriber). The wait ends with the request either way. Passing that ctx to any call is still reported.
 //   - A new root context used only as the parent of a deadline:
 //     ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) (also through a package variable
 //     holding one). The work no longer stops when the client leaves, but it ends by itself, and on real services this

@@ -42,7 +42,9 @@
 //     ignores the context, no detached context, no goroutine of its own), so it ends with the request; a producer
 //     whose channel the handler drains is the common case.
 //   - Stopped by its starter: it selects on a channel that the starting function closes in a defer
-//     (stop := make(chan struct{}); defer close(stop)).
+//     (stop := make(chan struct{}); defer close(stop)), or that a stop function it returns closes
+//     (return func() { close(stop) }, which the caller calls when done: stop := keepAlive(…); defer stop()). As
+//     with a context's cancel function, a caller that never calls it is not checked.
 //   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
 //     check of a boolean flag (field or package variable) that the function sets to true.
 //   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time
@@ -59,6 +61,15 @@
 //     that operation returns an error. The goroutine ends when the connection closes or the peer goes away. A loop that
 //     discards the errors (_ = conn.WriteMessage(…)), or a loop beside it that never touches the connection, keeps
 //     the goroutine alive after the peer has gone and is still reported.
+//   - Ends on its own: the goroutine, through its callees, reaches no operation that waits (no network, database or
+//     subprocess call, no sleep, no channel or WaitGroup wait, no call named by a rule) and nothing else this page
+//     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
+//     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
+//     target), or that calls through an interface or a function value in its own code or in a function it calls
+//     directly, is not one: what such a call reaches may wait without the call graph showing it.
+//   - Reaping a process: go cmd.Wait() (or a goroutine that only waits for the command and logs the error) after
+//     cmd.Start(). One goroutine per started process collects its exit status; a request that waits for a process
+//     itself (cmd.Run, cmd.Output) is nocancel's business.
 //   - Goroutines started by main, by workers, and by code no handler reaches.
 //
 // What a goroutine reaches is found through its callees as for any path: the call graph in the whole-program

@@ -40,7 +40,12 @@
 // Frameworks' own start methods serve servers of their own: gin's Run/RunTLS call http.ListenAndServe and are
 // always reported; echo's Start/StartTLS serve e.Server/e.TLSServer and are reported unless the function that
 // makes the Echo sets that server's ReadHeaderTimeout or ReadTimeout, replaces it, or hands the Echo to a
-// function outside echo (the rule's serverField, rules.md). e.StartServer(srv) is judged by srv.
+// function outside echo (the rule's serverField, rules.md) that might configure it. A function of
+// the same package that never touches the field (route set-up: initHTTPHandlers(e)), itself or through the
+// functions of that package it passes the Echo on to (two calls deep) or closures that capture it
+// (e.HTTPErrorHandler = func(…) { e.DefaultHTTPErrorHandler(…) }), does not count; nor does serving from a
+// closure (go func() { e.Start(addr) }()), which is judged in the function that makes e. e.StartServer(srv) is
+// judged by srv.
 // fiber's Listen and Listener (v2 and v3) serve with fasthttp's own server, whose ReadTimeout defaults to
 // unlimited in both versions: they are reported unless the function that makes the app passes fiber.New a
 // fiber.Config that sets ReadTimeout (in the literal, or on the variable it is passed from; the rule's

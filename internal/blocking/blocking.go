@@ -266,7 +266,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	v, isCall := in.(*ssa.Call)
-	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v)) {
+	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v)) {
 		return Op{}, false
 	}
 	switch r.Check {
@@ -317,6 +317,43 @@ func (c *Classifier) inert(v ssa.Value) bool {
 		}
 	}
 	return true
+}
+
+// signalOnly reports whether a new root context is only the parent of a WithCancel context whose one use is its
+// Done channel, received in selects that also end on another context's Done (the request's): a cancellation
+// signal of the handler's own (ntfy's subscriber dropped by its topic), not work detached from the request.
+func (c *Classifier) signalOnly(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil || len(*refs) != 1 {
+		return false
+	}
+	call, ok := (*refs)[0].(*ssa.Call)
+	if !ok || flow.CalleeName(call.Common()) != "context.WithCancel" {
+		return false
+	}
+	used := false
+	for _, r := range *call.Referrers() {
+		ex, ok := r.(*ssa.Extract)
+		if !ok || ex.Index != 0 {
+			continue // the cancel function
+		}
+		for _, u := range *ex.Referrers() {
+			done, ok := u.(*ssa.Call)
+			if !ok || !done.Common().IsInvoke() || done.Common().Method.Name() != "Done" || done.Referrers() == nil {
+				return false
+			}
+			for _, s := range *done.Referrers() {
+				sel, ok := s.(*ssa.Select)
+				if !ok || !slices.ContainsFunc(sel.States, func(st *ssa.SelectState) bool {
+					return st.Dir == types.RecvOnly && st.Chan != done && c.isDone(st.Chan)
+				}) {
+					return false
+				}
+				used = true
+			}
+		}
+	}
+	return used
 }
 
 // bounded reports whether a new root context is only ever the parent of a deadline

@@ -1,30 +1,68 @@
 package blocking
 
 import (
+	"go/constant"
 	"go/token"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/blockcheck/blockcheck/internal/flow"
 )
 
-// OnceOnly reports whether instr runs only while a package variable is still nil, on the branch that sets it:
-// lazy initialisation (if cache == nil { cache = load() }) runs once per process, not per request, so what it
-// does is not per-request blocking. sync.Once.Do, sync.OnceFunc and sync.OnceValue are the standard library
-// calling back, which the walks do not enter.
+// OnceOnly reports whether instr runs only while a package variable, or a field of a long-lived object, still
+// holds its zero value, on the branch that sets it: lazy initialisation (if cache == nil { cache = load() }, or
+// if o.provider == nil { o.init() } where init sets o.provider) runs once per process, not per request, so what
+// it does is not per-request blocking. A field counts when its object comes from outside the function (a
+// receiver, a parameter, a captured or package variable), is locked before the check (o.Lock(), o.mu.Lock()),
+// and the function sets the field nowhere but on that branch: an
+// object made per call, or a field the function resets on every call, is initialised per request. sync.Once.Do,
+// sync.OnceFunc and sync.OnceValue are the standard library calling back, which the walks do not enter.
 func OnceOnly(instr ssa.Instruction) bool {
 	b := instr.Block()
 	if b == nil {
 		return false
 	}
 	for d := b.Idom(); d != nil; d = d.Idom() {
-		if g, then := nilGuard(d); g != nil && then.Dominates(b) && stores(then, g) {
+		if v, then := zeroGuard(d); v != nil && then.Dominates(b) && (v.path == nil || lockedBefore(d, v.root)) && setsOnlyIn(then, v) {
 			return true
 		}
 	}
 	return false
 }
 
-// nilGuard returns the package variable a block's If compares with nil, and the successor taken when it is nil.
-func nilGuard(d *ssa.BasicBlock) (*ssa.Global, *ssa.BasicBlock) {
+// lockedBefore reports whether the object root is locked (root.Lock(), root.mu.Lock()) on every path to d: a
+// field checked under its object's lock is shared state, where a field of a per-call value (a query builder's
+// Error) is not.
+func lockedBefore(d *ssa.BasicBlock, root ssa.Value) bool {
+	for _, b := range d.Parent().Blocks {
+		if !b.Dominates(d) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || len(call.Call.Args) == 0 {
+				continue
+			}
+			switch flow.CalleeName(call.Common()) {
+			case "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock":
+				if r, _ := fieldPath(call.Call.Args[0]); r == root {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// A lazy is what a lazy initialisation checks: a package variable, or a path of fields of an object.
+type lazy struct {
+	root ssa.Value
+	path []int
+}
+
+// zeroGuard returns what a block's If compares with a zero value, and the successor taken when it is zero.
+func zeroGuard(d *ssa.BasicBlock) (*lazy, *ssa.BasicBlock) {
 	if len(d.Instrs) == 0 || len(d.Succs) != 2 {
 		return nil, nil
 	}
@@ -36,17 +74,60 @@ func nilGuard(d *ssa.BasicBlock) (*ssa.Global, *ssa.BasicBlock) {
 	if !ok || cmp.Op != token.EQL && cmp.Op != token.NEQ {
 		return nil, nil
 	}
-	g := loadedGlobal(cmp.X)
-	if g == nil || !isNil(cmp.Y) {
-		g = loadedGlobal(cmp.Y)
-		if g == nil || !isNil(cmp.X) {
+	v := loadedLazy(cmp.X)
+	if v == nil || !isZero(cmp.Y) {
+		v = loadedLazy(cmp.Y)
+		if v == nil || !isZero(cmp.X) {
 			return nil, nil
 		}
 	}
+	then := d.Succs[1]
 	if cmp.Op == token.EQL {
-		return g, d.Succs[0]
+		then = d.Succs[0]
 	}
-	return g, d.Succs[1]
+	if len(then.Preds) != 1 {
+		return nil, nil // also reached when the value is set (if x == nil || stale(x)): not once only
+	}
+	return v, then
+}
+
+// loadedLazy returns the package variable or the field of a long-lived object that v loads.
+func loadedLazy(v ssa.Value) *lazy {
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return nil
+	}
+	if g, ok := u.X.(*ssa.Global); ok {
+		return &lazy{root: g}
+	}
+	root, path := fieldPath(u.X)
+	if len(path) == 0 {
+		return nil
+	}
+	switch r := root.(type) {
+	case *ssa.Parameter, *ssa.FreeVar, *ssa.Global:
+	case *ssa.UnOp: // a pointer held in a package variable
+		if _, ok := r.X.(*ssa.Global); !ok || r.Op != token.MUL {
+			return nil
+		}
+	default:
+		return nil // made in the function: per call
+	}
+	return &lazy{root: root, path: path}
+}
+
+// fieldPath returns the object an address of nested fields starts from, and the fields' indices outermost first.
+func fieldPath(addr ssa.Value) (ssa.Value, []int) {
+	var path []int
+	for {
+		fa, ok := addr.(*ssa.FieldAddr)
+		if !ok {
+			slices.Reverse(path)
+			return addr, path
+		}
+		path = append(path, fa.Field)
+		addr = fa.X
+	}
 }
 
 func loadedGlobal(v ssa.Value) *ssa.Global {
@@ -62,15 +143,81 @@ func isNil(v ssa.Value) bool {
 	return ok && k.Value == nil
 }
 
-// stores reports whether a block dominated by then stores to g.
-func stores(then *ssa.BasicBlock, g *ssa.Global) bool {
+// isZero reports whether v is nil, "" or 0.
+func isZero(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	if !ok {
+		return false
+	}
+	switch {
+	case k.Value == nil:
+		return true
+	case k.Value.Kind() == constant.String:
+		return constant.StringVal(k.Value) == ""
+	case k.Value.Kind() == constant.Int || k.Value.Kind() == constant.Float:
+		return constant.Sign(k.Value) == 0
+	}
+	return false
+}
+
+// setsOnlyIn reports whether blocks dominated by then set v, themselves or through a call given v's object, and,
+// for a field, whether the function sets it nowhere else.
+func setsOnlyIn(then *ssa.BasicBlock, v *lazy) bool {
+	set := false
 	for _, b := range then.Parent().Blocks {
-		if !then.Dominates(b) {
+		inside := then.Dominates(b)
+		for _, instr := range b.Instrs {
+			hit := false
+			switch in := instr.(type) {
+			case *ssa.Store:
+				hit = v.covers(in.Addr)
+			case ssa.CallInstruction:
+				hit = inside && v.path != nil && v.setBy(in.Common(), 2)
+			}
+			switch {
+			case hit && inside:
+				set = true
+			case hit && v.path != nil:
+				return false // reset outside the guarded branch: initialised again on every call
+			}
+		}
+	}
+	return set
+}
+
+// covers reports whether storing to addr sets v: the variable itself, the field, or a field that holds it.
+func (v *lazy) covers(addr ssa.Value) bool {
+	if v.path == nil {
+		return addr == v.root
+	}
+	root, path := fieldPath(addr)
+	return root == v.root && len(path) > 0 && len(path) <= len(v.path) && slices.Equal(path, v.path[:len(path)])
+}
+
+// setBy reports whether a call given v's object sets v's field in the function it calls, depth calls deep.
+func (v *lazy) setBy(cc *ssa.CallCommon, depth int) bool {
+	callee := cc.StaticCallee()
+	if callee == nil || callee.Blocks == nil || depth == 0 {
+		return false
+	}
+	args := cc.Args
+	for i, a := range args {
+		if a != v.root || i >= len(callee.Params) {
 			continue
 		}
-		for _, instr := range b.Instrs {
-			if s, ok := instr.(*ssa.Store); ok && s.Addr == g {
-				return true
+		in := &lazy{root: callee.Params[i], path: v.path}
+		for _, b := range callee.Blocks {
+			for _, instr := range b.Instrs {
+				switch x := instr.(type) {
+				case *ssa.Store:
+					if in.covers(x.Addr) {
+						return true
+					}
+				case ssa.CallInstruction:
+					if in.setBy(x.Common(), depth-1) {
+						return true
+					}
+				}
 			}
 		}
 	}

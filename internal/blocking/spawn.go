@@ -77,16 +77,22 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 // callers do, beyond spawnBounded's joins and semaphores:
 //   - it selects on a context's Done and reaches nothing unbounded: it ends with the request (a producer whose
 //     channel the caller drains);
-//   - it selects on a channel it is given that fn closes in a defer: it stops when fn returns;
+//   - it selects on a channel it is given that fn closes in a defer, or that a stop function fn returns closes:
+//     it stops when fn returns, or when its caller calls stop;
 //   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
 //   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
 //     or writer of a connection the handler waits on, which ends when the connection does;
+//   - it reaches nothing that waits (endsAlone): it ends on its own;
+//   - it reaps a process (go cmd.Wait()): one per started process;
 //   - it loops on a stream connection and returns when an operation on it fails (endsWithConn): the reader or
 //     writer of a connection kept in a wrapper, which ends with the connection.
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
+	if c.endsAlone(g) || flow.CalleeName(g.Common()) == "(*os/exec.Cmd).Wait" {
+		return true // reaping a started process: one per process, collecting its exit status
+	}
 	if body != nil && body.Blocks != nil {
 		if selectsOn(body, c.isDone) && c.reach != nil {
 			if _, ok := c.reach.Unbounded(g); !ok {
@@ -94,6 +100,9 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			}
 		}
 		closed := deferClosed(fn)
+		for ch := range returnedClosers(fn) {
+			closed[ch] = true
+		}
 		if selectsOn(body, func(ch ssa.Value) bool { return closed[bindingOf(body, ch)] && given[bindingOf(body, ch)] }) {
 			return true
 		}
@@ -107,6 +116,87 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 		}
 	}
 	return false
+}
+
+// endsAlone reports whether the goroutine g starts reaches, through its callees, no operation that waits (I/O,
+// a subprocess, a sleep, a channel or WaitGroup wait, a call named by rules) and nothing unbounded: work such as a
+// map insert under a mutex or a local file write, which ends on its own however many requests start it. A
+// goroutine whose callees cannot be known is not one.
+func (c *Classifier) endsAlone(g *ssa.Go) bool {
+	if c.reach == nil {
+		return false
+	}
+	if _, ok := c.reach.Unbounded(g); ok {
+		return false
+	}
+	if _, ok := c.reach.Wait(g); ok {
+		return false
+	}
+	body := g.Call.StaticCallee()
+	if body == nil || body.Blocks == nil {
+		return false
+	}
+	return !c.waitsHere(body, 3, map[*ssa.Function]bool{})
+}
+
+// waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
+// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
+// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), or, in the
+// goroutine's own code and the functions it calls directly, a call whose target is not known statically.
+func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Function]bool) bool {
+	if seen[fn] {
+		return false
+	}
+	seen[fn] = true
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Select, *ssa.Send:
+				return true
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					return true
+				}
+			case ssa.CallInstruction:
+				cc := in.Common()
+				switch flow.CalleeName(cc) {
+				case "time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer",
+					"(*sync.WaitGroup).Wait", "(*sync.Cond).Wait":
+					return true
+				}
+				if c.onStream(cc) {
+					return true
+				}
+				// A call through an interface or a function value in the goroutine or a function it calls:
+				// what it reaches may not be in the call graph (a value kept in an atomic.Pointer), so it may
+				// wait. Error and String are taken to be plain.
+				if depth >= 2 && fn.Pkg != nil && (c.idx == nil || !c.idx.StdPkg(fn.Pkg.Pkg)) && dynamic(cc) {
+					return true
+				}
+				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, seen) {
+					return true
+				}
+			}
+		}
+	}
+	for _, a := range fn.AnonFuncs {
+		if c.waitsHere(a, depth, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// dynamic reports whether cc calls through an interface (other than Error or String) or a function value.
+func dynamic(cc *ssa.CallCommon) bool {
+	if cc.IsInvoke() {
+		return cc.Method.Name() != "Error" && cc.Method.Name() != "String"
+	}
+	switch cc.Value.(type) {
+	case *ssa.Function, *ssa.MakeClosure, *ssa.Builtin:
+		return false
+	}
+	return true
 }
 
 // givenTo returns the values a go statement hands its goroutine: arguments and captured variables, and what the
@@ -176,6 +266,37 @@ func deferClosed(fn *ssa.Function) map[ssa.Value]bool {
 			if d, ok := instr.(*ssa.Defer); ok {
 				if bi, ok := d.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(d.Call.Args) == 1 {
 					out[chanOf(d.Call.Args[0])] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// returnedClosers returns the channels that a function literal fn returns closes: a stop function, which the
+// caller calls when it is done (stop := start(); defer stop()), as it would a context's cancel.
+func returnedClosers(fn *ssa.Function) map[ssa.Value]bool {
+	out := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		for _, r := range ret.Results {
+			mc, ok := r.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			lit := mc.Fn.(*ssa.Function)
+			for _, lb := range lit.Blocks {
+				for _, instr := range lb.Instrs {
+					call, ok := instr.(*ssa.Call)
+					if !ok {
+						continue
+					}
+					if bi, ok := call.Call.Value.(*ssa.Builtin); ok && bi.Name() == "close" && len(call.Call.Args) == 1 {
+						out[chanOf(bindingOf(lit, call.Call.Args[0]))] = true
+					}
 				}
 			}
 		}

@@ -442,13 +442,59 @@ func binding(fv *ssa.FreeVar) ssa.Value {
 // receiver's field without read timeouts: the receiver is made in fn (echo.New()), fn neither replaces that server
 // nor sets its ReadHeaderTimeout or ReadTimeout, and hands the receiver to no function of another package that
 // might.
+//
+// The receiver may be captured by the closure that serves it (go func() { e.Start(addr) }()): it is judged in the
+// function that makes it. A function of fn's own package that it is handed to counts as not configuring the
+// server when it never takes the address of that field, itself or through the functions of the package it hands
+// the receiver on to.
 func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool {
-	made, ok := cc.Args[0].(*ssa.Call)
+	recv := cc.Args[0]
+	// Captured by the closure that serves it: *e, where e is the closure's free variable bound to a variable of
+	// the function that makes the receiver.
+	var cell *ssa.Alloc
+	for {
+		if u, ok := recv.(*ssa.UnOp); ok && u.Op == token.MUL {
+			if fv, ok := u.X.(*ssa.FreeVar); ok {
+				a, _ := binding(fv).(*ssa.Alloc)
+				if a == nil {
+					return false
+				}
+				stored := values.Stored(a)
+				if len(stored) != 1 {
+					return false
+				}
+				cell, recv, fn = a, stored[0], fn.Parent()
+				continue
+			}
+		}
+		fv, ok := recv.(*ssa.FreeVar)
+		if !ok {
+			break
+		}
+		if recv = binding(fv); recv == nil {
+			return false
+		}
+		fn = fn.Parent()
+	}
+	made, ok := recv.(*ssa.Call)
 	if !ok || made.Parent() != fn || made.Referrers() == nil {
 		return false
 	}
+	// The receiver's uses: the value, and the loads of the variable that holds it.
+	uses := []ssa.Value{made}
+	if cell != nil {
+		for _, r := range *cell.Referrers() {
+			if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
+				uses = append(uses, u)
+			}
+		}
+	}
 	pkg := cc.StaticCallee().Pkg
-	for _, r := range *made.Referrers() {
+	var refs []ssa.Instruction
+	for _, u := range uses {
+		refs = append(refs, *u.Referrers()...)
+	}
+	for _, r := range refs {
 		switch r := r.(type) {
 		case *ssa.FieldAddr:
 			st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
@@ -466,12 +512,102 @@ func frameworkUnbounded(fn *ssa.Function, cc *ssa.CallCommon, field string) bool
 				}
 			}
 		case ssa.CallInstruction:
-			if f := r.Common().StaticCallee(); f == nil || f.Pkg != pkg {
+			f := r.Common().StaticCallee()
+			switch {
+			case f == nil:
+				return false
+			case f.Pkg == pkg:
+			case f.Pkg == fn.Pkg && f.Blocks != nil:
+				if slices.ContainsFunc(r.Common().Args, func(a ssa.Value) bool {
+					return slices.Contains(uses, a) && touchesField(f, a, r.Common(), pkg, field, 2)
+				}) {
+					return false
+				}
+			default:
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// touchesField reports whether f, called by cc with v among its arguments, might set the field of v: it takes
+// the field's address, or hands v to a function it cannot follow (not the framework's, nor one of its own
+// package within depth calls), or keeps it.
+func touchesField(f *ssa.Function, v ssa.Value, cc *ssa.CallCommon, framework *ssa.Package, field string, depth int) bool {
+	for i, a := range cc.Args {
+		if a == v && i < len(f.Params) && usesTouch(f.Params[i], f.Pkg, framework, field, depth) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesTouch reports whether the uses of v, a receiver handed to a function of pkg, might set its field: see
+// touchesField. A closure that captures v (e.HTTPErrorHandler = func(…) { e.DefaultHTTPErrorHandler(…) }) is
+// judged by its own uses of it.
+func usesTouch(v ssa.Value, pkg, framework *ssa.Package, field string, depth int) bool {
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			st, ok := r.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+			if ok && st.Field(r.Field).Name() == field {
+				return true
+			}
+		case *ssa.MakeClosure:
+			lit := r.Fn.(*ssa.Function)
+			for j, b := range r.Bindings {
+				if b == v && (depth == 0 || usesTouch(lit.FreeVars[j], pkg, framework, field, depth-1)) {
+					return true
+				}
+			}
+		case ssa.CallInstruction:
+			g := r.Common().StaticCallee()
+			switch {
+			case g == nil:
+				return true
+			case g.Pkg == framework: // e.GET(...): the framework's own methods
+			case g.Pkg == pkg && g.Blocks != nil && depth > 0:
+				if touchesField(g, v, r.Common(), framework, field, depth-1) {
+					return true
+				}
+			default:
+				return true
+			}
+		case *ssa.Store:
+			// Captured by a closure: v is spilled to a variable the closure's loads read.
+			if a, ok := r.Addr.(*ssa.Alloc); !ok || r.Val != v || len(values.Stored(a)) != 1 || cellTouch(a, pkg, framework, field, depth) {
+				return true
+			}
+		case *ssa.MakeInterface:
+			return true // kept somewhere: cannot follow
+		}
+	}
+	return false
+}
+
+// cellTouch reports whether the loads of a variable holding the receiver, in its function or in closures that
+// capture it, might set its field (usesTouch).
+func cellTouch(cell ssa.Value, pkg, framework *ssa.Package, field string, depth int) bool {
+	for _, r := range *cell.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Store:
+		case *ssa.UnOp:
+			if r.Op != token.MUL || usesTouch(r, pkg, framework, field, depth) {
+				return true
+			}
+		case *ssa.MakeClosure:
+			lit := r.Fn.(*ssa.Function)
+			for j, b := range r.Bindings {
+				if b == cell && (depth == 0 || cellTouch(lit.FreeVars[j], pkg, framework, field, depth-1)) {
+					return true
+				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // configUnbounded reports whether a framework's start method serves a receiver that fn makes with its package's

@@ -47,8 +47,8 @@ func New(cls *blocking.Classifier, find *handlers.Finder) *Policy {
 //     same root cause;
 //   - a call that hands the request to the next handler (next.ServeHTTP(w, r), c.Next()): that handler is a root
 //     of its own;
-//   - a call that initialises a package variable while it is nil (if x == nil { x = load() }): it runs once per
-//     process, not per request (blocking.OnceOnly).
+//   - a call that initialises a package variable, or a field of a long-lived object, while it is nil
+//     (if x == nil { x = load() }): it runs once per process, not per request (blocking.OnceOnly).
 //
 // Nor does a walk enter a function of the standard library (see Library): its calls are judged at the call site.
 //
@@ -60,7 +60,7 @@ func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 		return false
 	}
 	if blocking.OnceOnly(site) {
-		return false // lazy initialisation of a package variable: once per process
+		return false // lazy initialisation: once per process
 	}
 	cc := site.Common()
 	if p.cls.Named(cc) {

@@ -124,3 +124,32 @@ func Routes4(mux *http.ServeMux, base context.Context) {
 	set = base
 	mux.HandleFunc("/pkgvar", pkgVar)
 }
+
+// subscribe cancels its own context when a topic drops the subscriber, and waits on it beside the request's
+// context, as ntfy's subscribe loop does: the wait ends with the request either way.
+func subscribe(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.Context().Done():
+			return
+		case <-time.After(time.Second):
+			_, _ = w.Write([]byte("keepalive\n"))
+		}
+	}
+}
+
+// subscribeAlone waits on its own context only: reported.
+func subscribeAlone(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithCancel(context.Background()) // want `ctxdetach: context.Background`
+	defer cancel()
+	<-ctx.Done()
+}
+
+func Routes5(mux *http.ServeMux) {
+	mux.HandleFunc("/subscribe", subscribe)
+	mux.HandleFunc("/subscribe-alone", subscribeAlone)
+}

@@ -2,7 +2,10 @@ package gospawn
 
 import (
 	"context"
+	"log"
 	"net/http"
+	"os"
+	"os/exec"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -252,3 +255,157 @@ func Routes6(mux *http.ServeMux) {
 	mux.HandleFunc("/refresh-all", t.refreshAll)
 	mux.HandleFunc("/refresh-some", t.refreshSome)
 }
+
+// registry's goroutines reach nothing that waits: a mutex and a map insert, one local file write. They end on
+// their own, however many requests start them.
+type registry struct {
+	mu    sync.Mutex
+	seen  map[string]time.Time
+	cache string
+}
+
+func (g *registry) remember(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen[id] = time.Now()
+}
+
+func (g *registry) touch(w http.ResponseWriter, r *http.Request) {
+	go g.remember(r.URL.Path)
+	go func() {
+		_ = os.WriteFile(g.cache, []byte(r.URL.Path), 0o600)
+	}()
+}
+
+// forward's goroutine waits on the network with no context: it is still reported.
+func (g *registry) forward(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		g.remember("forward")
+		resp, err := http.Get("http://127.0.0.1:1/poll")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+	}()
+}
+
+// sweep's goroutine only touches the map, but on a ticker forever: waiting on the ticker keeps it alive.
+func (g *registry) sweep(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		t := time.NewTicker(time.Minute)
+		for range t.C {
+			g.remember("sweep")
+		}
+	}()
+}
+
+// indexer is kept in an atomic.Pointer, as opengist keeps its search index: the call graph may not see through it.
+type indexer interface{ Remove(id string) error }
+
+type remote struct{}
+
+func (remote) Remove(id string) error { time.Sleep(time.Second); return nil }
+
+var current atomic.Pointer[indexer]
+
+// unindex's goroutine calls through the interface: what it reaches may wait, so it is still reported.
+func (g *registry) unindex(w http.ResponseWriter, r *http.Request) {
+	go func() { // want `gospawn: go statement`
+		if idx := current.Load(); idx != nil {
+			_ = (*idx).Remove(r.URL.Path)
+		}
+	}()
+}
+
+func Routes7(mux *http.ServeMux) {
+	var idx indexer = remote{}
+	current.Store(&idx)
+	g := &registry{seen: map[string]time.Time{}}
+	mux.HandleFunc("/unindex", g.unindex)
+	mux.HandleFunc("/sweep", g.sweep)
+	mux.HandleFunc("/touch", g.touch)
+	mux.HandleFunc("/forward", g.forward)
+}
+
+// keepAlive's ticker goroutine stops when the stop function it returns is called, as filebrowser's upload
+// handler does with defer stop().
+func keepAlive(id string) func() {
+	stop := make(chan bool)
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				notify(id)
+			}
+		}
+	}()
+	return func() { close(stop) }
+}
+
+// keepAliveLeaky returns a stop function that closes another channel: nothing stops its goroutine.
+func keepAliveLeaky(id string) func() {
+	stop, other := make(chan bool), make(chan bool)
+	go func() { // want `gospawn: go statement`
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+				notify(id)
+			}
+		}
+	}()
+	return func() { close(other) }
+}
+
+func upload(w http.ResponseWriter, r *http.Request) {
+	stop := keepAlive(r.URL.Path)
+	defer stop()
+	leaky := keepAliveLeaky(r.URL.Path)
+	defer leaky()
+}
+
+func Routes8(mux *http.ServeMux) { mux.HandleFunc("/upload", upload) }
+
+// runHook starts a command and reaps it in the background, as filebrowser's runner does: the goroutine waits on
+// the process it started, which nocancel judges at the Start; it is not the goroutine's own wait.
+func runHook(name string) error {
+	cmd := exec.Command(name)
+	defer func() {
+		go func() {
+			if err := cmd.Wait(); err != nil {
+				log.Printf("hook %s: %v", name, err)
+			}
+		}()
+	}()
+	return cmd.Start()
+}
+
+// reapLater waits on a command it never started, then sleeps: reported.
+func reapLater(cmd *exec.Cmd) {
+	go func() { // want `gospawn: go statement`
+		_ = cmd.Wait()
+		time.Sleep(time.Second)
+	}()
+}
+
+// startHook reaps the process with go cmd.Wait() right after starting it.
+func startHook(name string) error {
+	cmd := exec.Command(name)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}
+
+func hook(w http.ResponseWriter, r *http.Request) {
+	_ = runHook("true")
+	_ = startHook("true")
+	reapLater(exec.Command("true"))
+}
+
+func Routes9(mux *http.ServeMux) { mux.HandleFunc("/hook", hook) }
