@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/blockcheck/blockcheck/internal/report"
-	"github.com/blockcheck/blockcheck/rules"
 )
 
 // render prints what the command line prints of a result (its -json output, with the errors of the packages that
@@ -41,20 +39,7 @@ func render(t *testing.T, res *Result) string {
 // the session's result is the one a fresh run gives (byte for byte, as -json prints it), and that it checked
 // again only the edited package and the packages that import it.
 func TestSessionEdits(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "service")
-	if out, err := exec.Command("cp", "-r", "../../testdata/service", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v\n%s", err, out)
-	}
-	cat, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	enabled := map[string]bool{}
-	for _, a := range rules.Analyzers {
-		enabled[a] = true
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	cfg := &Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled}
+	dir, cfg := copyModule(t, "service")
 	s := NewSession(cfg)
 	ctx := context.Background()
 
@@ -153,26 +138,14 @@ func lineDiff(want, got string) string {
 // TestSessionCancel cancels a session's run while it loads and while it builds the call graph, and checks that
 // the run after each returns what a fresh run does, with no file left behind in the session's file set.
 func TestSessionCancel(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "service")
-	if out, err := exec.Command("cp", "-r", "../../testdata/service", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v\n%s", err, out)
-	}
-	cat, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	enabled := map[string]bool{}
-	for _, a := range rules.Analyzers {
-		enabled[a] = true
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	dir, cfg := copyModule(t, "service")
 	var stop string // the stage at which to cancel
 	var cancel context.CancelFunc
-	cfg := &Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled, Progress: func(st Stage) {
+	cfg.Progress = func(st Stage) {
 		if st.Name == stop {
 			cancel()
 		}
-	}}
+	}
 	s := NewSession(cfg)
 	run := func(at string) (*Result, error) {
 		var ctx context.Context
@@ -253,16 +226,7 @@ func main() {
 	write("lib/go.mod", "module example.com/lib\n\ngo 1.26\n")
 	quiet := "package lib\n\nfunc Fetch() {}\n"
 	write("lib/lib.go", quiet)
-	cat, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	enabled := map[string]bool{}
-	for _, a := range rules.Analyzers {
-		enabled[a] = true
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	cfg := &Config{Dir: filepath.Join(root, "app"), Env: env, Catalog: cat, Enabled: enabled}
+	cfg := sessionConfig(t, filepath.Join(root, "app"))
 	s := NewSession(cfg)
 	ctx := context.Background()
 	for i, src := range []string{quiet, "package lib\n\nimport \"time\"\n\nfunc Fetch() { time.Sleep(time.Second) }\n", quiet} {

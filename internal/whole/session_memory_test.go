@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/blockcheck/blockcheck/rules"
 )
 
 // TestSessionMemory edits a body of the service 200 times (40 with -short or the race detector) and checks that
@@ -23,20 +20,8 @@ func TestSessionMemory(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		runs = 40
 	}
-	dir := filepath.Join(t.TempDir(), "service")
-	if out, err := exec.Command("cp", "-r", "../../testdata/service", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v\n%s", err, out)
-	}
-	cat, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	enabled := map[string]bool{}
-	for _, a := range rules.Analyzers {
-		enabled[a] = true
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	s := NewSession(&Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled})
+	dir, cfg := copyModule(t, "service")
+	s := NewSession(cfg)
 	mail := filepath.Join(dir, "internal", "mail", "mail.go")
 	orig, err := os.ReadFile(mail)
 	if err != nil {

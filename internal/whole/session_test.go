@@ -14,20 +14,8 @@ import (
 // TestSession checks that a session returns the last result for an unchanged tree, re-analyzes an edited file with
 // the same plan, and plans again when an import changes.
 func TestSession(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "nodot")
-	if out, err := exec.Command("cp", "-r", "../../testdata/nodot", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy: %v\n%s", err, out)
-	}
-	cat, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	enabled := map[string]bool{}
-	for _, a := range rules.Analyzers {
-		enabled[a] = true
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	s := NewSession(&Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled})
+	dir, cfg := copyModule(t, "nodot")
+	s := NewSession(cfg)
 	run := func() *Result {
 		t.Helper()
 		res, err := s.Run(context.Background())
@@ -65,4 +53,31 @@ func TestSession(t *testing.T) {
 	if res := run(); len(res.Findings) != 2 || s.plan == plan {
 		t.Errorf("after an edit of the imports: %d findings (want 2), plan made again: %v", len(res.Findings), s.plan != plan)
 	}
+}
+
+// copyModule copies testdata/name into a temporary directory, where a session may edit it, and returns the copy
+// and a configuration with every analyzer enabled.
+func copyModule(t *testing.T, name string) (string, *Config) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if out, err := exec.Command("cp", "-r", filepath.Join("../../testdata", name), dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	return dir, sessionConfig(t, dir)
+}
+
+// sessionConfig returns a configuration for dir with the default rules and every analyzer enabled, loading
+// nothing from the network.
+func sessionConfig(t *testing.T, dir string) *Config {
+	t.Helper()
+	cat, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := map[string]bool{}
+	for _, a := range rules.Analyzers {
+		enabled[a] = true
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	return &Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled}
 }
