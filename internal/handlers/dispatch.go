@@ -79,11 +79,11 @@ func accessor(c rules.Context) string {
 }
 
 // IsDispatch reports whether a call hands the request on to another handler (next.ServeHTTP(w, r), next(w, r),
-// gin's c.Next()). Every handler is a root of its own, so the engines do not follow these calls. Nor do they
+// gin's c.Next(), a call a handler dispatches a route to: Dispatch). Every handler is a root of its own, so the engines do not follow these calls. Nor do they
 // follow a router's request-context accessor (fiber's c.UserContext()): it is the request's context by
 // definition, and its fallbacks inside the router (context.Background()) are not the handler's doing.
 func (f *Finder) IsDispatch(c *ssa.CallCommon) bool {
-	if f.next[flow.CalleeName(c)] {
+	if f.sites[c] || f.next[flow.CalleeName(c)] {
 		return true
 	}
 	if c.IsInvoke() {

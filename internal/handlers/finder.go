@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/blockcheck/blockcheck/internal/extent"
-
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/flow"
@@ -34,6 +32,9 @@ type Finder struct {
 	groupArgs map[*ssa.Function][]groupUse
 	mounts    map[ssa.Value][]groupCall
 	scopeMemo map[ssa.Value][]scope
+
+	// sites holds the calls a handler dispatches routes to by comparing the request's path (guards.go).
+	sites map[*ssa.CallCommon]bool
 
 	// Unresolved lists the registrations seen whose handler could not be traced, and those of handlers from the
 	// standard library, which are not analyzed (unresolved.go).
@@ -144,15 +145,7 @@ func (f *Finder) Find() []Root {
 			add(root)
 		}
 	}
-	slices.SortStableFunc(roots, func(a, b Root) int {
-		if a.Pos != b.Pos {
-			return extent.Compare(f.prog.Fset, a.Pos, b.Pos)
-		}
-		if a.Fn.Pos() != b.Fn.Pos() {
-			return extent.Compare(f.prog.Fset, a.Fn.Pos(), b.Fn.Pos())
-		}
-		return strings.Compare(a.Pattern, b.Pattern)
-	})
+	f.sortRoots(roots)
 	return roots
 }
 

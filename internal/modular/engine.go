@@ -240,6 +240,24 @@ func (e *engine) build() {
 			e.byName[fn.Name()] = append(e.byName[fn.Name()], fn)
 		}
 	}
+	// The routes a handler dispatches to itself by comparing the request's path are roots too. The calls of the
+	// functions met on the way are looked at again once the policy knows every root.
+	if len(e.roots) > 0 {
+		e.roots = e.find.Dispatch(e.roots, e.localCallees)
+		e.pol.Serve(e.roots)
+		e.edges = map[*ssa.Function][]*edge{}
+	}
+}
+
+// localCallees returns the functions of this package the walk goes to from fn.
+func (e *engine) localCallees(fn *ssa.Function) []*ssa.Function {
+	var out []*ssa.Function
+	for _, ed := range e.edgesOf(fn) {
+		if ed.callee != nil {
+			out = append(out, ed.callee)
+		}
+	}
+	return out
 }
 
 // fact returns the summary of a function of another package, or nil.

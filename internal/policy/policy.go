@@ -45,8 +45,9 @@ func New(cls *blocking.Classifier, find *handlers.Finder) *Policy {
 //   - a go statement: the go statement is the finding (gospawn), not what the goroutine does;
 //   - a call a rule names ((*gorm.DB).First): it is judged at the call, and what the callee does inside is the
 //     same root cause;
-//   - a call that hands the request to the next handler (next.ServeHTTP(w, r), c.Next()): that handler is a root
-//     of its own;
+//   - a call that hands the request to the next handler (next.ServeHTTP(w, r), c.Next()), or that a handler makes
+//     for one route only, in a branch guarded by a comparison of the request's path (handlers.Finder.Dispatch):
+//     that handler is a root of its own;
 //   - a call that initialises a package variable, or a field of a long-lived object, while it is nil
 //     (if x == nil { x = load() }): it runs once per process, not per request (blocking.OnceOnly).
 //
@@ -69,7 +70,7 @@ func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 	if !p.find.IsDispatch(cc) {
 		return true
 	}
-	if cc.IsInvoke() || cc.StaticCallee() != nil || p.served == nil || p.middleware[site.Parent()] {
+	if cc.IsInvoke() || cc.StaticCallee() != nil || p.served == nil || p.middleware[site.Parent()] || p.find.IsDispatched(cc) {
 		return false
 	}
 	return callee == nil || !p.served[p.find.Method(callee)]

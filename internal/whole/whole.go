@@ -371,7 +371,6 @@ func (a *engine) analyze() error {
 	a.loadIgnores()
 	a.stages.start("finding handlers", len(own))
 	roots := a.find.Find()
-	a.roots = roots
 	a.pol.Serve(roots)
 	if err := a.ctx.Err(); err != nil {
 		return err
@@ -381,6 +380,10 @@ func (a *engine) analyze() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
+	// The routes a handler dispatches to itself by comparing the request's path are roots too.
+	roots = a.find.Dispatch(roots, a.callees)
+	a.roots = roots
+	a.pol.Serve(roots)
 	a.stages.start("reachability", len(roots))
 	r := &reporter{a: a, byKey: map[findingKey]*finding{}}
 	if err := r.reachAll(roots); err != nil {
@@ -392,6 +395,17 @@ func (a *engine) analyze() error {
 	a.ignoreProblems()
 	a.inventory(roots) // routes.go
 	return nil
+}
+
+// callees returns the functions the calls of fn that a walk follows go to.
+func (a *engine) callees(fn *ssa.Function) []*ssa.Function {
+	var out []*ssa.Function
+	for _, e := range a.out(fn) {
+		if e.Site != nil && a.walks(e.Callee.Func) && a.pol.Enters(e.Site, e.Callee.Func) {
+			out = append(out, e.Callee.Func)
+		}
+	}
+	return out
 }
 
 // callGraph builds the VTA call graph over what the roots and the user's own code reach. The user's code is

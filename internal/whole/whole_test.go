@@ -43,6 +43,12 @@ func TestRoutes(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./routes")
 }
 
+// TestDispatch checks that a handler registered on "/" which dispatches by comparing the request's method and
+// path names, for what each branch reaches, the route of the branch; look-alikes keep "/".
+func TestDispatch(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./dispatch")
+}
+
 // TestDrift runs the cases where the engines once disagreed (testdata/drift); internal/modular runs the same
 // files with the same want comments.
 func TestDrift(t *testing.T) {
