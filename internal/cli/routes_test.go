@@ -112,3 +112,12 @@ func TestRoutesUnresolved(t *testing.T) {
 	assert.Equal(t, "clean", rows[2][6], "clean routes are listed, after the blocking ones: %v", rows[2])
 	assert.Equal(t, "/ok", rows[2][1])
 }
+
+// TestRoutesDispatch: a handler registered on "/" that dispatches by comparing the request's method and path
+// (testdata/stdlib/dispatch) lists each dispatched route, registered where the branch calls its handler, beside
+// "/" itself, which keeps what it reaches outside the branches.
+func TestRoutesDispatch(t *testing.T) {
+	code, out, errOut := runRoutes(t, "../../testdata/stdlib", "./dispatch")
+	require.Equal(t, cli.ExitClean, code, errOut)
+	golden(t, "dispatch.txt", out)
+}

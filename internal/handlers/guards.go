@@ -238,10 +238,10 @@ func (f *Finder) comparison(cond ssa.Value, holds bool) (int, string) {
 			return noCmp, ""
 		}
 		x, y := c.X, c.Y
-		if _, ok := x.(*ssa.Const); ok {
+		if _, ok := stringValue(x); ok {
 			x, y = y, x
 		}
-		s, ok := stringConst(y)
+		s, ok := stringValue(y)
 		if !ok {
 			return noCmp, ""
 		}
@@ -265,13 +265,13 @@ func (f *Finder) comparison(cond ssa.Value, holds bool) (int, string) {
 			}
 		case "regexp.MatchString":
 			if len(args) == 2 && requestField(args[1], "URL", "Path") {
-				if re, ok := stringConst(args[0]); ok {
+				if re, ok := stringValue(args[0]); ok {
 					return pathCmp, re
 				}
 			}
 		case "strings.HasPrefix":
 			if len(args) == 2 && requestField(args[0], "URL", "Path") {
-				if p, ok := stringConst(args[1]); ok {
+				if p, ok := stringValue(args[1]); ok {
 					return pathCmp, p + "*"
 				}
 			}
@@ -309,38 +309,57 @@ func requestField(v ssa.Value, fields ...string) bool {
 	return types.TypeString(v.Type(), nil) == "*net/http.Request"
 }
 
-// regexpLiteral returns the expression of a regular expression held by a package variable of the same package as
-// its use, compiled from a constant (var re = regexp.MustCompile(`^/[a-z]+$`)).
+// regexpLiteral returns the expression of a regular expression held by a package variable compiled from a
+// constant (var re = regexp.MustCompile(`^/[a-z]+$`)).
 func regexpLiteral(v ssa.Value) (string, bool) {
+	call, ok := initialValue(v).(*ssa.Call)
+	if !ok || len(call.Call.Args) != 1 {
+		return "", false
+	}
+	switch flow.CalleeName(&call.Call) {
+	case "regexp.MustCompile", "regexp.MustCompilePOSIX":
+		return stringConst(call.Call.Args[0])
+	}
+	return "", false
+}
+
+// stringValue returns the string a value holds: a constant, or a package variable initialized with one
+// (var healthPath = "/v1/health").
+func stringValue(v ssa.Value) (string, bool) {
+	if s, ok := stringConst(v); ok {
+		return s, true
+	}
+	return stringConst(initialValue(v))
+}
+
+// initialValue returns, for a load of a package variable of the same package as its use that the package's
+// initializer stores once, the value stored; nil otherwise. A variable also assigned elsewhere is taken for
+// what it is initialized with, as a route table's patterns are.
+func initialValue(v ssa.Value) ssa.Value {
 	load, ok := v.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
-		return "", false
+		return nil
 	}
 	g, ok := load.X.(*ssa.Global)
 	if !ok || g.Pkg == nil || g.Pkg != load.Parent().Pkg {
-		return "", false
+		return nil
 	}
 	init := g.Pkg.Func("init")
 	if init == nil {
-		return "", false
+		return nil
 	}
-	lit, n := "", 0
+	var val ssa.Value
+	n := 0
 	for _, b := range init.Blocks {
 		for _, instr := range b.Instrs {
-			st, ok := instr.(*ssa.Store)
-			if !ok || st.Addr != g {
-				continue
-			}
-			n++
-			call, ok := st.Val.(*ssa.Call)
-			if !ok || len(call.Call.Args) != 1 {
-				continue
-			}
-			switch flow.CalleeName(&call.Call) {
-			case "regexp.MustCompile", "regexp.MustCompilePOSIX":
-				lit, _ = stringConst(call.Call.Args[0])
+			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
+				val = st.Val
+				n++
 			}
 		}
 	}
-	return lit, n == 1 && lit != ""
+	if n != 1 {
+		return nil
+	}
+	return val
 }

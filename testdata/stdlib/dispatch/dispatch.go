@@ -14,14 +14,12 @@ import (
 )
 
 var (
-	topicRegex = regexp.MustCompile(`^/[-_a-z0-9]{1,64}$`)
-	docsRegex  = regexp.MustCompile(`^/docs(|/.*)$`)
+	topicRegex  = regexp.MustCompile(`^/[-_a-z0-9]{1,64}$`)
+	docsRegex   = regexp.MustCompile(`^/docs(|/.*)$`)
+	accountPath = "/v1/account" // a variable, as ntfy keeps its paths
 )
 
-const (
-	healthPath  = "/v1/health"
-	accountPath = "/v1/account"
-)
+const healthPath = "/v1/health"
 
 var errNotFound = errors.New("not found")
 
