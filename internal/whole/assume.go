@@ -1,6 +1,7 @@
 package whole
 
 import (
+	"cmp"
 	"fmt"
 	"go/types"
 	"slices"
@@ -27,9 +28,21 @@ func (a *engine) assume(g *callgraph.Graph, slice map[*ssa.Function]bool) map[ss
 			fns = append(fns, fn)
 		}
 	}
-	slices.SortFunc(fns, func(x, y *ssa.Function) int { return int(x.Pos() - y.Pos()) })
+	// Instances of one generic function share its position: their names break the tie.
+	slices.SortFunc(fns, func(x, y *ssa.Function) int {
+		if x.Pos() != y.Pos() {
+			return cmp.Compare(x.Pos(), y.Pos())
+		}
+		return cmp.Compare(a.name(x), a.name(y))
+	})
 	out := map[ssa.CallInstruction]assumption{}
-	impls := map[*types.Func][]*ssa.Function{}
+	// Keyed by the interface too: a method of an embedded interface is one *types.Func for every interface that
+	// embeds it, and each of them has its own implementations.
+	type key struct {
+		iface types.Type
+		m     *types.Func
+	}
+	impls := map[key][]*ssa.Function{}
 	for _, fn := range fns {
 		resolved := map[ssa.CallInstruction]bool{}
 		if n := g.Nodes[fn]; n != nil {
@@ -47,10 +60,11 @@ func (a *engine) assume(g *callgraph.Graph, slice map[*ssa.Function]bool) map[ss
 				if m.Pkg() == nil || a.bodies.std[m.Pkg().Path()] {
 					continue
 				}
-				callees, ok := impls[m]
+				k := key{site.Common().Value.Type(), m}
+				callees, ok := impls[k]
 				if !ok {
-					callees = a.implementations(site.Common().Value.Type(), m)
-					impls[m] = callees
+					callees = a.implementations(k.iface, m)
+					impls[k] = callees
 				}
 				if len(callees) == 0 {
 					continue

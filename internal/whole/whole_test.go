@@ -151,3 +151,10 @@ func TestNestedWrappers(t *testing.T) {
 		t.Error("no finding in audit reached from /list")
 	}
 }
+
+// TestAssumedPerInterface checks that the implementations assumed for an unresolved interface call are those of
+// the call's interface, not those of another interface naming the same method (one embedding the other) whose
+// call was met first.
+func TestAssumedPerInterface(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./assumed")
+}
