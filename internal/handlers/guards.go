@@ -152,11 +152,13 @@ func (g *guard) routes() [][2]string {
 }
 
 // handlersCalled returns the functions of the user's own code a guarded call goes to: its static callee, or what
-// its function value can be (s.withAuth(s.publish), with what that closure captured). A call that makes a handler
-// (s.withAuth(s.publish) itself) is no handler, nor is a call of a method of an interface, which only the call
-// graph resolves; a call whose function value is not known in full is left to the walk.
+// its function value can be (s.withAuth(s.publish), with what that closure captured). Only a call given the
+// request is a route's handler: a handler that checks the path to vary what it does (isCreate := r.URL.Path ==
+// "/", then store.Create()) calls helpers, not routes. A call that makes a handler (s.withAuth(s.publish) itself)
+// is no handler, nor is a call of a method of an interface, which only the call graph resolves; a call whose
+// function value is not known in full is left to the walk.
 func (f *Finder) handlersCalled(c *ssa.CallCommon) []flow.Target {
-	if c.IsInvoke() {
+	if c.IsInvoke() || !f.passesRequest(c) {
 		return nil
 	}
 	if res := c.Signature().Results(); res.Len() == 1 {
@@ -175,6 +177,23 @@ func (f *Finder) handlersCalled(c *ssa.CallCommon) []flow.Target {
 		return nil
 	}
 	return ts
+}
+
+// passesRequest reports whether a call is given the request: a *net/http.Request, or a value of a parameter type
+// of the catalog's handlers (*gin.Context, echo.Context).
+func (f *Finder) passesRequest(c *ssa.CallCommon) bool {
+	for _, a := range c.Args {
+		t := types.TypeString(a.Type(), nil)
+		if t == "*net/http.Request" {
+			return true
+		}
+		for _, h := range f.cat.Handlers {
+			if slices.Contains(h.Params, t) && t != "net/http.ResponseWriter" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // guardOf returns what the comparisons guarding block b say: the nearest guard of the path among the blocks that

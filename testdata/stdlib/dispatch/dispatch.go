@@ -59,11 +59,11 @@ func (s *Server) handleInternal(w http.ResponseWriter, r *http.Request, u *user)
 	}
 	// Not a comparison of the request's path: the mode is the server's.
 	if s.mode == "/v1/health" {
-		s.modeSwitch()
+		s.modeSwitch(w, r)
 	}
 	// Not the request's path: a URL the client sent in a header.
 	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path == "/v1/stats" {
-		s.referred()
+		s.referred(r)
 	}
 	// A branch that does not guard the call after it.
 	if r.URL.Path == "/v1/ping" {
@@ -72,7 +72,7 @@ func (s *Server) handleInternal(w http.ResponseWriter, r *http.Request, u *user)
 	s.audit(r)
 	switch r.URL.Path {
 	case "/v1/tiers", "/v1/prices":
-		s.tiers()
+		s.tiers(r)
 	}
 	if r.URL.Path != "/v1/stats" {
 		return errNotFound
@@ -127,12 +127,17 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request, u *user) err
 func (s *Server) admin(w http.ResponseWriter, r *http.Request, u *user) error {
 	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from /admin/\* \(Server.admin\); fix`
 	if r.URL.Path == "/admin/reindex" {
-		s.reindex()
+		s.reindex(w, r)
+	}
+	// A handler that checks the path to vary what it does, as one registered on two routes may: the helper it
+	// calls is given no request, and is no route's handler.
+	if r.URL.Path == "/admin/purge" {
+		s.purge()
 	}
 	return nil
 }
 
-func (s *Server) reindex() {
+func (s *Server) reindex(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from /admin/reindex \(Server.reindex\); fix`
 }
 
@@ -141,15 +146,19 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request, u *user) error {
 	return nil
 }
 
-func (s *Server) tiers() {
+func (s *Server) tiers(r *http.Request) {
 	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from /v1/prices \(Server.tiers\) and 1 other route; fix`
 }
 
-func (s *Server) modeSwitch() {
+func (s *Server) purge() {
+	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from /admin/\* \(Server.admin\); fix`
+}
+
+func (s *Server) modeSwitch(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from / \(Server.handle\); fix`
 }
 
-func (s *Server) referred() {
+func (s *Server) referred(r *http.Request) {
 	time.Sleep(time.Millisecond) // want `time.Sleep .*; reached from / \(Server.handle\); fix`
 }
 
@@ -160,11 +169,11 @@ func (s *Server) audit(r *http.Request) {
 // unreached compares the request's path too, but no handler calls it: its branch is no route.
 func unreached(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ghost" {
-		ghost()
+		ghost(w, r)
 	}
 }
 
-func ghost() {
+func ghost(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Millisecond)
 }
 
