@@ -7,6 +7,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/dfs"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 )
 
@@ -14,13 +15,15 @@ import (
 // first in edge order, and other packages' functions through their facts. It finds the first wait (for lockio) or
 // unbounded operation (for goroutines judged by what they do).
 type waits struct {
-	e    *engine
-	memo [2]map[*ssa.Function]*blocking.Wait
-	busy map[*ssa.Function]bool
+	e *engine
+	// memo holds each mode's searches: whether a function reaches anything does not depend on which function of
+	// a cycle was asked first (package dfs).
+	memo [2]*dfs.Memo[*ssa.Function, *blocking.Wait]
 }
 
 func newWaits(e *engine) *waits {
-	return &waits{e: e, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+	return &waits{e: e, memo: [2]*dfs.Memo[*ssa.Function, *blocking.Wait]{dfs.New[*ssa.Function, *blocking.Wait](),
+		dfs.New[*ssa.Function, *blocking.Wait]()}}
 }
 
 const (
@@ -129,33 +132,24 @@ func (w *waits) edge(ed *edge, mode int) *blocking.Wait {
 }
 
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
-	if found, ok := w.memo[mode][fn]; ok {
-		return found
-	}
-	if w.busy[fn] {
-		return nil // recursion: what the cycle waits on is found from its first function
-	}
-	w.busy[fn] = true
-	defer delete(w.busy, fn)
-	var found *blocking.Wait
-	ws := w.e.ownWaits(fn)
-	if mode == unbounded {
-		ws = nil
-		if fn.Pkg == w.e.pkg || fn.Pkg == nil {
-			ws = w.e.cls.Unbounded(fn, w.e.own)
-		}
-	}
-	if len(ws) > 0 {
-		found = &ws[0]
-	} else {
-		for _, ed := range w.e.edgesOf(fn) {
-			if found = w.edge(ed, mode); found != nil {
-				break
+	return w.memo[mode].Find(fn, func(fn *ssa.Function) *blocking.Wait {
+		ws := w.e.ownWaits(fn)
+		if mode == unbounded {
+			ws = nil
+			if fn.Pkg == w.e.pkg || fn.Pkg == nil {
+				ws = w.e.cls.Unbounded(fn, w.e.own)
 			}
 		}
-	}
-	w.memo[mode][fn] = found
-	return found
+		if len(ws) > 0 {
+			return &ws[0]
+		}
+		for _, ed := range w.e.edgesOf(fn) {
+			if found := w.edge(ed, mode); found != nil {
+				return found
+			}
+		}
+		return nil
+	})
 }
 
 // ownWaits returns the waits in a function of this package: every kind in the user's code, calls named by rules

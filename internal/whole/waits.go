@@ -4,6 +4,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/blockcheck/blockcheck/internal/blocking"
+	"github.com/blockcheck/blockcheck/internal/dfs"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 )
 
@@ -11,13 +12,15 @@ import (
 // lockio) or unbounded operation (for goroutines judged by what they do) met walking the callees depth first, in
 // the order the walk sorts edges. Inside third-party code only calls named by rules count, as for the analyzers.
 type waits struct {
-	a    *engine
-	memo [2]map[*ssa.Function]*blocking.Wait
-	busy map[*ssa.Function]bool
+	a *engine
+	// memo holds each mode's searches: whether a function reaches anything does not depend on which function of
+	// a cycle was asked first (package dfs).
+	memo [2]*dfs.Memo[*ssa.Function, *blocking.Wait]
 }
 
 func newWaits(a *engine) *waits {
-	return &waits{a: a, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+	return &waits{a: a, memo: [2]*dfs.Memo[*ssa.Function, *blocking.Wait]{dfs.New[*ssa.Function, *blocking.Wait](),
+		dfs.New[*ssa.Function, *blocking.Wait]()}}
 }
 
 const (
@@ -110,36 +113,27 @@ func generic(fn *ssa.Function) *ssa.Function {
 }
 
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
-	if found, ok := w.memo[mode][fn]; ok {
-		return found
-	}
-	if w.busy[fn] {
-		return nil // recursion: what the cycle waits on is found from its first function
-	}
-	w.busy[fn] = true
-	defer delete(w.busy, fn)
-	var ws []blocking.Wait
-	own := w.a.ownCode(generic(fn))
-	switch {
-	case mode == unbounded:
-		ws = w.a.cls.Unbounded(fn, own)
-	case own:
-		ws = w.a.cls.Waits(fn)
-	default:
-		ws = w.a.cls.CallWaits(fn)
-	}
-	var found *blocking.Wait
-	if len(ws) > 0 {
-		found = &ws[0]
-	} else {
+	return w.memo[mode].Find(fn, func(fn *ssa.Function) *blocking.Wait {
+		var ws []blocking.Wait
+		own := w.a.ownCode(generic(fn))
+		switch {
+		case mode == unbounded:
+			ws = w.a.cls.Unbounded(fn, own)
+		case own:
+			ws = w.a.cls.Waits(fn)
+		default:
+			ws = w.a.cls.CallWaits(fn)
+		}
+		if len(ws) > 0 {
+			return &ws[0]
+		}
 		for _, e := range w.a.out(fn) {
 			if w.follows(e.Site, e.Callee.Func) {
-				if found = w.of(e.Callee.Func, mode); found != nil {
-					break
+				if found := w.of(e.Callee.Func, mode); found != nil {
+					return found
 				}
 			}
 		}
-	}
-	w.memo[mode][fn] = found
-	return found
+		return nil
+	})
 }

@@ -158,3 +158,9 @@ func TestNestedWrappers(t *testing.T) {
 func TestAssumedPerInterface(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./assumed")
 }
+
+// TestWaitCycle checks that what a goroutine's function reaches does not depend on the order in which functions
+// calling each other were asked about (testdata/stdlib/waitcycle).
+func TestWaitCycle(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./waitcycle")
+}
