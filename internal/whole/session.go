@@ -35,6 +35,9 @@ type Session struct {
 	cache   *checkCache // nil until the first run with a plan; made anew with each plan
 	last    *Result
 	lastKey [sha256.Size]byte
+	// staleLimit is how many times the live functions the stale ones of the kept SSA program may number before
+	// a new program is made (program.go; 0 means 1). Tests raise it.
+	staleLimit int
 }
 
 // NewSession returns a session over cfg, which it keeps.
@@ -73,6 +76,7 @@ func (s *Session) Run(ctx context.Context) (*Result, error) {
 		}
 		s.plan, s.planKey = b, planKey
 		s.cache = newCheckCache()
+		s.cache.progs.limit = s.staleLimit
 		// The keys now also cover the user's code outside the directory, which the plan names.
 		if planKey, lastKey, err = s.keys(); err != nil {
 			return nil, err
