@@ -110,7 +110,7 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 	st.start("loading packages", b.listed)
 	var pkgs []*packages.Package
 	var err error
-	kept := &progCache{} // a run of its own: a new program
+	var kept *progCache // nil: a program of the run's own
 	if c != nil && !cfg.Tests {
 		kept = &c.progs
 		fset = c.fset
@@ -212,6 +212,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 	})
 	a.stages.start("building SSA", len(order))
+	if a.kept == nil {
+		a.kept = &progCache{}
+	}
 	a.prog = a.kept.program(a.fset)
 	a.live = map[*ssa.Package]bool{}
 	var built []*ssa.Package
