@@ -23,16 +23,38 @@ func FuncName(fn *ssa.Function) string {
 	}
 	if fn.Object() != nil {
 		if f, ok := fn.Object().(*types.Func); ok {
-			return f.FullName()
+			return fullName(f)
 		}
 	}
 	return fn.String()
 }
 
+// fullName is f.FullName(), built with one allocation for the common shapes (a package-level function, a
+// method of a plain named type or of a pointer to one) rather than through a type printer: the classifier asks
+// for the name of every call it scans, on every run.
+func fullName(f *types.Func) string {
+	if f.Pkg() == nil {
+		return f.FullName()
+	}
+	recv := f.Signature().Recv()
+	if recv == nil {
+		return f.Pkg().Path() + "." + f.Name()
+	}
+	t, star := recv.Type(), ""
+	if p, ok := t.(*types.Pointer); ok {
+		t, star = p.Elem(), "*"
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.TypeParams() != nil || n.TypeArgs() != nil || n.Obj().Pkg() == nil {
+		return f.FullName()
+	}
+	return "(" + star + n.Obj().Pkg().Path() + "." + n.Obj().Name() + ")." + f.Name()
+}
+
 // CalleeName returns the rule name of a call's target, for static calls and interface invocations, or "".
 func CalleeName(c *ssa.CallCommon) string {
 	if c.IsInvoke() {
-		return c.Method.FullName()
+		return fullName(c.Method)
 	}
 	if fn := c.StaticCallee(); fn != nil {
 		return FuncName(fn)

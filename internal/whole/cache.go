@@ -18,6 +18,7 @@ type checkCache struct {
 	fset     *token.FileSet
 	exported map[string]*packages.Package // by import path; nil until the first run
 	src      map[string]*cachedPkg        // by package ID
+	progs    progCache                    // the SSA program kept with the packages (program.go)
 	// hits and misses count the source packages used as they were and checked again in the last run.
 	hits, misses int
 }

@@ -22,11 +22,13 @@ import (
 //     go.mod, go.sum, the set of Go files or an import changes;
 //   - while the plan holds, the dependencies read from export data, and every package type-checked from source
 //     whose files and imports did not change, with its syntax and type information (cache.go): an edit checks
-//     the edited package and the packages that import it, transitively, again.
+//     the edited package and the packages that import it, transitively, again;
+//   - one SSA program (program.go), in which a run creates and builds only the packages checked again, and sees
+//     the others it does not use any more as stale: left out of every enumeration of functions. The program is
+//     made anew when the stale functions outnumber the live ones, so that what a session holds between runs stays
+//     bounded by about one load of the packages and two programs, and does not grow with the number of runs.
 //
-// The SSA program, the call graph and everything after are made anew on each run (x/tools' ssa.Program cannot
-// drop a package), so that what a session holds between runs is bounded by one load of the packages and does not
-// grow with the number of runs. A Session is not safe for concurrent use.
+// The call graph and everything after are made anew on each run. A Session is not safe for concurrent use.
 type Session struct {
 	cfg Config
 
@@ -35,6 +37,9 @@ type Session struct {
 	cache   *checkCache // nil until the first run with a plan; made anew with each plan
 	last    *Result
 	lastKey [sha256.Size]byte
+	// staleLimit is how many times the live functions the stale ones of the kept SSA program may number before
+	// a new program is made (program.go; 0 means 1). Tests raise it.
+	staleLimit int
 }
 
 // NewSession returns a session over cfg, which it keeps.
@@ -73,6 +78,7 @@ func (s *Session) Run(ctx context.Context) (*Result, error) {
 		}
 		s.plan, s.planKey = b, planKey
 		s.cache = newCheckCache()
+		s.cache.progs.limit = s.staleLimit
 		// The keys now also cover the user's code outside the directory, which the plan names.
 		if planKey, lastKey, err = s.keys(); err != nil {
 			return nil, err

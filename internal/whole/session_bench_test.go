@@ -20,7 +20,7 @@ import (
 // the first Go file), and runs the session again. $BLOCKCHECK_BENCH_PROFILE names a file for a CPU profile of the
 // re-analyses alone. It reports the CPU
 // seconds of the cold run and of each re-analysis, and the heap in use after the first and the last re-analysis
-// (with -benchtime 200x: whether memory stays flat).
+// (with -benchtime 200x: whether memory stays flat), and how far the kept SSA program is from being made anew.
 func BenchmarkSessionEdit(b *testing.B) {
 	src := os.Getenv("BLOCKCHECK_BENCH_DIR")
 	if src == "" {
@@ -108,6 +108,11 @@ func BenchmarkSessionEdit(b *testing.B) {
 	if s.cache != nil { // packages type-checked again by the last re-analysis, and kept
 		b.ReportMetric(float64(s.cache.misses), "pkgs-checked")
 		b.ReportMetric(float64(s.cache.hits), "pkgs-kept")
+		// SSA programs made (the first included), and the functions of the kept program's stale and live
+		// packages: a new program is made when the first outnumber the second (program.go).
+		b.ReportMetric(float64(s.cache.progs.programs), "ssa-programs")
+		b.ReportMetric(float64(s.cache.progs.stale), "stale-funcs")
+		b.ReportMetric(float64(s.cache.progs.size), "live-funcs")
 	}
 	runtime.KeepAlive(s) // what the session keeps between runs is part of the heap
 }

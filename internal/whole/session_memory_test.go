@@ -14,7 +14,8 @@ import (
 // TestSessionMemory edits a body of the service 200 times (40 with -short or the race detector) and checks that
 // what the session holds does not grow: the heap in use after a collection has no upward trend beyond a tolerance,
 // and the session's file set holds as many files after the last run as after the first (the files parsed again
-// are removed from it). It asserts on memory, never on time.
+// are removed from it), and the kept SSA program is made anew as its stale packages pile up (program.go). It
+// asserts on memory, never on time.
 func TestSessionMemory(t *testing.T) {
 	runs := 200
 	if testing.Short() || raceEnabled {
@@ -60,6 +61,10 @@ func TestSessionMemory(t *testing.T) {
 			samples = append(samples, heap())
 		}
 	}
+	// The SSA program is kept across runs and made anew as the stale packages pile up: a saw-tooth, not a ramp.
+	if progs := s.cache.progs.programs; progs <= 1 || progs > runs*3/4 {
+		t.Errorf("%d SSA programs made over %d runs: want more than 1 (stale packages dropped) and at most %d (the program kept between)", progs, runs, runs*3/4)
+	}
 	if n := files(); n != first {
 		t.Errorf("the file set holds %d files after %d runs, %d after the first", n, runs, first)
 	}
@@ -78,8 +83,8 @@ func TestSessionMemory(t *testing.T) {
 	mean /= n
 	slope := (sxy - sx*mean) / (sxx - sx*sx/n) // bytes per sample
 	growth := slope * n
-	t.Logf("%d runs: heap in use after GC %.1f MB on average, %.1f MB first, %.1f MB last; trend %+.2f MB over the runs",
-		runs, mean/(1<<20), samples[0]/(1<<20), samples[len(samples)-1]/(1<<20), growth/(1<<20))
+	t.Logf("%d runs, %d SSA programs: heap in use after GC %.1f MB on average, %.1f MB first, %.1f MB last; trend %+.2f MB over the runs",
+		runs, s.cache.progs.programs, mean/(1<<20), samples[0]/(1<<20), samples[len(samples)-1]/(1<<20), growth/(1<<20))
 	if growth > 0.1*mean {
 		t.Errorf("heap in use grows by %.1f MB over %d runs (mean %.1f MB): more than 10%%", growth/(1<<20), runs, mean/(1<<20))
 	}

@@ -16,8 +16,12 @@ import (
 //
 // The slice is closed under these callees, so VTA can resolve its call sites with its own lazy CHA over the slice
 // alone (vta.CallGraph with no initial graph): every callee the whole program offers a call of the slice is in it.
-func chaSlice(prog *ssa.Program, seeds []*ssa.Function) map[*ssa.Function]bool {
-	all := ssautil.AllFunctions(prog)
+//
+// all is the program's functions, as ssautil.AllFunctions gives them (nil: compute them).
+func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bool) map[*ssa.Function]bool {
+	if all == nil {
+		all = ssautil.AllFunctions(prog)
+	}
 	var bySig typeutil.Map               // functions that are not methods, by signature: []*ssa.Function
 	byID := map[string][]*ssa.Function{} // methods, by their types.Func Id (name and, unexported, package)
 	type imethod struct {

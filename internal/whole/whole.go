@@ -110,7 +110,9 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 	st.start("loading packages", b.listed)
 	var pkgs []*packages.Package
 	var err error
+	var kept *progCache // nil: a program of the run's own
 	if c != nil && !cfg.Tests {
+		kept = &c.progs
 		fset = c.fset
 		pkgs, err = b.checkWith(ctx, cfg, fset, c)
 	} else {
@@ -129,6 +131,7 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 		sorted:  map[*ssa.Function][]*callgraph.Edge{},
 		names:   map[*ssa.Function]string{},
 		release: c == nil, // a Session checks them again only when their inputs change
+		kept:    kept,
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -159,6 +162,10 @@ type engine struct {
 	// release drops the packages' type-checker maps and the dependencies' syntax once SSA is built: false when a
 	// caller keeps the packages for another run.
 	release bool
+	// kept holds the SSA program (program.go), a session's kept across runs: the run creates in it only the
+	// packages that are not there yet, and live holds the packages the run uses, the others being stale.
+	kept *progCache
+	live map[*ssa.Package]bool
 
 	idx   *flow.Index
 	cls   *blocking.Classifier
@@ -205,10 +212,18 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 	})
 	a.stages.start("building SSA", len(order))
-	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
+	if a.kept == nil {
+		a.kept = &progCache{}
+	}
+	a.prog = a.kept.program(a.fset)
+	a.live = map[*ssa.Package]bool{}
 	var built []*ssa.Package
 	for _, p := range order {
 		if broken[p] {
+			continue
+		}
+		if sp := a.prog.Package(p.Types); sp != nil { // kept from an earlier run: its inputs did not change
+			a.live[sp] = true
 			continue
 		}
 		files := p.Syntax
@@ -222,6 +237,10 @@ func (a *engine) load(pkgs []*packages.Package) {
 		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
 			built = append(built, sp)
+		}
+		a.live[sp] = true
+		if info != nil { // as ssa sees it: built from syntax, even with no bodies
+			a.kept.source[sp] = true
 		}
 	}
 	for _, p := range pkgs {
@@ -247,6 +266,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 		wg.Go(p.Build)
 	}
 	wg.Wait()
+	a.kept.ran(a.live)
 	if !a.release {
 		return
 	}
@@ -355,7 +375,7 @@ func (a *engine) analyze() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
-	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) })
+	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) && a.live[p] })
 	var own []*ssa.Function
 	for _, fn := range nonStd {
 		if a.ownCode(fn) {
@@ -415,7 +435,7 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := chaSlice(a.prog, seeds) // slice.go
+	slice := chaSlice(a.prog, seeds, a.kept.allFunctions(a.prog, a.live)) // slice.go, program.go
 	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
