@@ -15,17 +15,18 @@ import (
 // unbounded operation (for goroutines judged by what they do).
 type waits struct {
 	e    *engine
-	memo [2]map[*ssa.Function]*blocking.Wait
+	memo [3]map[*ssa.Function]*blocking.Wait
 	busy map[*ssa.Function]bool
 }
 
 func newWaits(e *engine) *waits {
-	return &waits{e: e, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+	return &waits{e: e, memo: [3]map[*ssa.Function]*blocking.Wait{{}, {}, {}}, busy: map[*ssa.Function]bool{}}
 }
 
 const (
 	anyWait   = 0
 	unbounded = 1
+	endless   = 2 // unbounded, but for operations that end on their own (blocking.Op.Finite)
 )
 
 // unboundedKinds are the analyzers whose operations keep a goroutine going without bound.
@@ -45,10 +46,18 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 }
 
 func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, unbounded)
+}
+
+func (w *waits) Endless(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, endless)
+}
+
+func (w *waits) unboundedFrom(site ssa.CallInstruction, mode int) (blocking.Wait, bool) {
 	if _, ok := site.(*ssa.Go); !ok {
 		for _, ed := range w.e.edgesOf(site.Parent()) {
 			if ed.pos == site.Pos() {
-				if found := w.edge(ed, unbounded); found != nil {
+				if found := w.edge(ed, mode); found != nil {
 					return *found, true
 				}
 			}
@@ -63,7 +72,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		fn = o
 	}
 	if fn.Blocks != nil && (fn.Pkg == w.e.pkg || fn.Pkg == nil) {
-		if found := w.given(site, fn); found != nil {
+		if found := w.given(site, fn, mode); found != nil {
 			return *found, true
 		}
 		return blocking.Wait{}, false
@@ -75,21 +84,37 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 	if w.e.fact(obj) == nil {
 		return blocking.Wait{}, false // its package found nothing it reaches
 	}
-	if found := w.edge(&edge{pos: site.Pos(), caller: site.Parent(), remote: obj}, unbounded); found != nil {
+	if found := w.edge(&edge{pos: site.Pos(), caller: site.Parent(), remote: obj}, mode); found != nil {
 		return *found, true
 	}
 	return blocking.Wait{}, false
 }
 
+// Callees knows the targets of a dynamic call when they are all functions of this package: what a function of
+// another package does is known only by its summary.
+func (w *waits) Callees(site ssa.CallInstruction) ([]*ssa.Function, bool) {
+	var out []*ssa.Function
+	for _, ed := range w.e.edgesOf(site.Parent()) {
+		if ed.pos != site.Pos() {
+			continue
+		}
+		if ed.callee == nil || ed.callee.Blocks == nil {
+			return nil, false
+		}
+		out = append(out, ed.callee)
+	}
+	return out, len(out) > 0
+}
+
 // given returns the nearest unbounded operation fn reaches when the go statement site starts it: calls fn makes
 // through a parameter that site gives a function (go safely(func() { ... })) reach that function only, not what
 // other callers give the same wrapper.
-func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function, mode int) *blocking.Wait {
 	funcs := blocking.GivenFuncs(site.Common(), fn)
 	if len(funcs) == 0 {
-		return w.of(fn, unbounded)
+		return w.of(fn, mode)
 	}
-	if ws := w.e.cls.Unbounded(fn, w.e.own); len(ws) > 0 {
+	if ws := w.ownOps(fn, mode); len(ws) > 0 {
 		return &ws[0]
 	}
 	for _, ed := range w.e.edgesOf(fn) {
@@ -98,13 +123,13 @@ func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait
 				continue // what callers give: this call's function is walked below
 			}
 		}
-		if found := w.edge(ed, unbounded); found != nil {
+		if found := w.edge(ed, mode); found != nil {
 			return found
 		}
 	}
 	for _, p := range fn.Params {
 		if f := funcs[p]; f != nil && f.Blocks != nil {
-			if found := w.of(f, unbounded); found != nil {
+			if found := w.of(f, mode); found != nil {
 				return found
 			}
 		}
@@ -121,7 +146,7 @@ func (w *waits) edge(ed *edge, mode int) *blocking.Wait {
 		return s.Wait
 	}
 	for _, r := range s.Ops {
-		if unboundedKinds[r.Analyzer] {
+		if unboundedKinds[r.Analyzer] && !(mode == endless && r.Finite) {
 			return &blocking.Wait{Name: r.Name, Where: shortFile(r.Posn.File) + ":" + strconv.Itoa(r.Posn.Line)}
 		}
 	}
@@ -139,11 +164,8 @@ func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	defer delete(w.busy, fn)
 	var found *blocking.Wait
 	ws := w.e.ownWaits(fn)
-	if mode == unbounded {
-		ws = nil
-		if fn.Pkg == w.e.pkg || fn.Pkg == nil {
-			ws = w.e.cls.Unbounded(fn, w.e.own)
-		}
+	if mode != anyWait {
+		ws = w.ownOps(fn, mode)
 	}
 	if len(ws) > 0 {
 		found = &ws[0]
@@ -156,6 +178,17 @@ func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	}
 	w.memo[mode][fn] = found
 	return found
+}
+
+// ownOps returns the operations of a function of this package that count in mode unbounded or endless.
+func (w *waits) ownOps(fn *ssa.Function, mode int) []blocking.Wait {
+	if fn.Pkg != w.e.pkg && fn.Pkg != nil {
+		return nil
+	}
+	if mode == endless {
+		return w.e.cls.Endless(fn, w.e.own)
+	}
+	return w.e.cls.Unbounded(fn, w.e.own)
 }
 
 // ownWaits returns the waits in a function of this package: every kind in the user's code, calls named by rules

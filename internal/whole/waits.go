@@ -12,17 +12,18 @@ import (
 // the order the walk sorts edges. Inside third-party code only calls named by rules count, as for the analyzers.
 type waits struct {
 	a    *engine
-	memo [2]map[*ssa.Function]*blocking.Wait
+	memo [3]map[*ssa.Function]*blocking.Wait
 	busy map[*ssa.Function]bool
 }
 
 func newWaits(a *engine) *waits {
-	return &waits{a: a, memo: [2]map[*ssa.Function]*blocking.Wait{{}, {}}, busy: map[*ssa.Function]bool{}}
+	return &waits{a: a, memo: [3]map[*ssa.Function]*blocking.Wait{{}, {}, {}}, busy: map[*ssa.Function]bool{}}
 }
 
 const (
 	anyWait   = 0
 	unbounded = 1
+	endless   = 2 // unbounded, but for operations that end on their own (blocking.Op.Finite)
 )
 
 func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
@@ -41,6 +42,14 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 }
 
 func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, unbounded)
+}
+
+func (w *waits) Endless(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, endless)
+}
+
+func (w *waits) unboundedFrom(site ssa.CallInstruction, mode int) (blocking.Wait, bool) {
 	if w.a.graph == nil {
 		return blocking.Wait{Name: "an unknown function"}, true
 	}
@@ -54,7 +63,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
 			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 		}
-		if found := w.given(site, fn); found != nil {
+		if found := w.given(site, fn, mode); found != nil {
 			return *found, true
 		}
 	}
@@ -64,15 +73,33 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 	return blocking.Wait{}, false
 }
 
+func (w *waits) Callees(site ssa.CallInstruction) ([]*ssa.Function, bool) {
+	if w.a.graph == nil {
+		return nil, false
+	}
+	var out []*ssa.Function
+	for _, e := range w.a.out(site.Parent()) {
+		if e.Site != site {
+			continue
+		}
+		fn := e.Callee.Func
+		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
+			return nil, false
+		}
+		out = append(out, fn)
+	}
+	return out, len(out) > 0
+}
+
 // given returns the nearest unbounded operation fn reaches when site calls it: calls fn makes through a parameter
 // that site gives a function (go safely(func() { ... })) reach only that function, not every function other
 // callers give the same wrapper.
-func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function, mode int) *blocking.Wait {
 	funcs := blocking.GivenFuncs(site.Common(), fn)
 	if len(funcs) == 0 {
-		return w.of(fn, unbounded)
+		return w.of(fn, mode)
 	}
-	if ws := w.a.cls.Unbounded(fn, w.a.ownCode(generic(fn))); len(ws) > 0 {
+	if ws := w.ops(fn, mode, w.a.ownCode(generic(fn))); len(ws) > 0 {
 		return &ws[0]
 	}
 	for _, e := range w.a.out(fn) {
@@ -80,14 +107,14 @@ func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait
 			continue // what callers give: this call's function is walked below
 		}
 		if w.follows(e.Site, e.Callee.Func) {
-			if found := w.of(e.Callee.Func, unbounded); found != nil {
+			if found := w.of(e.Callee.Func, mode); found != nil {
 				return found
 			}
 		}
 	}
 	for _, p := range fn.Params {
 		if f := funcs[p]; f != nil && f.Blocks != nil {
-			if found := w.of(f, unbounded); found != nil {
+			if found := w.of(f, mode); found != nil {
 				return found
 			}
 		}
@@ -109,6 +136,20 @@ func generic(fn *ssa.Function) *ssa.Function {
 	return fn
 }
 
+// ops returns fn's own operations that count in mode.
+func (w *waits) ops(fn *ssa.Function, mode int, own bool) []blocking.Wait {
+	switch {
+	case mode == unbounded:
+		return w.a.cls.Unbounded(fn, own)
+	case mode == endless:
+		return w.a.cls.Endless(fn, own)
+	case own:
+		return w.a.cls.Waits(fn)
+	default:
+		return w.a.cls.CallWaits(fn)
+	}
+}
+
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	if found, ok := w.memo[mode][fn]; ok {
 		return found
@@ -120,14 +161,7 @@ func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	defer delete(w.busy, fn)
 	var ws []blocking.Wait
 	own := w.a.ownCode(generic(fn))
-	switch {
-	case mode == unbounded:
-		ws = w.a.cls.Unbounded(fn, own)
-	case own:
-		ws = w.a.cls.Waits(fn)
-	default:
-		ws = w.a.cls.CallWaits(fn)
-	}
+	ws = w.ops(fn, mode, own)
 	var found *blocking.Wait
 	if len(ws) > 0 {
 		found = &ws[0]
