@@ -90,6 +90,11 @@
 //     program's signal loop, so the send raises the signal (a reload, a shutdown) as a kill would (listmonk's
 //     go func() { <-time.After(500 * time.Millisecond); a.chReload <- syscall.SIGHUP }()). A send on any other
 //     channel after the delay is still reported: whether anything receives is not known.
+//   - a new root context (context.Background()) passed only to calls that wait on nothing and reach nothing
+//     unbounded, whose every target is known and outside the standard library (filebrowser's
+//     go func() { fileCache.Store(context.Background(), key, b) }(), whose implementations write a local file or
+//     nothing). A root context handed to the standard library (exec.CommandContext, a query), stored or returned
+//     may end up under work that waits, and is still counted.
 //   - Reaping a process: go cmd.Wait() (or a goroutine that only waits for the command and logs the error) after
 //     cmd.Start(). One goroutine per started process collects its exit status; a request that waits for a process
 //     itself (cmd.Run, cmd.Output) is nocancel's business.
