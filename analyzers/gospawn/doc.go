@@ -49,11 +49,13 @@
 //     check of a boolean flag (field or package variable) that the function sets to true.
 //   - Started by a guarded start: the goroutine is given what a call returned (sess, err := im.NewSession(opt), then
 //     go sess.Start()), and runs only when that call's error is nil, and the callee refuses while an instance runs: it
-//     returns a non-nil error on a branch on a flag (a field or package variable, read directly or by a function it
-//     calls: if !im.isDone() { return nil, errors.New("an import is already running") }) and sets that flag itself
-//     (im.status = …). The callee may be in another package: the modular engine learns it from a fact that the
-//     callee's package exports. A call whose error only checks its arguments guards nothing, and a goroutine started
-//     whatever the error says is still reported.
+//     returns a new error (made there with errors.New or fmt.Errorf, or a package's sentinel) on a branch on a flag
+//     (a field or package variable, read directly or by a function it calls:
+//     if !im.isDone() { return nil, errors.New("an import is already running") }) and sets that flag to a constant
+//     itself (im.status = Status{Status: StatusImporting, …}). The callee may be in another package: the modular
+//     engine learns it from a fact that the callee's package exports. A call whose error only checks its arguments, or
+//     returns a failure recorded earlier (return rows, tx.Error, as gorm's Rows does), guards nothing, and a
+//     goroutine started whatever the error says is still reported.
 //   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time
 //     (if time.Since(sess.LastRefresh()) < interval { return }, or t.Before(…)/After(…)), and the function
 //     records the time again after it (a call to time.Now, itself or in a function it calls:
@@ -73,7 +75,11 @@
 //     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
 //     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
 //     target), or that calls through an interface or a function value in its own code or in a function it calls
-//     directly, is not one: what such a call reaches may wait without the call graph showing it. When the engine knows
+//     directly, is not one: what such a call reaches may wait without the call graph showing it. Nor is one that makes
+//     a call a rule names as waiting (a query, a client call, a sleep) in its own code or the functions it calls, even
+//     where no analyzer reports the call because what would make it unbounded is not known (a gorm handle whose origin
+//     is unknown), unless the call ends on its own (below); function literals the goroutine only makes (a client's
+//     dialer) are not counted, and reaping a started process (cmd.Wait()) is judged at its Start. When the engine knows
 //     every target of such a call, and none is in the standard library (the whole-program engine by VTA: a cache
 //     interface whose implementations the program creates write a local file, or do nothing), the targets are looked
 //     into instead. The modular engine knows them only when they are all functions of the calling package. Taking a

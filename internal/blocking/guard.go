@@ -109,17 +109,31 @@ func GuardsStart(fn *ssa.Function) string {
 	return ""
 }
 
-// failsOn reports whether b, through blocks with one successor, returns a non-nil error as its last result.
+// failsOn reports whether b, through blocks with one successor, returns a new error as its last result: one made
+// there (errors.New, fmt.Errorf) or a package's sentinel (ErrRunning). An error kept in a field (return rows,
+// tx.Error) reports a past failure, not a refusal.
 func failsOn(b *ssa.BasicBlock) bool {
 	for range 8 {
 		switch in := b.Instrs[len(b.Instrs)-1].(type) {
 		case *ssa.Return:
-			return len(in.Results) > 0 && !isNil(in.Results[len(in.Results)-1])
+			return len(in.Results) > 0 && newError(in.Results[len(in.Results)-1])
 		case *ssa.Jump:
 			b = b.Succs[0]
 		default:
 			return false
 		}
+	}
+	return false
+}
+
+func newError(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Call:
+		f := v.Common().StaticCallee()
+		return f != nil && f.Pkg != nil && (f.Pkg.Pkg.Path() == "errors" || f.Pkg.Pkg.Path() == "fmt")
+	case *ssa.UnOp:
+		_, ok := v.X.(*ssa.Global)
+		return ok && v.Op == token.MUL
 	}
 	return false
 }
@@ -201,8 +215,8 @@ func addrKeys(addr ssa.Value, out map[any]bool) {
 	}
 }
 
-// setsKey returns the flag, one of keys, that fn or a function it calls (depth calls deep) stores into, as the
-// source names it, or "".
+// setsKey returns the flag, one of keys, that fn or a function it calls (depth calls deep) sets to a constant
+// (im.running = true, im.status = Status{Status: StatusImporting, …}), as the source names it, or "".
 func setsKey(fn *ssa.Function, keys map[any]bool, depth int) string {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
@@ -211,7 +225,7 @@ func setsKey(fn *ssa.Function, keys map[any]bool, depth int) string {
 				stored := map[any]bool{}
 				addrKeys(in.Addr, stored)
 				for k := range stored {
-					if keys[k] {
+					if keys[k] && constantFlag(in.Val, keys) {
 						return describe(in.Addr)
 					}
 				}
@@ -225,4 +239,29 @@ func setsKey(fn *ssa.Function, keys map[any]bool, depth int) string {
 		}
 	}
 	return ""
+}
+
+// constantFlag reports whether v is a constant, or a struct literal that sets one of the flags to a constant.
+func constantFlag(v ssa.Value, keys map[any]bool) bool {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return true
+	case *ssa.UnOp:
+		a, ok := v.X.(*ssa.Alloc)
+		if !ok || v.Op != token.MUL {
+			return false
+		}
+		for _, r := range *a.Referrers() {
+			fa, ok := r.(*ssa.FieldAddr)
+			if !ok || !keys[lockKey(fa)] {
+				continue
+			}
+			for _, st := range values.Stored(fa) {
+				if _, ok := st.(*ssa.Const); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

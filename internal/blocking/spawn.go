@@ -137,17 +137,18 @@ func (c *Classifier) endsAlone(g *ssa.Go) bool {
 	if body == nil || body.Blocks == nil {
 		return false
 	}
-	return !c.waitsHere(body, 3, map[*ssa.Function]bool{})
+	return !c.waitsHere(body, 3, true, map[*ssa.Function]bool{})
 }
 
 // waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
 // analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
-// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), a call in a
-// loop whose callees wait, or, in the goroutine's own code and the functions it calls directly, a call whose
+// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), a call that a
+// rule says waits even where no analyzer reports it (namedWait; not in a function literal fn only makes, such as
+// a client's dialer, which runs elsewhere), a call in a loop whose callees wait, or, in the goroutine's own code and the functions it calls directly, a call whose
 // targets are not known. What ends on its own (finite.go) does not count: a short fixed delay outside a loop, a
 // signal sent on the process's own signal channel. A call through an interface or a function value whose targets
 // the engine knows (Reacher.Callees) is followed into them.
-func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Function]bool) bool {
+func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen map[*ssa.Function]bool) bool {
 	if seen[fn] {
 		return false
 	}
@@ -175,7 +176,7 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Functi
 				case "time.Tick", "time.NewTicker", "time.NewTimer", "(*sync.WaitGroup).Wait", "(*sync.Cond).Wait":
 					return true
 				}
-				if c.onStream(cc) {
+				if c.onStream(cc) || called && c.namedWait(in, cc) {
 					return true
 				}
 				// A loop that calls something that waits, however briefly, keeps going.
@@ -193,20 +194,36 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Functi
 						return true
 					}
 					for _, f := range callees {
-						if depth > 0 && c.waitsHere(f, depth-1, seen) {
+						if depth > 0 && c.waitsHere(f, depth-1, called, seen) {
 							return true
 						}
 					}
 				}
-				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, seen) {
+				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, called, seen) {
 					return true
 				}
 			}
 		}
 	}
 	for _, a := range fn.AnonFuncs {
-		if c.waitsHere(a, depth, seen) {
+		if c.waitsHere(a, depth, false, seen) {
 			return true
+		}
+	}
+	return false
+}
+
+// namedWait reports whether a rule of a waiting kind (or lockio's, which wait even with a context) names the call
+// and it does not end on its own (finite.go). The analyzers may not report it, when what would make it unbounded
+// is not known (a gorm handle or a request whose origin is unknown, for precision), but it waits all the same.
+func (c *Classifier) namedWait(in ssa.CallInstruction, cc *ssa.CallCommon) bool {
+	name := flow.CalleeName(cc)
+	if name == "(*os/exec.Cmd).Wait" {
+		return false // reaping a started process: judged at its Start
+	}
+	for _, r := range c.byFunc[name] {
+		if waiting[r.Analyzer] || r.Analyzer == "lockio" {
+			return !c.finite(in, r.Analyzer)
 		}
 	}
 	return false

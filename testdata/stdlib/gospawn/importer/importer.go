@@ -13,7 +13,10 @@ import (
 type Importer struct {
 	mu     sync.RWMutex
 	status string
+	err    error
 }
+
+var errNoName = errors.New("no name")
 
 // Session is one import: Start consumes what Load reads.
 type Session struct {
@@ -46,6 +49,15 @@ func (im *Importer) NewBatch(name string) (*Session, error) {
 		return nil, errors.New("no name")
 	}
 	return &Session{im: im, queue: make(chan string, 8)}, nil
+}
+
+// Stream returns the error the importer last recorded, as gorm's Rows returns tx.Error: a past failure, not a
+// refusal to start a second stream.
+func (im *Importer) Stream(name string) (*Session, error) {
+	if im.err == nil && name == "" {
+		im.err = errNoName
+	}
+	return &Session{im: im, queue: make(chan string, 8)}, im.err
 }
 
 // Start imports what the queue carries until Load closes it.
