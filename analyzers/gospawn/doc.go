@@ -73,7 +73,8 @@
 //   - Ends on its own: the goroutine, through its callees, reaches no operation that waits (no network, database or
 //     subprocess call, no sleep, no channel or WaitGroup wait, no call named by a rule) and nothing else this page
 //     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
-//     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
+//     finishes without waiting on anything. The timers and waits that count, the delays that end, the calls that reap a
+//     process and the signal channel's type are rule data (goroutines in rules.md). A goroutine that calls something unseen (a function value with no known
 //     target), or that calls through an interface or a function value in its own code or in a function it calls
 //     directly, is not one: what such a call reaches may wait without the call graph showing it. Nor is one that makes
 //     a call a rule names as waiting (a query, a client call, a sleep) in its own code or the functions it calls, even

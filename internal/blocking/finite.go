@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"time"
 
 	"golang.org/x/tools/go/ssa"
@@ -37,7 +38,7 @@ func (c *Classifier) finite(instr ssa.Instruction, analyzer string) bool {
 		cc := in.Common()
 		switch analyzer {
 		case "sleep":
-			return shortDelay(instr, cc)
+			return c.shortDelay(instr, cc)
 		case "ctxdetach":
 			call, ok := in.(*ssa.Call)
 			return ok && c.idle(call)
@@ -45,11 +46,11 @@ func (c *Classifier) finite(instr ssa.Instruction, analyzer string) bool {
 		return c.timedOut(cc)
 	case *ssa.UnOp:
 		// <-time.After(500 * time.Millisecond)
-		if call, ok := in.X.(*ssa.Call); ok && in.Op == token.ARROW && flow.CalleeName(call.Common()) == "time.After" {
-			return shortDelay(in, call.Common())
+		if call, ok := in.X.(*ssa.Call); ok && in.Op == token.ARROW {
+			return c.shortDelay(in, call.Common())
 		}
 	case *ssa.Send:
-		return signalChan(in.Chan)
+		return c.signalChan(in.Chan)
 	}
 	return false
 }
@@ -97,10 +98,10 @@ func (c *Classifier) timedOut(cc *ssa.CallCommon) bool {
 	return false
 }
 
-// shortDelay reports whether a timer call (time.Sleep(d), time.After(d)) waits a constant duration of at most
-// maxDelay, once: not in a loop of its function.
-func shortDelay(at ssa.Instruction, cc *ssa.CallCommon) bool {
-	if len(cc.Args) != 1 || inLoop(at.Block()) {
+// shortDelay reports whether a delay call (rules: goroutines.delays, as time.Sleep(d), time.After(d)) waits a
+// constant duration of at most maxDelay, once: not in a loop of its function.
+func (c *Classifier) shortDelay(at ssa.Instruction, cc *ssa.CallCommon) bool {
+	if len(cc.Args) == 0 || !slices.Contains(c.cat.Goroutines.Delays, flow.CalleeName(cc)) || inLoop(at.Block()) {
 		return false
 	}
 	k, ok := cc.Args[0].(*ssa.Const)
@@ -116,10 +117,23 @@ func inLoop(b *ssa.BasicBlock) bool {
 	return b != nil && reaches(b.Succs, b, nil)
 }
 
-// signalChan reports whether ch is a channel of os.Signal: the process's own signal channel, which signal.Notify
-// feeds and the program's signal loop drains. A send on it raises the signal (a reload, a shutdown) as a kill
-// would; the loop handles it once for the process.
-func signalChan(ch ssa.Value) bool {
-	c, ok := ch.Type().Underlying().(*types.Chan)
-	return ok && types.TypeString(c.Elem(), nil) == "os.Signal"
+// signalChan reports whether ch is the process's own signal channel (rules: goroutines.signals, a channel of
+// os.Signal), which signal.Notify feeds and the program's signal loop drains. A send on it raises the signal (a
+// reload, a shutdown) as a kill would; the loop handles it once for the process.
+func (c *Classifier) signalChan(ch ssa.Value) bool {
+	t, ok := ch.Type().Underlying().(*types.Chan)
+	return ok && slices.Contains(c.cat.Goroutines.Signals, types.TypeString(t.Elem(), nil))
+}
+
+// goWait reports whether a rule names the call as keeping a goroutine waiting (rules: goroutines.waits), or as a
+// delay that is not short (goroutines.delays).
+func (c *Classifier) goWait(in ssa.CallInstruction, cc *ssa.CallCommon) bool {
+	name := flow.CalleeName(cc)
+	return slices.Contains(c.cat.Goroutines.Waits, name) || slices.Contains(c.cat.Goroutines.Delays, name) && !c.shortDelay(in, cc)
+}
+
+// reaps reports whether a call waits for a process started earlier (rules: goroutines.reapers), which is judged
+// where the process starts.
+func (c *Classifier) reaps(cc *ssa.CallCommon) bool {
+	return slices.Contains(c.cat.Goroutines.Reapers, flow.CalleeName(cc))
 }

@@ -91,7 +91,7 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
-	if c.endsAlone(g) || flow.CalleeName(g.Common()) == "(*os/exec.Cmd).Wait" {
+	if c.endsAlone(g) || c.reaps(g.Common()) {
 		return true // reaping a started process: one per process, collecting its exit status
 	}
 	if body != nil && body.Blocks != nil {
@@ -141,13 +141,14 @@ func (c *Classifier) endsAlone(g *ssa.Go) bool {
 }
 
 // waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
-// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
-// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), a call that a
-// rule says waits even where no analyzer reports it (namedWait; not in a function literal fn only makes, such as
-// a client's dialer, which runs elsewhere), a call in a loop whose callees wait, or, in the goroutine's own code and the functions it calls directly, a call whose
-// targets are not known. What ends on its own (finite.go) does not count: a short fixed delay outside a loop, a
-// signal sent on the process's own signal channel. A call through an interface or a function value whose targets
-// the engine knows (Reacher.Callees) is followed into them.
+// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a call
+// rules name as keeping a goroutine waiting (goroutines.waits: a ticker, a WaitGroup or Cond wait; a delay that is
+// not short), an operation on a stream connection (rules: streams), a call that a rule says waits even where no
+// analyzer reports it (namedWait; not in a function literal fn only makes, such as a client's dialer, which runs
+// elsewhere), a call in a loop whose callees wait, or, in the goroutine's own code and the functions it calls
+// directly, a call whose targets are not known. What ends on its own (finite.go) does not count: a short fixed
+// delay outside a loop, a signal sent on the process's own signal channel. A call through an interface or a
+// function value whose targets the engine knows (Reacher.Callees) is followed into them.
 func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen map[*ssa.Function]bool) bool {
 	if seen[fn] {
 		return false
@@ -159,7 +160,7 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen ma
 			case *ssa.Select:
 				return true
 			case *ssa.Send:
-				if !signalChan(in.Chan) {
+				if !c.signalChan(in.Chan) {
 					return true
 				}
 			case *ssa.UnOp:
@@ -168,15 +169,7 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen ma
 				}
 			case ssa.CallInstruction:
 				cc := in.Common()
-				switch flow.CalleeName(cc) {
-				case "time.Sleep", "time.After":
-					if !shortDelay(in, cc) {
-						return true
-					}
-				case "time.Tick", "time.NewTicker", "time.NewTimer", "(*sync.WaitGroup).Wait", "(*sync.Cond).Wait":
-					return true
-				}
-				if c.onStream(cc) || called && c.namedWait(in, cc) {
+				if c.goWait(in, cc) || c.onStream(cc) || called && c.namedWait(in, cc) {
 					return true
 				}
 				// A loop that calls something that waits, however briefly, keeps going.
@@ -217,11 +210,10 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen ma
 // and it does not end on its own (finite.go). The analyzers may not report it, when what would make it unbounded
 // is not known (a gorm handle or a request whose origin is unknown, for precision), but it waits all the same.
 func (c *Classifier) namedWait(in ssa.CallInstruction, cc *ssa.CallCommon) bool {
-	name := flow.CalleeName(cc)
-	if name == "(*os/exec.Cmd).Wait" {
+	if c.reaps(cc) {
 		return false // reaping a started process: judged at its Start
 	}
-	for _, r := range c.byFunc[name] {
+	for _, r := range c.byFunc[flow.CalleeName(cc)] {
 		if waiting[r.Analyzer] || r.Analyzer == "lockio" {
 			return !c.finite(in, r.Analyzer)
 		}
