@@ -66,6 +66,9 @@ type Catalog struct {
 	// commands a program runs to do it ("xdg-open"). A server whose serving function also opens a browser is a
 	// local UI that lives as long as its command, and servertimeout does not report it.
 	Browsers Browsers `json:"browsers,omitzero"`
+	// Goroutines names what keeps a goroutine waiting although no analyzer reports it there, and what ends on its
+	// own: gospawn judges a goroutine that reaches nothing unbounded by them.
+	Goroutines Goroutines `json:"goroutines,omitzero"`
 	// Operations words the operations of the language itself (go statements, channel operations, selects, timer
 	// waits), which no call rule names. A later entry for the same op replaces an earlier one.
 	Operations []Operation `json:"operations,omitempty"`
@@ -80,6 +83,21 @@ type Browsers struct {
 	Funcs []string `json:"funcs,omitempty"`
 	// Commands are programs run through os/exec to open one ("xdg-open", "open").
 	Commands []string `json:"commands,omitempty"`
+}
+
+// Goroutines names, for gospawn, the calls and types by which a goroutine that reaches nothing unbounded may still
+// wait, or ends on its own.
+type Goroutines struct {
+	// Waits are calls that keep a goroutine waiting (a ticker, a WaitGroup's Wait), as go/ssa prints them.
+	Waits []string `json:"waits,omitempty"`
+	// Delays are calls whose first argument is how long they wait (time.Sleep, time.After): a constant delay of at
+	// most a few seconds outside a loop ends on its own; any other keeps the goroutine waiting.
+	Delays []string `json:"delays,omitempty"`
+	// Reapers are calls that wait for a process started earlier (cmd.Wait): judged where the process starts.
+	Reapers []string `json:"reapers,omitempty"`
+	// Signals are the element types of the process's own signal channel ("os.Signal"): a send on one raises the
+	// signal, which the program's signal loop handles.
+	Signals []string `json:"signals,omitempty"`
 }
 
 // An Operation rule words a kind of operation of the language: go (a go statement nothing bounds), receive, send
@@ -447,6 +465,16 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("callbacks[%d]: func, a non-negative arg and method are required", i))
 		}
 	}
+	for _, l := range []struct {
+		name string
+		list []string
+	}{{"waits", c.Goroutines.Waits}, {"delays", c.Goroutines.Delays}, {"reapers", c.Goroutines.Reapers}, {"signals", c.Goroutines.Signals}} {
+		for i, v := range l.list {
+			if v == "" {
+				errs = append(errs, fmt.Errorf("goroutines.%s[%d] is empty", l.name, i))
+			}
+		}
+	}
 	for i, r := range c.Operations {
 		if !slices.Contains(Ops, r.Op) {
 			errs = append(errs, fmt.Errorf("operations[%d]: unknown op %q (want one of %s)", i, r.Op, strings.Join(Ops, ", ")))
@@ -488,6 +516,10 @@ func (c *Catalog) Merge(more *Catalog) *Catalog {
 		Streams:       slices.Concat(c.Streams, more.Streams),
 		Browsers: Browsers{Funcs: slices.Concat(c.Browsers.Funcs, more.Browsers.Funcs),
 			Commands: slices.Concat(c.Browsers.Commands, more.Browsers.Commands)},
+		Goroutines: Goroutines{Waits: slices.Concat(c.Goroutines.Waits, more.Goroutines.Waits),
+			Delays:  slices.Concat(c.Goroutines.Delays, more.Goroutines.Delays),
+			Reapers: slices.Concat(c.Goroutines.Reapers, more.Goroutines.Reapers),
+			Signals: slices.Concat(c.Goroutines.Signals, more.Goroutines.Signals)},
 	}
 }
 

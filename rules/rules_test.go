@@ -141,6 +141,7 @@ func TestParseErrors(t *testing.T) {
 		{"same id", `{"blocking": [{"id": "x", "analyzer": "sleep", "func": "a.B"}], "groups": [{"id": "x", "func": "a.C"}]}`, "already used by blocking[0]"},
 		{"version", `{"version": 2}`, "this blockcheck reads version 1"},
 		{"groups differ", `{"handlers": [{"id": "h", "type": "x/{v1,v2}.H", "params": ["x/{v1,v2,v3}.C"]}]}`, "name 2 and 3 alternatives"},
+		{"empty wait", `{"goroutines": {"waits": ["time.Tick", ""]}}`, "goroutines.waits[1] is empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.src))
@@ -197,5 +198,32 @@ func TestMerge(t *testing.T) {
 	}
 	if want := []string{"b=example.com/r.Nap", "a=example.com/r.Wait2"}; !slices.Equal(got, want) {
 		t.Errorf("merged %v, want %v", got, want)
+	}
+}
+
+// TestMergeGoroutines checks that a user's goroutines lists add to the defaults', which name the timers and waits
+// gospawn used to know by heart.
+func TestMergeGoroutines(t *testing.T) {
+	user, err := Parse([]byte(`{"goroutines": {"waits": ["(*example.com/q.Queue).Wait"], "reapers": ["(*example.com/p.Proc).Wait"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := def.Merge(user).Goroutines
+	for _, tc := range []struct {
+		list []string
+		want string
+	}{
+		{g.Waits, "time.NewTicker"}, {g.Waits, "(*sync.WaitGroup).Wait"}, {g.Waits, "(*example.com/q.Queue).Wait"},
+		{g.Delays, "time.Sleep"}, {g.Delays, "time.After"},
+		{g.Reapers, "(*os/exec.Cmd).Wait"}, {g.Reapers, "(*example.com/p.Proc).Wait"},
+		{g.Signals, "os.Signal"},
+	} {
+		if !slices.Contains(tc.list, tc.want) {
+			t.Errorf("merged goroutines %+v lack %q", g, tc.want)
+		}
 	}
 }

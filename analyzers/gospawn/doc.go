@@ -47,6 +47,15 @@
 //     with a context's cancel function, a caller that never calls it is not checked.
 //   - Started under a single-instance guard: the go statement runs only after a CompareAndSwap succeeds, or after a
 //     check of a boolean flag (field or package variable) that the function sets to true.
+//   - Started by a guarded start: the goroutine is given what a call returned (sess, err := im.NewSession(opt), then
+//     go sess.Start()), and runs only when that call's error is nil, and the callee refuses while an instance runs: it
+//     returns a new error (made there with errors.New or fmt.Errorf, or a package's sentinel) on a branch on a flag
+//     (a field or package variable, read directly or by a function it calls:
+//     if !im.isDone() { return nil, errors.New("an import is already running") }) and sets that flag to a constant
+//     itself (im.status = Status{Status: StatusImporting, …}). The callee may be in another package: the modular
+//     engine learns it from a fact that the callee's package exports. A call whose error only checks its arguments, or
+//     returns a failure recorded earlier (return rows, tx.Error, as gorm's Rows does), guards nothing, and a
+//     goroutine started whatever the error says is still reported.
 //   - Started under a rate limit: the go statement runs only after a check of the time elapsed since a recorded time
 //     (if time.Since(sess.LastRefresh()) < interval { return }, or t.Before(…)/After(…)), and the function
 //     records the time again after it (a call to time.Now, itself or in a function it calls:
@@ -64,9 +73,35 @@
 //   - Ends on its own: the goroutine, through its callees, reaches no operation that waits (no network, database or
 //     subprocess call, no sleep, no channel or WaitGroup wait, no call named by a rule) and nothing else this page
 //     reports: a map insert under a mutex, a counter, a local file write. However many requests start it, each
-//     finishes without waiting on anything. A goroutine that calls something unseen (a function value with no known
+//     finishes without waiting on anything. The timers and waits that count, the delays that end, the calls that reap a
+//     process and the signal channel's type are rule data (goroutines in rules.md). A goroutine that calls something unseen (a function value with no known
 //     target), or that calls through an interface or a function value in its own code or in a function it calls
-//     directly, is not one: what such a call reaches may wait without the call graph showing it.
+//     directly, is not one: what such a call reaches may wait without the call graph showing it. Nor is one that makes
+//     a call a rule names as waiting (a query, a client call, a sleep) in its own code or the functions it calls, even
+//     where no analyzer reports the call because what would make it unbounded is not known (a gorm handle whose origin
+//     is unknown), unless the call ends on its own (below); function literals the goroutine only makes (a client's
+//     dialer) are not counted, and reaping a started process (cmd.Wait()) is judged at its Start. When the engine knows
+//     every target of such a call, and none is in the standard library (the whole-program engine by VTA: a cache
+//     interface whose implementations the program creates write a local file, or do nothing), the targets are looked
+//     into instead. The modular engine knows them only when they are all functions of the calling package. Taking a
+//     lock through sync.Locker counts as taking it, not as an unseen call.
+//   - Waits, but only for what ends by itself: these waits do not keep a goroutine going (they are still reported
+//     where a request waits on them, by the analyzer they belong to):
+//   - an HTTP client call through a client with a Timeout (a function a client-timeout rule names, on a client
+//     that has one): the request may have no context, but the Timeout ends the call (ntfy's poll request through
+//     &http.Client{Timeout: 10 * time.Second});
+//   - a short fixed delay: time.Sleep(d) or <-time.After(d) with a constant d of at most 5 seconds, outside any
+//     loop of its function. A longer or computed delay, a delay in a loop, and a loop calling a function that waits,
+//     however briefly, keep the goroutine going and are still reported;
+//   - a send on a channel of os.Signal: the process's own signal channel, fed by signal.Notify and drained by the
+//     program's signal loop, so the send raises the signal (a reload, a shutdown) as a kill would (listmonk's
+//     go func() { <-time.After(500 * time.Millisecond); a.chReload <- syscall.SIGHUP }()). A send on any other
+//     channel after the delay is still reported: whether anything receives is not known.
+//   - a new root context (context.Background()) passed only to calls that wait on nothing and reach nothing
+//     unbounded, whose every target is known and outside the standard library (filebrowser's
+//     go func() { fileCache.Store(context.Background(), key, b) }(), whose implementations write a local file or
+//     nothing). A root context handed to the standard library (exec.CommandContext, a query), stored or returned
+//     may end up under work that waits, and is still counted.
 //   - Reaping a process: go cmd.Wait() (or a goroutine that only waits for the command and logs the error) after
 //     cmd.Start(). One goroutine per started process collects its exit status; a request that waits for a process
 //     itself (cmd.Run, cmd.Output) is nocancel's business.

@@ -36,6 +36,9 @@ type Op struct {
 	// context passed for parameter CtxParam-1 of its function has no deadline, which the function's callers, in
 	// other packages, decide.
 	CtxParam int
+	// Finite is true for an operation that ends on its own whatever the request does (finite.go): still reported
+	// where a request waits on it, but not one that keeps a goroutine going.
+	Finite bool
 }
 
 // Options configure a classifier.
@@ -50,6 +53,9 @@ type Options struct {
 	// RootVar, when set, names the call whose new root context a package variable the index does not hold keeps
 	// (context.TODO for oauth2.NoContext), or "": for an engine that sees other packages through facts.
 	RootVar func(*types.Var) string
+	// Guard, when set, tells whether a function of another package, whose body is not in sight, is a
+	// single-instance guard (GuardsStart), for an engine that sees other packages through facts.
+	Guard func(*types.Func) bool
 }
 
 // An Edit rewrites the call expression whose opening parenthesis is at Lparen, by a rules.Call.Edit template.
@@ -146,6 +152,7 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 			}
 			n := len(s.ops)
 			s.ops = c.instr(fn, instr, s.ops)
+			c.markFinite(instr, s.ops[n:])
 			for _, op := range s.ops[n:] {
 				// Cond.Wait releases its lock while it waits.
 				if waiting[op.Analyzer] && op.Name != "(*sync.Cond).Wait" {

@@ -20,6 +20,12 @@ type Reacher interface {
 	// Unbounded returns the nearest operation reported as unbounded (Unbounded) that the callees of site reach,
 	// the function a go statement starts included; it is true too when the callees cannot be known.
 	Unbounded(site ssa.CallInstruction) (Wait, bool)
+	// Endless is Unbounded without the operations that end on their own (Op.Finite): what keeps the goroutine a
+	// go statement starts going, where Unbounded is what keeps whoever waits for it waiting.
+	Endless(site ssa.CallInstruction) (Wait, bool)
+	// Callees returns the functions a dynamic call (through an interface or a function value) can call, and true
+	// when the engine knows them all and can look into each: none in the standard library or without a body.
+	Callees(site ssa.CallInstruction) ([]*ssa.Function, bool)
 }
 
 // A Wait is an operation that waits on something the request does not control: I/O, a subprocess, a sleep,
@@ -63,9 +69,18 @@ var unbounded = map[string]bool{"sleep": true, "nocancel": true, "syncdb": true,
 // Unbounded returns fn's own operations of the unbounded kinds; in dependencies (own is false), only calls
 // named by rules that wait on the world outside.
 func (c *Classifier) Unbounded(fn *ssa.Function, own bool) []Wait {
+	return c.unboundedOps(fn, own, false)
+}
+
+// Endless is Unbounded without the operations that end on their own (Op.Finite): what keeps a goroutine going.
+func (c *Classifier) Endless(fn *ssa.Function, own bool) []Wait {
+	return c.unboundedOps(fn, own, true)
+}
+
+func (c *Classifier) unboundedOps(fn *ssa.Function, own, endless bool) []Wait {
 	var out []Wait
 	for _, op := range c.scan(fn).ops {
-		if unbounded[op.Analyzer] && (own || op.Call && op.Analyzer != "ctxdetach" && op.Analyzer != "chanwait") {
+		if unbounded[op.Analyzer] && !(endless && op.Finite) && (own || op.Call && op.Analyzer != "ctxdetach" && op.Analyzer != "chanwait") {
 			out = append(out, Wait{op.Name, where(fn, op.Pos)})
 		}
 	}

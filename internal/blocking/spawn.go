@@ -79,7 +79,8 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 //     channel the caller drains);
 //   - it selects on a channel it is given that fn closes in a defer, or that a stop function fn returns closes:
 //     it stops when fn returns, or when its caller calls stop;
-//   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets;
+//   - it starts under a single-instance guard: a flag set with CompareAndSwap, or a flag fn checks and sets, or a
+//     call fn makes refused with an error while an instance runs (startGuarded);
 //   - it starts under a rate limit: a check of the time since a recorded time, which fn then records again;
 //   - it is given a stream connection (rules: streams) that fn goes on using after the go statement: the reader
 //     or writer of a connection the handler waits on, which ends when the connection does;
@@ -90,12 +91,12 @@ func before(a ssa.Instruction, g *ssa.Go) bool {
 func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 	body := g.Call.StaticCallee()
 	given := givenTo(g)
-	if c.endsAlone(g) || flow.CalleeName(g.Common()) == "(*os/exec.Cmd).Wait" {
+	if c.endsAlone(g) || c.reaps(g.Common()) {
 		return true // reaping a started process: one per process, collecting its exit status
 	}
 	if body != nil && body.Blocks != nil {
 		if selectsOn(body, c.isDone) && c.reach != nil {
-			if _, ok := c.reach.Unbounded(g); !ok {
+			if _, ok := c.reach.Endless(g); !ok {
 				return true
 			}
 		}
@@ -107,7 +108,7 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 			return true
 		}
 	}
-	if guarded(fn, g) || rateLimited(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
+	if guarded(fn, g) || c.startGuarded(g) || rateLimited(fn, g) || body != nil && body.Blocks != nil && (selfGuarded(body) || c.endsWithConn(body)) {
 		return true
 	}
 	for v := range given {
@@ -126,7 +127,7 @@ func (c *Classifier) endsAlone(g *ssa.Go) bool {
 	if c.reach == nil {
 		return false
 	}
-	if _, ok := c.reach.Unbounded(g); ok {
+	if _, ok := c.reach.Endless(g); ok {
 		return false
 	}
 	if _, ok := c.reach.Wait(g); ok {
@@ -136,14 +137,19 @@ func (c *Classifier) endsAlone(g *ssa.Go) bool {
 	if body == nil || body.Blocks == nil {
 		return false
 	}
-	return !c.waitsHere(body, 3, map[*ssa.Function]bool{})
+	return !c.waitsHere(body, 3, true, map[*ssa.Function]bool{})
 }
 
 // waitsHere reports whether fn, or a function it calls statically (depth calls deep), waits in a way the
-// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a
-// timer or ticker, a WaitGroup or Cond wait, an operation on a stream connection (rules: streams), or, in the
-// goroutine's own code and the functions it calls directly, a call whose target is not known statically.
-func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Function]bool) bool {
+// analyzers do not report on their own but that can keep a goroutine alive: a channel operation or select, a call
+// rules name as keeping a goroutine waiting (goroutines.waits: a ticker, a WaitGroup or Cond wait; a delay that is
+// not short), an operation on a stream connection (rules: streams), a call that a rule says waits even where no
+// analyzer reports it (namedWait; not in a function literal fn only makes, such as a client's dialer, which runs
+// elsewhere), a call in a loop whose callees wait, or, in the goroutine's own code and the functions it calls
+// directly, a call whose targets are not known. What ends on its own (finite.go) does not count: a short fixed
+// delay outside a loop, a signal sent on the process's own signal channel. A call through an interface or a
+// function value whose targets the engine knows (Reacher.Callees) is followed into them.
+func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen map[*ssa.Function]bool) bool {
 	if seen[fn] {
 		return false
 	}
@@ -151,46 +157,83 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, seen map[*ssa.Functi
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			switch in := instr.(type) {
-			case *ssa.Select, *ssa.Send:
+			case *ssa.Select:
 				return true
+			case *ssa.Send:
+				if !c.signalChan(in.Chan) {
+					return true
+				}
 			case *ssa.UnOp:
-				if in.Op == token.ARROW {
+				if in.Op == token.ARROW && !c.finite(in, "sleep") {
 					return true
 				}
 			case ssa.CallInstruction:
 				cc := in.Common()
-				switch flow.CalleeName(cc) {
-				case "time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer",
-					"(*sync.WaitGroup).Wait", "(*sync.Cond).Wait":
+				if c.goWait(in, cc) || c.onStream(cc) || called && c.namedWait(in, cc) {
 					return true
 				}
-				if c.onStream(cc) {
-					return true
+				// A loop that calls something that waits, however briefly, keeps going.
+				if c.reach != nil && inLoop(in.Block()) {
+					if _, ok := c.reach.Wait(in); ok {
+						return true
+					}
 				}
 				// A call through an interface or a function value in the goroutine or a function it calls:
 				// what it reaches may not be in the call graph (a value kept in an atomic.Pointer), so it may
-				// wait. Error and String are taken to be plain.
+				// wait, unless the engine knows every target. Error and String are taken to be plain.
 				if depth >= 2 && fn.Pkg != nil && (c.idx == nil || !c.idx.StdPkg(fn.Pkg.Pkg)) && dynamic(cc) {
-					return true
+					callees, ok := c.callees(in)
+					if !ok {
+						return true
+					}
+					for _, f := range callees {
+						if depth > 0 && c.waitsHere(f, depth-1, called, seen) {
+							return true
+						}
+					}
 				}
-				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, seen) {
+				if f := cc.StaticCallee(); f != nil && f.Blocks != nil && depth > 0 && c.waitsHere(f, depth-1, called, seen) {
 					return true
 				}
 			}
 		}
 	}
 	for _, a := range fn.AnonFuncs {
-		if c.waitsHere(a, depth, seen) {
+		if c.waitsHere(a, depth, false, seen) {
 			return true
 		}
 	}
 	return false
 }
 
-// dynamic reports whether cc calls through an interface (other than Error or String) or a function value.
+// namedWait reports whether a rule of a waiting kind (or lockio's, which wait even with a context) names the call
+// and it does not end on its own (finite.go). The analyzers may not report it, when what would make it unbounded
+// is not known (a gorm handle or a request whose origin is unknown, for precision), but it waits all the same.
+func (c *Classifier) namedWait(in ssa.CallInstruction, cc *ssa.CallCommon) bool {
+	if c.reaps(cc) {
+		return false // reaping a started process: judged at its Start
+	}
+	for _, r := range c.byFunc[flow.CalleeName(cc)] {
+		if waiting[r.Analyzer] || r.Analyzer == "lockio" {
+			return !c.finite(in, r.Analyzer)
+		}
+	}
+	return false
+}
+
+// callees returns the targets of a dynamic call when the engine knows them all (Reacher.Callees).
+func (c *Classifier) callees(site ssa.CallInstruction) ([]*ssa.Function, bool) {
+	if c.reach == nil {
+		return nil, false
+	}
+	return c.reach.Callees(site)
+}
+
+// dynamic reports whether cc calls through an interface or a function value, other than Error and String, and
+// the methods of sync.Locker: taking a lock through the interface is taking it, as with a sync.Mutex.
 func dynamic(cc *ssa.CallCommon) bool {
 	if cc.IsInvoke() {
-		return cc.Method.Name() != "Error" && cc.Method.Name() != "String"
+		return cc.Method.Name() != "Error" && cc.Method.Name() != "String" && types.TypeString(cc.Value.Type(), nil) != "sync.Locker"
 	}
 	switch cc.Value.(type) {
 	case *ssa.Function, *ssa.MakeClosure, *ssa.Builtin:

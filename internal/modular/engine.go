@@ -228,7 +228,7 @@ func (e *engine) build() {
 	e.idx = flow.NewIndex(e.pass.Fset, e.funcs, opts)
 	e.find = handlers.NewFinder(e.prog, e.idx, e.cat, e.funcs)
 	e.waits = newWaits(e)
-	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits, RootVar: e.rootVar})
+	e.cls = blocking.NewClassifier(e.cat, e.idx, blocking.Options{ParamConditions: true, Reach: e.waits, RootVar: e.rootVar, Guard: e.guard})
 	e.pol = policy.New(e.cls, e.find)
 	e.roots = e.find.Find()
 	e.pol.Serve(e.roots)
@@ -268,6 +268,11 @@ func (e *engine) rootVar(v *types.Var) string {
 		return ""
 	}
 	return f.Func
+}
+
+// guard reports whether a function of another package is a single-instance guard, by its fact.
+func (e *engine) guard(obj *types.Func) bool {
+	return obj.Pkg() != e.pass.Pkg && e.pass.ImportObjectFact(obj.Origin(), new(StartGuard))
 }
 
 func (e *engine) fact(obj *types.Func) *Summary {

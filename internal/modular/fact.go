@@ -62,6 +62,8 @@ type Reach struct {
 	// CtxParam, when positive, makes the operation conditional: it blocks only if the caller passes, for parameter
 	// CtxParam-1 of the function, a context without deadline (blocking.Op.CtxParam). The calling package decides.
 	CtxParam int
+	// Finite says the operation ends on its own (blocking.Op.Finite): it keeps no goroutine going.
+	Finite bool
 }
 
 // A Hop is one call on a path.
@@ -123,3 +125,15 @@ type RootVar struct {
 func (*RootVar) AFact() {}
 
 func (r *RootVar) String() string { return "holds " + r.Func + "()" }
+
+// A StartGuard is the fact exported for a function that starts something at most once at a time
+// (blocking.GuardsStart): it refuses with an error while an instance runs. A goroutine that a caller in another
+// package starts only when it returned no error is bounded by it.
+type StartGuard struct {
+	Flag string // the flag it checks and sets, as the source names it: "im.status"
+}
+
+// AFact marks StartGuard as an analysis fact.
+func (*StartGuard) AFact() {}
+
+func (g *StartGuard) String() string { return "guards a start with " + g.Flag }

@@ -110,7 +110,7 @@ func New(cfg *Config) *analysis.Analyzer {
 		URL:        "https://github.com/blockcheck/blockcheck/blob/main/docs/modular.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(cfg, pass) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(RootVar)},
+		FactTypes:  []analysis.Fact{new(Summary), new(RootVar), new(StartGuard)},
 	}
 	// The flags' defaults are cfg's fields as given.
 	a.Flags.StringVar(&cfg.Rules, "rules", cfg.Rules, "a rules `file` that extends the default catalog (see docs/rules.md)")

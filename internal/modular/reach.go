@@ -247,7 +247,8 @@ func (e *engine) mayBlock() map[*ssa.Function]bool {
 	return e.blocks
 }
 
-// exportFacts exports the summaries of the package's functions and methods.
+// exportFacts exports the summaries of the package's functions and methods, and marks its single-instance
+// guards.
 func (e *engine) exportFacts() {
 	blocks := e.mayBlock()
 	for _, fn := range e.funcs {
@@ -260,6 +261,16 @@ func (e *engine) exportFacts() {
 		}
 		if s := e.summary(fn); s != nil {
 			e.pass.ExportObjectFact(fn.Object(), s)
+		}
+	}
+	for _, fn := range e.funcs {
+		if fn.Parent() != nil || fn.Synthetic != "" {
+			continue
+		}
+		if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() == e.pass.Pkg {
+			if flag := blocking.GuardsStart(fn); flag != "" {
+				e.pass.ExportObjectFact(obj, &StartGuard{Flag: flag})
+			}
 		}
 	}
 	for _, name := range e.pkg.Pkg.Scope().Names() {
@@ -305,7 +316,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam}
+			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam, Finite: f.op.Finite}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]

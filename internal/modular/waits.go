@@ -18,17 +18,21 @@ type waits struct {
 	e *engine
 	// memo holds each mode's searches: whether a function reaches anything does not depend on which function of
 	// a cycle was asked first (package dfs).
-	memo [2]*dfs.Memo[*ssa.Function, *blocking.Wait]
+	memo [3]*dfs.Memo[*ssa.Function, *blocking.Wait]
 }
 
 func newWaits(e *engine) *waits {
-	return &waits{e: e, memo: [2]*dfs.Memo[*ssa.Function, *blocking.Wait]{dfs.New[*ssa.Function, *blocking.Wait](),
-		dfs.New[*ssa.Function, *blocking.Wait]()}}
+	w := &waits{e: e}
+	for i := range w.memo {
+		w.memo[i] = dfs.New[*ssa.Function, *blocking.Wait]()
+	}
+	return w
 }
 
 const (
 	anyWait   = 0
 	unbounded = 1
+	endless   = 2 // unbounded, but for operations that end on their own (blocking.Op.Finite)
 )
 
 // unboundedKinds are the analyzers whose operations keep a goroutine going without bound.
@@ -48,10 +52,18 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 }
 
 func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, unbounded)
+}
+
+func (w *waits) Endless(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, endless)
+}
+
+func (w *waits) unboundedFrom(site ssa.CallInstruction, mode int) (blocking.Wait, bool) {
 	if _, ok := site.(*ssa.Go); !ok {
 		for _, ed := range w.e.edgesOf(site.Parent()) {
 			if ed.pos == site.Pos() {
-				if found := w.edge(ed, unbounded); found != nil {
+				if found := w.edge(ed, mode); found != nil {
 					return *found, true
 				}
 			}
@@ -66,7 +78,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		fn = o
 	}
 	if fn.Blocks != nil && (fn.Pkg == w.e.pkg || fn.Pkg == nil) {
-		if found := w.given(site, fn); found != nil {
+		if found := w.given(site, fn, mode); found != nil {
 			return *found, true
 		}
 		return blocking.Wait{}, false
@@ -78,21 +90,37 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 	if w.e.fact(obj) == nil {
 		return blocking.Wait{}, false // its package found nothing it reaches
 	}
-	if found := w.edge(&edge{pos: site.Pos(), caller: site.Parent(), remote: obj}, unbounded); found != nil {
+	if found := w.edge(&edge{pos: site.Pos(), caller: site.Parent(), remote: obj}, mode); found != nil {
 		return *found, true
 	}
 	return blocking.Wait{}, false
 }
 
+// Callees knows the targets of a dynamic call when they are all functions of this package: what a function of
+// another package does is known only by its summary.
+func (w *waits) Callees(site ssa.CallInstruction) ([]*ssa.Function, bool) {
+	var out []*ssa.Function
+	for _, ed := range w.e.edgesOf(site.Parent()) {
+		if ed.pos != site.Pos() {
+			continue
+		}
+		if ed.callee == nil || ed.callee.Blocks == nil {
+			return nil, false
+		}
+		out = append(out, ed.callee)
+	}
+	return out, len(out) > 0
+}
+
 // given returns the nearest unbounded operation fn reaches when the go statement site starts it: calls fn makes
 // through a parameter that site gives a function (go safely(func() { ... })) reach that function only, not what
 // other callers give the same wrapper.
-func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function, mode int) *blocking.Wait {
 	funcs := blocking.GivenFuncs(site.Common(), fn)
 	if len(funcs) == 0 {
-		return w.of(fn, unbounded)
+		return w.of(fn, mode)
 	}
-	if ws := w.e.cls.Unbounded(fn, w.e.own); len(ws) > 0 {
+	if ws := w.ownOps(fn, mode); len(ws) > 0 {
 		return &ws[0]
 	}
 	for _, ed := range w.e.edgesOf(fn) {
@@ -101,13 +129,13 @@ func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait
 				continue // what callers give: this call's function is walked below
 			}
 		}
-		if found := w.edge(ed, unbounded); found != nil {
+		if found := w.edge(ed, mode); found != nil {
 			return found
 		}
 	}
 	for _, p := range fn.Params {
 		if f := funcs[p]; f != nil && f.Blocks != nil {
-			if found := w.of(f, unbounded); found != nil {
+			if found := w.of(f, mode); found != nil {
 				return found
 			}
 		}
@@ -124,7 +152,7 @@ func (w *waits) edge(ed *edge, mode int) *blocking.Wait {
 		return s.Wait
 	}
 	for _, r := range s.Ops {
-		if unboundedKinds[r.Analyzer] {
+		if unboundedKinds[r.Analyzer] && !(mode == endless && r.Finite) {
 			return &blocking.Wait{Name: r.Name, Where: shortFile(r.Posn.File) + ":" + strconv.Itoa(r.Posn.Line)}
 		}
 	}
@@ -134,11 +162,8 @@ func (w *waits) edge(ed *edge, mode int) *blocking.Wait {
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	return w.memo[mode].Find(fn, func(fn *ssa.Function) *blocking.Wait {
 		ws := w.e.ownWaits(fn)
-		if mode == unbounded {
-			ws = nil
-			if fn.Pkg == w.e.pkg || fn.Pkg == nil {
-				ws = w.e.cls.Unbounded(fn, w.e.own)
-			}
+		if mode != anyWait {
+			ws = w.ownOps(fn, mode)
 		}
 		if len(ws) > 0 {
 			return &ws[0]
@@ -150,6 +175,17 @@ func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 		}
 		return nil
 	})
+}
+
+// ownOps returns the operations of a function of this package that count in mode unbounded or endless.
+func (w *waits) ownOps(fn *ssa.Function, mode int) []blocking.Wait {
+	if fn.Pkg != w.e.pkg && fn.Pkg != nil {
+		return nil
+	}
+	if mode == endless {
+		return w.e.cls.Endless(fn, w.e.own)
+	}
+	return w.e.cls.Unbounded(fn, w.e.own)
 }
 
 // ownWaits returns the waits in a function of this package: every kind in the user's code, calls named by rules

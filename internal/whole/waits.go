@@ -15,17 +15,21 @@ type waits struct {
 	a *engine
 	// memo holds each mode's searches: whether a function reaches anything does not depend on which function of
 	// a cycle was asked first (package dfs).
-	memo [2]*dfs.Memo[*ssa.Function, *blocking.Wait]
+	memo [3]*dfs.Memo[*ssa.Function, *blocking.Wait]
 }
 
 func newWaits(a *engine) *waits {
-	return &waits{a: a, memo: [2]*dfs.Memo[*ssa.Function, *blocking.Wait]{dfs.New[*ssa.Function, *blocking.Wait](),
-		dfs.New[*ssa.Function, *blocking.Wait]()}}
+	w := &waits{a: a}
+	for i := range w.memo {
+		w.memo[i] = dfs.New[*ssa.Function, *blocking.Wait]()
+	}
+	return w
 }
 
 const (
 	anyWait   = 0
 	unbounded = 1
+	endless   = 2 // unbounded, but for operations that end on their own (blocking.Op.Finite)
 )
 
 func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
@@ -44,6 +48,14 @@ func (w *waits) Wait(site ssa.CallInstruction) (blocking.Wait, bool) {
 }
 
 func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, unbounded)
+}
+
+func (w *waits) Endless(site ssa.CallInstruction) (blocking.Wait, bool) {
+	return w.unboundedFrom(site, endless)
+}
+
+func (w *waits) unboundedFrom(site ssa.CallInstruction, mode int) (blocking.Wait, bool) {
 	if w.a.graph == nil {
 		return blocking.Wait{Name: "an unknown function"}, true
 	}
@@ -57,7 +69,7 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
 			return blocking.Wait{Name: handlers.Name(fn)}, true // not looked into: cannot tell
 		}
-		if found := w.given(site, fn); found != nil {
+		if found := w.given(site, fn, mode); found != nil {
 			return *found, true
 		}
 	}
@@ -67,15 +79,33 @@ func (w *waits) Unbounded(site ssa.CallInstruction) (blocking.Wait, bool) {
 	return blocking.Wait{}, false
 }
 
+func (w *waits) Callees(site ssa.CallInstruction) ([]*ssa.Function, bool) {
+	if w.a.graph == nil {
+		return nil, false
+	}
+	var out []*ssa.Function
+	for _, e := range w.a.out(site.Parent()) {
+		if e.Site != site {
+			continue
+		}
+		fn := e.Callee.Func
+		if fn.Blocks == nil || generic(fn).Pkg == nil || w.a.isStd(generic(fn).Pkg) {
+			return nil, false
+		}
+		out = append(out, fn)
+	}
+	return out, len(out) > 0
+}
+
 // given returns the nearest unbounded operation fn reaches when site calls it: calls fn makes through a parameter
 // that site gives a function (go safely(func() { ... })) reach only that function, not every function other
 // callers give the same wrapper.
-func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait {
+func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function, mode int) *blocking.Wait {
 	funcs := blocking.GivenFuncs(site.Common(), fn)
 	if len(funcs) == 0 {
-		return w.of(fn, unbounded)
+		return w.of(fn, mode)
 	}
-	if ws := w.a.cls.Unbounded(fn, w.a.ownCode(generic(fn))); len(ws) > 0 {
+	if ws := w.ops(fn, mode, w.a.ownCode(generic(fn))); len(ws) > 0 {
 		return &ws[0]
 	}
 	for _, e := range w.a.out(fn) {
@@ -83,14 +113,14 @@ func (w *waits) given(site ssa.CallInstruction, fn *ssa.Function) *blocking.Wait
 			continue // what callers give: this call's function is walked below
 		}
 		if w.follows(e.Site, e.Callee.Func) {
-			if found := w.of(e.Callee.Func, unbounded); found != nil {
+			if found := w.of(e.Callee.Func, mode); found != nil {
 				return found
 			}
 		}
 	}
 	for _, p := range fn.Params {
 		if f := funcs[p]; f != nil && f.Blocks != nil {
-			if found := w.of(f, unbounded); found != nil {
+			if found := w.of(f, mode); found != nil {
 				return found
 			}
 		}
@@ -112,19 +142,23 @@ func generic(fn *ssa.Function) *ssa.Function {
 	return fn
 }
 
+// ops returns fn's own operations that count in mode.
+func (w *waits) ops(fn *ssa.Function, mode int, own bool) []blocking.Wait {
+	switch {
+	case mode == unbounded:
+		return w.a.cls.Unbounded(fn, own)
+	case mode == endless:
+		return w.a.cls.Endless(fn, own)
+	case own:
+		return w.a.cls.Waits(fn)
+	default:
+		return w.a.cls.CallWaits(fn)
+	}
+}
+
 func (w *waits) of(fn *ssa.Function, mode int) *blocking.Wait {
 	return w.memo[mode].Find(fn, func(fn *ssa.Function) *blocking.Wait {
-		var ws []blocking.Wait
-		own := w.a.ownCode(generic(fn))
-		switch {
-		case mode == unbounded:
-			ws = w.a.cls.Unbounded(fn, own)
-		case own:
-			ws = w.a.cls.Waits(fn)
-		default:
-			ws = w.a.cls.CallWaits(fn)
-		}
-		if len(ws) > 0 {
+		if ws := w.ops(fn, mode, w.a.ownCode(generic(fn))); len(ws) > 0 {
 			return &ws[0]
 		}
 		for _, e := range w.a.out(fn) {

@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-func notify(id string) { time.Sleep(time.Millisecond) }
+// notify stands for work that waits: a sleep whose length depends on its argument.
+func notify(id string) { time.Sleep(time.Duration(len(id)) * time.Millisecond) }
 
 func fireAndForget(w http.ResponseWriter, r *http.Request) {
 	go notify(r.URL.Path) // want `gospawn: go statement starts a goroutine for each request`
@@ -303,7 +304,7 @@ type indexer interface{ Remove(id string) error }
 
 type remote struct{}
 
-func (remote) Remove(id string) error { time.Sleep(time.Second); return nil }
+func (remote) Remove(id string) error { notify(id); return nil }
 
 var current atomic.Pointer[indexer]
 
@@ -388,7 +389,7 @@ func runHook(name string) error {
 func reapLater(cmd *exec.Cmd) {
 	go func() { // want `gospawn: go statement`
 		_ = cmd.Wait()
-		time.Sleep(time.Second)
+		time.Sleep(time.Minute)
 	}()
 }
 

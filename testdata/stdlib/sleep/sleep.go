@@ -70,7 +70,7 @@ func backoff(i int) {
 
 func background(w http.ResponseWriter, r *http.Request) {
 	go func() { // want `gospawn: go statement`
-		time.Sleep(time.Second) // inside a goroutine: the go statement is the finding
+		time.Sleep(time.Minute) // inside a goroutine: the go statement is the finding
 	}()
 }
 

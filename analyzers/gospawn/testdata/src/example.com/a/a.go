@@ -7,7 +7,7 @@ import (
 )
 
 // notify waits: a goroutine that reaches nothing that waits ends on its own and is not reported.
-func notify(string) { time.Sleep(time.Millisecond) }
+func notify(id string) { time.Sleep(time.Duration(len(id)) * time.Millisecond) }
 
 func fire(w http.ResponseWriter, r *http.Request) {
 	go notify(r.URL.Path) // want `^go statement starts a goroutine for each request`
