@@ -78,8 +78,9 @@
 // go test -race reports it. sync.OnceValue, or the lock, fixes the race and the finding together.
 //
 // The first request still waits for the work done once; if it can be slow, warm it up in main. A lock held across
-// it is still reported by lockio. A reset from another function (a handler that sets initialized = false and then
-// calls Get) is not seen: the check is made in the function that holds the branch.
+// it is still reported by lockio. A reset from another function is not seen (a flusher that clears a pending flag
+// the branch sets, or a handler that sets initialized = false before calling Get): the check is made in the
+// function that holds the branch.
 //
 // # Not reported
 //

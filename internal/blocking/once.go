@@ -3,7 +3,6 @@ package blocking
 import (
 	"go/constant"
 	"go/token"
-	"go/types"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -111,7 +110,7 @@ func zeroTest(cond ssa.Value) (*lazy, bool) {
 			v, zeroIfTrue := zeroTest(c.X)
 			return v, !zeroIfTrue
 		}
-		if v := loadedLazy(c); v != nil && isBool(c) {
+		if v := loadedLazy(c); v != nil { // a bool: an If's condition
 			return v, false
 		}
 	case *ssa.BinOp:
@@ -134,11 +133,6 @@ func zeroTest(cond ssa.Value) (*lazy, bool) {
 		}
 	}
 	return nil, false
-}
-
-func isBool(v ssa.Value) bool {
-	b, ok := v.Type().Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsBoolean != 0
 }
 
 func isTrue(v ssa.Value) bool {
