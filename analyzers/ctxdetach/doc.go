@@ -50,16 +50,37 @@
 // # Once-only initialisation
 //
 // Code that runs once per process is not per-request blocking, for any analyzer: the branch that sets a package
-// variable while it is nil (if cache == nil { cache = load() }, or if cache != nil { return cache } before the
-// store) is neither reported nor followed, and callbacks the standard library calls (sync.Once.Do(f),
-// sync.OnceFunc, sync.OnceValue) are not entered. The same holds for a field of a long-lived object, typically
-// checked under the object's lock: o.Lock(); if o.provider == nil { o.init() }, where the branch sets the field,
-// itself or in a function it calls and gives the object to (two calls deep). The field is compared with nil,
-// "" or 0, its object must come from outside the function (a receiver, a parameter, a captured or package
-// variable), and the object must be locked before the check (o.Lock(), o.mu.Lock()): a field of a per-call
-// value, such as a query builder's first error, is not shared state. An object the function makes, or a field it also sets outside that branch (o.provider = nil on every
-// call), is initialised per request and stays reported; so does a lock held across it in lockio. The first request
-// still waits for that work; if it can be slow, warm it up in main.
+// variable while it is unset is neither reported nor followed, and callbacks the standard library calls
+// (sync.Once.Do(f), sync.OnceFunc, sync.OnceValue) are not entered. The shapes:
+//
+//   - a value compared with its zero value: if cache == nil { cache = load() }, if name == "" {…}, if n == 0 {…},
+//     or if cache != nil { return cache } before the store;
+//   - a bool flag: if !initialized { Initialize() }, if initialized == false {…}, or if initialized { return }
+//     before the work.
+//
+// The branch must set the value, itself or in a function it calls (two calls deep): Initialize may set
+// initialized = true for its caller's check. A flag the branch never sets is a setting, not a lazy initialisation
+// (if !readOnly { db.Exec(…) } runs on every request while it is unset), and stays reported. So does a branch also
+// reached when the value is set (if !ready || stale() {…}), and a value the function also stores outside the branch
+// (ready = false before the check, on every call).
+//
+// A field of a package variable counts as the variable does. A field of another object counts when the object comes
+// from outside the function (a receiver, a parameter, a captured variable) and is locked before the check:
+// o.Lock(); if o.provider == nil { o.init() } or o.mu.Lock(); if !o.loaded { o.load() }, where the branch sets
+// the field, itself or in a function it calls and gives the object to (two calls deep). An object the function makes
+// is initialised per call.
+//
+// Without the lock, a field is reported even on a long-lived object (if c.client == nil { c.client = build() } on
+// a config made at start-up). Within one function that shape cannot be told from a value made per request: a
+// request-scoped cache of the current user, or a query builder's first error, is filled on every request, and the
+// modular engine, which sees one package at a time, cannot follow where the receiver was made. The lock is the sign
+// that the object is shared. The unlocked version is also a data race: two first requests both run the branch, and
+// go test -race reports it. sync.OnceValue, or the lock, fixes the race and the finding together.
+//
+// The first request still waits for the work done once; if it can be slow, warm it up in main. A lock held across
+// it is still reported by lockio. A reset from another function is not seen (a flusher that clears a pending flag
+// the branch sets, or a handler that sets initialized = false before calling Get): the check is made in the
+// function that holds the branch.
 //
 // # Not reported
 //
@@ -78,7 +99,9 @@
 //   - A context handed to a parameter that a long-lived object keeps only for the values it carries: oauth2's
 //     Config.Client(ctx, tok), TokenSource, oauth2.NewClient, clientcredentials, jwt, google's DefaultClient.
 //     Those are rule data (carriers in rules.md); add your own client constructors there. The same
-//     holds for oauth2.NoContext given to them.
+//     holds for oauth2.NoContext given to them, and for a root wrapped in context.WithValue on its way there
+//     (cfg.Client(context.WithValue(context.Background(), oauth2.HTTPClient, base)), the base client the token
+//     requests go through). If the wrapped context is also given to work (cfg.Exchange(ctx, code)), it is reported.
 //   - Lazy initialisation: see Once-only initialisation.
 //   - context.Background() in main, init, workers, tests, and functions no handler reaches.
 //   - Inside a goroutine the handler starts: the go statement is the finding (gospawn).

@@ -70,9 +70,10 @@
 //   - A lock released before the call on every path.
 //   - A short critical section with a deferred Unlock that waits on nothing.
 //   - Locks of objects made per request, and local mutexes.
-//   - Once-only initialisation under the lock: o.Lock(); if o.provider == nil { o.init() } where the branch sets the
-//     field (see ctxdetach). It waits once per process; a field the function
-//     also resets on every call is still reported.
+//   - Once-only initialisation under the lock: o.Lock(); if o.provider == nil { o.init() } or
+//     o.Lock(); if !o.loaded { o.load() } where the branch sets the field (see
+//     ctxdetach). It waits once per process; a field the function also resets
+//     on every call is still reported.
 //   - Start-up code, workers, and code no handler reaches.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/lockio.md.

@@ -55,6 +55,9 @@
 //   - gorm handles and xorm sessions that arrive as parameters: the caller may have called WithContext or
 //     Context already.
 //   - Calls at start-up (migrations in main) and in functions no handler reaches.
+//   - Schema set-up behind a lazy initialisation a handler can reach, which runs once per process:
+//     if !initialized { Initialize() } where Initialize sets the flag, or if db == nil { db = open() } (see
+//     Once-only initialisation).
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/syncdb.md.
 package syncdb

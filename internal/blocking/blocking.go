@@ -303,7 +303,8 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 
 // inert reports whether a new root context starts no request work: it is only compared with
 // (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
-// values only (oauth2's Config.Client, a rule's carrier).
+// values only (oauth2's Config.Client, a rule's carrier), itself or wrapped in context.WithValue first (the
+// oauth2.HTTPClient the carrier is to use).
 func (c *Classifier) inert(v ssa.Value) bool {
 	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
@@ -316,6 +317,12 @@ func (c *Classifier) inert(v ssa.Value) bool {
 			}
 		case *ssa.Call:
 			cc := r.Common()
+			if flow.CalleeName(cc) == "context.WithValue" && cc.Args[0] == v {
+				if !c.inert(r) {
+					return false
+				}
+				continue
+			}
 			if !slices.ContainsFunc(c.carriers[flow.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
 				return false
 			}

@@ -48,6 +48,7 @@ func Routes(mux *http.ServeMux, conf *oauth2.Config) {
 	mux.HandleFunc("/profile", a.profile)
 	mux.HandleFunc("/callback", a.callback)
 	mux.HandleFunc("/token", a.token)
+	mux.HandleFunc("/carried", a.carried)
 	_, _ = conf.Exchange(oauth2.NoContext, "start-up") // no handler reaches it
 }
 
@@ -82,3 +83,22 @@ func (a *api) token(w http.ResponseWriter, r *http.Request) {
 func clientContext(ctx context.Context, c *http.Client) context.Context {
 	return context.WithValue(ctx, oauth2.HTTPClient, c)
 }
+
+// carried wraps the new root in a context that carries the base client before handing it to the client
+// constructor, as gatus's configureOAuth2 does: the context still only carries values, so it is not reported.
+// The same wrapped root given to Exchange, which does its work under it, is.
+func (a *api) carried(w http.ResponseWriter, r *http.Request) {
+	base := &http.Client{Timeout: 10 * time.Second}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, base)
+	c := a.cc.Client(ctx)
+	c.Timeout = base.Timeout
+	_ = oauth2.NewClient(context.WithValue(context.WithValue(context.TODO(), ctxKey{}, "a"), oauth2.HTTPClient, base), a.conf.TokenSource(ctx, a.tok))
+	req, _ := http.NewRequestWithContext(r.Context(), "GET", "https://api.example.com/me", nil)
+	_, _ = c.Do(req)
+
+	vctx := context.WithValue(context.Background(), oauth2.HTTPClient, base) // want `ctxdetach: context.Background`
+	_ = a.cc.Client(vctx)
+	_, _ = a.conf.Exchange(vctx, r.FormValue("code"))
+}
+
+type ctxKey struct{}
