@@ -26,7 +26,7 @@ func pong(n int) {
 func step1() { step2() }
 func step2() { step3() }
 func step3() { step4() }
-func step4() { time.Sleep(time.Second) }
+func step4() { time.Sleep(time.Duration(rounds) * time.Second) } // a computed delay: a short constant one ends on its own
 
 // first starts ping: its search runs first and meets pong on the way.
 func first(w http.ResponseWriter, r *http.Request) {
