@@ -36,6 +36,10 @@ type Op struct {
 	// context passed for parameter CtxParam-1 of its function has no deadline, which the function's callers, in
 	// other packages, decide.
 	CtxParam int
+	// Cause, when set, names a root cause that one fix removes at every operation having it (a *gin.Context
+	// used as a context, fixed by the engine's ContextWithFallback): the engines report such operations once
+	// (policy.Gather).
+	Cause string
 }
 
 // Options configure a classifier.
@@ -84,13 +88,15 @@ type Classifier struct {
 	clientKeys map[string]rules.ContextClient
 	// roots caches RootVar.
 	roots map[*ssa.Global]*rules.Call
+	// ctxWaits caches, by parameter, whether a function may wait on the context it is given (argWaits).
+	ctxWaits map[*ssa.Parameter]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
 	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
-		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}}
+		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}, ctxWaits: map[*ssa.Parameter]bool{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -296,7 +302,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 
 // inert reports whether a new root context starts no request work: it is only compared with
 // (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
-// values only (oauth2's Config.Client, a rule's carrier).
+// values only (oauth2's Config.Client, a rule's carrier), directly or wrapped in context.WithValue.
 func (c *Classifier) inert(v ssa.Value) bool {
 	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
@@ -309,6 +315,12 @@ func (c *Classifier) inert(v ssa.Value) bool {
 			}
 		case *ssa.Call:
 			cc := r.Common()
+			if flow.CalleeName(cc) == "context.WithValue" && len(cc.Args) > 0 && cc.Args[0] == v {
+				if !c.inert(r) {
+					return false // a value added on the way (oauth2.HTTPClient) changes nothing: what it is given to decides
+				}
+				continue
+			}
 			if !slices.ContainsFunc(c.carriers[flow.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
 				return false
 			}
