@@ -62,6 +62,8 @@ type Reach struct {
 	// CtxParam, when positive, makes the operation conditional: it blocks only if the caller passes, for parameter
 	// CtxParam-1 of the function, a context without deadline (blocking.Op.CtxParam). The calling package decides.
 	CtxParam int
+	// Cause, when set, is the operation's cause that one fix removes everywhere (blocking.Op.Cause).
+	Cause string
 }
 
 // A Hop is one call on a path.

@@ -305,7 +305,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam}
+			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam, Cause: f.op.Cause}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]
