@@ -112,19 +112,12 @@ func (e *engine) gather(fs []*finding) map[*finding][]policy.Also {
 			also[f] = nil
 			continue
 		}
-		ms = append(ms, policy.Member{Cause: f.f.analyzer + " " + cause, Len: f.f.length, Posn: e.pass.Fset.Position(f.at)})
+		ms = append(ms, policy.Member{Cause: f.f.analyzer + " " + cause, Len: f.f.length, Pos: f.at,
+			Posn: e.pass.Fset.Position(f.at), Root: f.root})
 		caused = append(caused, f)
 	}
-	lead := policy.Gather(ms)
-	for i, f := range caused {
-		if lead[i] == i {
-			also[f] = nil
-		}
-	}
-	for i, f := range caused {
-		if l := caused[lead[i]]; l != f {
-			also[l] = append(also[l], policy.Also{Pos: f.at, Posn: ms[i].Posn, Root: f.root})
-		}
+	for i, as := range policy.Gather(ms) {
+		also[caused[i]] = as
 	}
 	return also
 }

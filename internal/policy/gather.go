@@ -18,18 +18,23 @@ const MaxAlso = 10
 // A Member is a finding whose operation has a cause that one fix removes everywhere (blocking.Op.Cause), for
 // Gather.
 type Member struct {
+	// Cause is the analyzer and the operation's cause.
 	Cause string
 	// Len is the number of calls on its path from the handler.
 	Len int
-	// Posn is where it is reported.
+	// Pos and Posn are where it is reported.
+	Pos  token.Pos
 	Posn token.Position
+	// Root is the handler reaching it, nil when not known.
+	Root *handlers.Root
 }
 
 // Gather reports each cause once: of the findings sharing one, the finding with the shortest path from a handler,
 // then the first in file order, is reported, and the others become its related information (Finding.Also). It
-// returns, for each member, the index of the member reporting it (its own for the ones reported). A *gin.Context
-// used as a context at 400 calls is one missing line, engine.ContextWithFallback = true, not 400 findings.
-func Gather(ms []Member) []int {
+// returns, by the index of each member reported, the others of its cause; a member not in the result is reported
+// with another one. A *gin.Context used as a context at 400 calls is one missing line,
+// engine.ContextWithFallback = true, not 400 findings.
+func Gather(ms []Member) map[int][]Also {
 	order := make([]int, len(ms))
 	for i := range order {
 		order[i] = i
@@ -38,15 +43,17 @@ func Gather(ms []Member) []int {
 		a, b := ms[i], ms[j]
 		return cmp.Or(cmp.Compare(a.Cause, b.Cause), cmp.Compare(a.Len, b.Len), comparePosn(a.Posn, b.Posn))
 	})
-	lead := make([]int, len(ms))
+	out := map[int][]Also{}
+	lead := -1
 	for k, i := range order {
-		if k > 0 && ms[order[k-1]].Cause == ms[i].Cause {
-			lead[i] = lead[order[k-1]]
-		} else {
-			lead[i] = i
+		if k == 0 || ms[order[k-1]].Cause != ms[i].Cause {
+			lead = i
+			out[i] = nil
+			continue
 		}
+		out[lead] = append(out[lead], Also{Pos: ms[i].Pos, Posn: ms[i].Posn, Root: ms[i].Root})
 	}
-	return lead
+	return out
 }
 
 func comparePosn(a, b token.Position) int {

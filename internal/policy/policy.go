@@ -194,6 +194,7 @@ func (f *Finding) Diagnostic(pos, end token.Pos) analysis.Diagnostic {
 	d := analysis.Diagnostic{Pos: pos, End: end, Message: f.Message()}
 	root := f.Root
 	if root == nil {
+		d.Related = f.also()
 		return d
 	}
 	reg := "handler " + handlers.Name(root.Fn) + " is registered here"

@@ -826,26 +826,19 @@ func (r *reporter) pkgAt(f *finding) *ssa.Package {
 func (r *reporter) gather() map[*finding][]policy.Also {
 	also := map[*finding][]policy.Also{}
 	var ms []policy.Member
-	var fs []*finding
+	var caused []*finding
 	for _, k := range r.order {
 		f := r.byKey[k]
 		if f.op.Cause == "" {
 			also[f] = nil
 			continue
 		}
-		ms = append(ms, policy.Member{Cause: f.op.Analyzer + " " + f.op.Cause, Len: len(f.path), Posn: r.a.fset.Position(f.at)})
-		fs = append(fs, f)
+		ms = append(ms, policy.Member{Cause: f.op.Analyzer + " " + f.op.Cause, Len: len(f.path), Pos: f.at,
+			Posn: r.a.fset.Position(f.at), Root: f.root})
+		caused = append(caused, f)
 	}
-	lead := policy.Gather(ms)
-	for i, f := range fs {
-		if lead[i] == i {
-			also[f] = nil
-		}
-	}
-	for i, f := range fs {
-		if l := fs[lead[i]]; l != f {
-			also[l] = append(also[l], policy.Also{Pos: f.at, Posn: ms[i].Posn, Root: f.root})
-		}
+	for i, as := range policy.Gather(ms) {
+		also[caused[i]] = as
 	}
 	return also
 }
