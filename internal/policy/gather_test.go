@@ -13,7 +13,9 @@ import (
 // TestGather checks which finding of a cause is reported (shortest path, then file order), that each other one
 // goes to it, and that causes do not mix.
 func TestGather(t *testing.T) {
-	at := func(file string, line int) token.Position { return token.Position{Filename: file, Line: line, Column: 2} }
+	at := func(file string, line int) token.Position {
+		return token.Position{Filename: file, Line: line, Column: 2}
+	}
 	ms := []policy.Member{
 		{Cause: "ctxdetach gin", Len: 1, Pos: 10, Posn: at("a.go", 3)},
 		{Cause: "ctxdetach gin", Len: 0, Pos: 20, Posn: at("b.go", 9)},
