@@ -50,7 +50,9 @@
 //     r := gin.New()
 //     r.ContextWithFallback = true // every c passed as a context.Context now ends with the request
 //
-// or, call by call, pass c.Request.Context(). A program that sets ContextWithFallback (to anything but false)
+// or, call by call, pass c.Request.Context(). fiber's Ctx (v3) and fasthttp's *RequestCtx (v2) have no such
+// setting: each call needs its own fix (c.Context(), c.UserContext()), so each call under which something
+// waits is reported on its own. A program that sets ContextWithFallback (to anything but false)
 // anywhere gets no finding: the whole-program engine looks in the whole program, the modular engine in the
 // package it analyzes. The modular engine gathers the calls of the package that registers the routes, so it
 // reports once per such package; it has no body for a helper of another package, so a call that hands the

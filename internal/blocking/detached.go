@@ -113,8 +113,14 @@ func (c *Classifier) detached(fn *ssa.Function, instr ssa.Instruction, ops []Op)
 		}
 		name := types.TypeString(x.Type(), func(p *types.Package) string { return p.Name() })
 		if o, ok := c.cat.Operation("detached-arg"); ok {
-			ops = append(ops, Op{Analyzer: o.Analyzer, Pos: call.Common().Pos(), Name: strings.ReplaceAll(o.Name, "{type}", name),
-				Why: o.Why, Fix: cmp.Or(r.Fix, o.Fix), Cause: "detached " + r.Type})
+			op := Op{Analyzer: o.Analyzer, Pos: call.Common().Pos(), Name: strings.ReplaceAll(o.Name, "{type}", name),
+				Why: o.Why, Fix: cmp.Or(r.Fix, o.Fix)}
+			if r.Unless != "" {
+				// One setting (gin's ContextWithFallback) fixes every such call: one cause. Without one (fiber),
+				// each call needs its own fix and is reported on its own.
+				op.Cause = "detached " + r.Type
+			}
+			ops = append(ops, op)
 		}
 	}
 	return ops
