@@ -305,12 +305,15 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam, Cause: f.op.Cause}
+			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]
 		r.Truncated = true
 	}
 	r.Path = hops
+	if f.op != nil {
+		r.Cause = f.op.Cause
+	}
 	return r
 }
