@@ -29,6 +29,35 @@
 //
 //	tok, err := conf.Exchange(oauth2.NoContext, code) // reported; fix: conf.Exchange(r.Context(), code)
 //
+// # A framework's request object used as a context
+//
+// A *gin.Context satisfies context.Context, but its Done() is nil unless the engine sets
+// ContextWithFallback = true (see routers.md), so db.QueryRowContext(c, …) is never
+// cancelled. Services hand the *gin.Context on this way at hundreds of calls, and one line fixes them all, so:
+//
+//   - only a call under which something may wait on the context is reported: a select on its Done, a poll of its
+//     Err, or a call that is not followed and takes it (the standard library's I/O, a dependency's code, an
+//     interface method, a function value). A helper that only reads from it (ctx.Value(k), ctx.Deadline(), a
+//     type assertion back to *gin.Context to call c.Get, slog.InfoContext, a carrier) is not: nothing waits on
+//     the Done that never fires. The context is followed through the helper's calls, through contexts derived from
+//     it (context.WithValue(ctx, k, v), WithTimeout), phis and closures; stored, returned or sent, it counts as
+//     waited on.
+//
+//   - those calls are one cause, reported once: at the call with the shortest path from a handler, then the first in
+//     file order, with the same at N other calls in the message and the first ten of them (with their routes) as
+//     related information. The fix names the one line first:
+//
+//     r := gin.New()
+//     r.ContextWithFallback = true // every c passed as a context.Context now ends with the request
+//
+// or, call by call, pass c.Request.Context(). fiber's Ctx (v3) and fasthttp's *RequestCtx (v2) have no such
+// setting: each call needs its own fix (c.Context(), c.UserContext()), so each call under which something
+// waits is reported on its own. A program that sets ContextWithFallback (to anything but false)
+// anywhere gets no finding: the whole-program engine looks in the whole program, the modular engine in the
+// package it analyzes. The modular engine gathers the calls of the package that registers the routes, so it
+// reports once per such package; it has no body for a helper of another package, so a call that hands the
+// context to one counts as a wait even when the helper only reads values (the whole-program engine reads it).
+//
 // # Fix
 //
 // Pass the request's context down (r.Context(), or the ctx parameter). Where work must outlive the request on
@@ -44,8 +73,8 @@
 // context.Background() and context.TODO() are replaced by the request context in scope (ctx, r.Context()),
 // as is the package variable holding one where it is an argument of the call reported;
 // an import of context the edit leaves unused is removed by blockcheck -fix and in an editor. No fix where no
-// request context is in scope, nor for a *gin.Context or fiber Ctx used as a context (the message names the accessor
-// to pass instead).
+// request context is in scope, nor for a *gin.Context or fiber Ctx used as a context (the message names the setting
+// or accessor to use instead).
 //
 // # Once-only initialisation
 //
@@ -102,6 +131,8 @@
 //     holds for oauth2.NoContext given to them, and for a root wrapped in context.WithValue on its way there
 //     (cfg.Client(context.WithValue(context.Background(), oauth2.HTTPClient, base)), the base client the token
 //     requests go through). If the wrapped context is also given to work (cfg.Exchange(ctx, code)), it is reported.
+//   - A *gin.Context given to a helper that only reads values from it (see
+//     above).
 //   - Lazy initialisation: see Once-only initialisation.
 //   - context.Background() in main, init, workers, tests, and functions no handler reaches.
 //   - Inside a goroutine the handler starts: the go statement is the finding (gospawn).

@@ -39,6 +39,10 @@ type Op struct {
 	// Finite is true for an operation that ends on its own whatever the request does (finite.go): still reported
 	// where a request waits on it, but not one that keeps a goroutine going.
 	Finite bool
+	// Cause, when set, names a root cause that one fix removes at every operation having it (a *gin.Context
+	// used as a context, fixed by the engine's ContextWithFallback): the engines report such operations once
+	// (policy.Gather).
+	Cause string
 }
 
 // Options configure a classifier.
@@ -90,13 +94,15 @@ type Classifier struct {
 	clientKeys map[string]rules.ContextClient
 	// roots caches RootVar.
 	roots map[*ssa.Global]*rules.Call
+	// ctxWaits caches, by parameter, whether a function may wait on the context it is given (argWaits).
+	ctxWaits map[*ssa.Parameter]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
 	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
-		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}}
+		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}, ctxWaits: map[*ssa.Parameter]bool{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -303,8 +309,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 
 // inert reports whether a new root context starts no request work: it is only compared with
 // (if ctx != context.Background(), as pgx does), or handed to a parameter that a long-lived object keeps for its
-// values only (oauth2's Config.Client, a rule's carrier), itself or wrapped in context.WithValue first (the
-// oauth2.HTTPClient the carrier is to use).
+// values only (oauth2's Config.Client, a rule's carrier), directly or wrapped in context.WithValue.
 func (c *Classifier) inert(v ssa.Value) bool {
 	if v.Referrers() == nil || len(*v.Referrers()) == 0 {
 		return false
@@ -317,9 +322,9 @@ func (c *Classifier) inert(v ssa.Value) bool {
 			}
 		case *ssa.Call:
 			cc := r.Common()
-			if flow.CalleeName(cc) == "context.WithValue" && cc.Args[0] == v {
+			if flow.CalleeName(cc) == "context.WithValue" && len(cc.Args) > 0 && cc.Args[0] == v {
 				if !c.inert(r) {
-					return false
+					return false // a value added on the way (oauth2.HTTPClient) changes nothing: what it is given to decides
 				}
 				continue
 			}

@@ -104,13 +104,23 @@ func (c *Classifier) detached(fn *ssa.Function, instr ssa.Instruction, ops []Op)
 	}
 	for _, ref := range *v.Referrers() {
 		call, ok := ref.(ssa.CallInstruction)
-		if !ok || !slices.Contains(call.Common().Args, v) || !call.Common().Pos().IsValid() {
+		if !ok || !call.Common().Pos().IsValid() {
 			continue
+		}
+		i := slices.Index(call.Common().Args, v)
+		if i < 0 || !c.argWaits(call, i, 0) {
+			continue // not passed, or only read (a value, a type assertion back): nothing waits on its Done
 		}
 		name := types.TypeString(x.Type(), func(p *types.Package) string { return p.Name() })
 		if o, ok := c.cat.Operation("detached-arg"); ok {
-			ops = append(ops, Op{Analyzer: o.Analyzer, Pos: call.Common().Pos(), Name: strings.ReplaceAll(o.Name, "{type}", name),
-				Why: o.Why, Fix: cmp.Or(r.Fix, o.Fix)})
+			op := Op{Analyzer: o.Analyzer, Pos: call.Common().Pos(), Name: strings.ReplaceAll(o.Name, "{type}", name),
+				Why: o.Why, Fix: cmp.Or(r.Fix, o.Fix)}
+			if r.Unless != "" {
+				// One setting (gin's ContextWithFallback) fixes every such call: one cause. Without one (fiber),
+				// each call needs its own fix and is reported on its own.
+				op.Cause = "detached " + r.Type
+			}
+			ops = append(ops, op)
 		}
 	}
 	return ops

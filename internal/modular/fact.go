@@ -55,6 +55,8 @@ type Reach struct {
 	Why, Fix string
 	Pkg      string // the package the operation is in
 	Posn     Posn   // where the operation is
+	// Cause, when set, is the operation's cause that one fix removes everywhere (blocking.Op.Cause).
+	Cause string
 	// Path lists the calls from the function to the one holding the operation; it is empty when the operation is
 	// in the function itself. Truncated says calls after the first MaxPath were dropped.
 	Path      []Hop

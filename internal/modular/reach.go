@@ -323,5 +323,8 @@ func (e *engine) toReach(f *found) Reach {
 		r.Truncated = true
 	}
 	r.Path = hops
+	if f.op != nil {
+		r.Cause = f.op.Cause
+	}
 	return r
 }

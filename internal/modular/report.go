@@ -74,6 +74,7 @@ func (e *engine) report(res *Result) {
 	}
 	fake.create()
 	seen := map[string]bool{}
+	var out []*finding
 	for _, f := range fs {
 		k := fmt.Sprint(f.f.analyzer, f.at)
 		if seen[k] {
@@ -83,9 +84,42 @@ func (e *engine) report(res *Result) {
 		if e.ign.Line(f.f.analyzer, f.at) != nil {
 			continue
 		}
-		res.Findings[f.f.analyzer] = append(res.Findings[f.f.analyzer], e.diagnostic(f, fake))
+		out = append(out, f)
+	}
+	also := e.gather(out)
+	for _, f := range out {
+		if as, ok := also[f]; ok {
+			res.Findings[f.f.analyzer] = append(res.Findings[f.f.analyzer], e.diagnostic(f, fake, as))
+		}
 	}
 	e.servers(res)
+}
+
+// gather gives each finding reported its other calls of the same cause in this package (policy.Gather); a
+// finding reported with another one has no entry.
+func (e *engine) gather(fs []*finding) map[*finding][]policy.Also {
+	also := map[*finding][]policy.Also{}
+	var ms []policy.Member
+	var caused []*finding
+	for _, f := range fs {
+		cause := ""
+		if op := f.f.op; op != nil {
+			cause = op.Cause
+		} else if r := f.f.remote; r != nil {
+			cause = r.Cause
+		}
+		if cause == "" {
+			also[f] = nil
+			continue
+		}
+		ms = append(ms, policy.Member{Cause: f.f.analyzer + " " + cause, Len: f.f.length, Pos: f.at,
+			Posn: e.pass.Fset.Position(f.at), Root: f.root})
+		caused = append(caused, f)
+	}
+	for i, as := range policy.Gather(ms) {
+		also[caused[i]] = as
+	}
+	return also
 }
 
 // rootReach returns what a root reaches; a root of another package (a handler declared there and registered
@@ -187,8 +221,8 @@ func (e *engine) where(f *found, root *handlers.Root) token.Pos {
 	return root.Pos
 }
 
-func (e *engine) diagnostic(f *finding, fake *fakeFiles) analysis.Diagnostic {
-	pf := &policy.Finding{Analyzer: f.f.analyzer, Root: f.root, Routes: f.routes}
+func (e *engine) diagnostic(f *finding, fake *fakeFiles, also []policy.Also) analysis.Diagnostic {
+	pf := &policy.Finding{Analyzer: f.f.analyzer, Root: f.root, Routes: f.routes, Also: also}
 	if op := f.f.op; op != nil {
 		pf.Name, pf.Why, pf.Fix = op.Name, op.Why, op.Fix
 	}

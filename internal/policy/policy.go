@@ -160,6 +160,8 @@ type Finding struct {
 	GoesOn string
 	// Truncated says the path was cut short with no call known to go on from.
 	Truncated bool
+	// Also lists the other calls with the same cause, reported with this one (Gather).
+	Also []Also
 }
 
 // Message words a finding:
@@ -184,7 +186,7 @@ func (f *Finding) Message() string {
 			msg += fmt.Sprintf(" and %d other routes", f.Routes-1)
 		}
 	}
-	return msg + "; fix: " + f.Fix
+	return msg + f.alsoCount() + "; fix: " + f.Fix
 }
 
 // Diagnostic words a finding reported at [pos, end). Its related information is the registration, each call of
@@ -193,6 +195,7 @@ func (f *Finding) Diagnostic(pos, end token.Pos) analysis.Diagnostic {
 	d := analysis.Diagnostic{Pos: pos, End: end, Message: f.Message()}
 	root := f.Root
 	if root == nil {
+		d.Related = f.also()
 		return d
 	}
 	reg := "handler " + handlers.Name(root.Fn) + " is registered here"
@@ -218,5 +221,6 @@ func (f *Finding) Diagnostic(pos, end token.Pos) analysis.Diagnostic {
 		}
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: e.Pos, Message: KindOf(f.Analyzer).Here(f.Name)})
 	}
+	d.Related = append(d.Related, f.also()...)
 	return d
 }

@@ -792,9 +792,14 @@ func (r *reporter) add(f *finding) {
 }
 
 func (r *reporter) emit() {
+	also := r.gather()
 	for _, k := range r.order {
 		f := r.byKey[k]
-		d := r.diagnostic(f)
+		as, ok := also[f]
+		if !ok {
+			continue // reported with another finding of its cause
+		}
+		d := r.diagnostic(f, as)
 		pkg := ""
 		if p := r.pkgAt(f); p != nil {
 			pkg = p.Pkg.Path()
@@ -816,9 +821,31 @@ func (r *reporter) pkgAt(f *finding) *ssa.Package {
 	return owner.Package(f.fn)
 }
 
-func (r *reporter) diagnostic(f *finding) analysis.Diagnostic {
+// gather gives each finding reported its other calls of the same cause (policy.Gather); a finding reported with
+// another one has no entry.
+func (r *reporter) gather() map[*finding][]policy.Also {
+	also := map[*finding][]policy.Also{}
+	var ms []policy.Member
+	var caused []*finding
+	for _, k := range r.order {
+		f := r.byKey[k]
+		if f.op.Cause == "" {
+			also[f] = nil
+			continue
+		}
+		ms = append(ms, policy.Member{Cause: f.op.Analyzer + " " + f.op.Cause, Len: len(f.path), Pos: f.at,
+			Posn: r.a.fset.Position(f.at), Root: f.root})
+		caused = append(caused, f)
+	}
+	for i, as := range policy.Gather(ms) {
+		also[caused[i]] = as
+	}
+	return also
+}
+
+func (r *reporter) diagnostic(f *finding, also []policy.Also) analysis.Diagnostic {
 	a := r.a
-	pf := &policy.Finding{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Root: f.root, Routes: f.routes}
+	pf := &policy.Finding{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Root: f.root, Routes: f.routes, Also: also}
 	if f.at != f.op.Pos {
 		// Reported at the last call in the user's code: name the operation inside the dependency.
 		p := a.fset.Position(f.op.Pos)

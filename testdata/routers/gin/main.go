@@ -33,7 +33,7 @@ func (s *server) lookup(c *gin.Context) {
 
 // detached passes the *gin.Context itself as a context.Context: its Done never fires.
 func (s *server) detached(c *gin.Context) {
-	s.db.QueryRowContext(c, "SELECT 1") // want `ctxdetach: \*gin.Context passed as a context.Context .*reached from POST /v1/detached .*fix: pass c.Request.Context\(\)`
+	s.db.QueryRowContext(c, "SELECT 1") // want `ctxdetach: \*gin.Context passed as a context.Context .*reached from POST /v1/detached .*fix: set ContextWithFallback = true on the gin engine.*or pass c.Request.Context\(\)`
 }
 
 // waitReady selects on the *gin.Context's Done, which never fires.
