@@ -62,6 +62,10 @@ type Reach struct {
 	// CtxParam, when positive, makes the operation conditional: it blocks only if the caller passes, for parameter
 	// CtxParam-1 of the function, a context without deadline (blocking.Op.CtxParam). The calling package decides.
 	CtxParam int
+	// Dep says the operation is in third-party code and no call of the user's code on its path has been judged
+	// yet: the first package of the user's that calls towards it decides whether it is the dependency's own
+	// (policy.Theirs).
+	Dep bool
 }
 
 // A Hop is one call on a path.

@@ -11,6 +11,9 @@ type Kind struct {
 	// library's own pacing between its attempts (a retry backoff, a poll interval), which the user cannot change at
 	// the call; what each attempt waits on is judged by the kinds that wait outside.
 	Outside bool
+	// ByContext kinds are fixed by giving the operation the request's context. Inside third-party code they are
+	// reported only where the user's call into it could give that context (see Theirs).
+	ByContext bool
 	// Waits says what an operation of the kind waits on, for documentation.
 	Waits string
 	// here words the last step of a path, at the operation: "time.Sleep blocks here".
@@ -24,7 +27,7 @@ func (k Kind) Here(name string) string { return name + " " + k.here }
 var kinds = []Kind{
 	{Name: "sleep", Rooted: true, Waits: "the clock", here: "blocks here"},
 	{Name: "nocancel", Rooted: true, Outside: true, Waits: "the network, a subprocess or a peer, without the request's context", here: "blocks here"},
-	{Name: "syncdb", Rooted: true, Outside: true, Waits: "a database, without the request's context", here: "blocks here"},
+	{Name: "syncdb", Rooted: true, Outside: true, ByContext: true, Waits: "a database, without the request's context", here: "blocks here"},
 	{Name: "ctxdetach", Rooted: true, Waits: "nothing: it cuts the work off from the request's cancellation", here: "detaches from the request here"},
 	{Name: "clienttimeout", Rooted: true, Outside: true, Waits: "an HTTP server, with no timeout or deadline", here: "blocks here"},
 	{Name: "servertimeout", Rooted: false, Waits: "clients, with no read timeout", here: "blocks here"},

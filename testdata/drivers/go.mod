@@ -7,6 +7,8 @@ require (
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/knadh/smtppool/v2 v2.1.2
 	github.com/uptrace/bun v1.3.0
+	github.com/zerodha/simplesessions/stores/postgres/v3 v3.0.0
+	github.com/zerodha/simplesessions/v3 v3.0.0
 	golang.org/x/sync v0.25.0
 	gorm.io/gorm v1.31.2
 	xorm.io/xorm v1.4.1
@@ -25,8 +27,6 @@ require (
 	github.com/tmthrgd/go-hex v0.0.0-20190904060850-447a3041c3bc // indirect
 	github.com/vmihailenco/msgpack/v5 v5.4.1 // indirect
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
-	github.com/zerodha/simplesessions/stores/postgres/v3 v3.0.0 // indirect
-	github.com/zerodha/simplesessions/v3 v3.0.0 // indirect
 	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/text v0.21.0 // indirect
 	xorm.io/builder v0.3.13 // indirect
