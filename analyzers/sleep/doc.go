@@ -68,6 +68,13 @@
 //   - Sleeps in init, in main's start-up, in workers started from main, and in functions no handler reaches.
 //   - Sleeps inside a goroutine the handler starts: they do not hold the request. The go statement is the finding
 //     (gospawn).
+//   - Sleeps and timer waits inside third-party code (a dependency's module). A library sleeps between its own attempts
+//     (smtppool's Send waits MsgRetryDelay before it retries, stripe-go backs off between retries of an API call):
+//     that pacing is the library's, and nothing at the call the user writes can change it. What each attempt waits on
+//     is reported by the analyzers of what waits outside the process, inside dependencies too: a network call without
+//     the request's context (nocancel), a database call without one (syncdb), a client
+//     without a timeout (clienttimeout). A sleep in the user's own code, including a user's retry
+//     loop around a library call, is reported.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/sleep.md.
 package sleep
