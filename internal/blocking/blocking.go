@@ -270,6 +270,10 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		return Op{}, false
 	}
 	switch r.Check {
+	case "unless-pad":
+		if len(cc.Args) > 0 && c.pad(in, cc.Args[0]) {
+			return Op{}, false
+		}
 	case "unless-client-timeout":
 		// The request's cancellation is ignored, but the client's Timeout bounds the wait.
 		if len(cc.Args) > 0 && values.Decide(cc.Args[0], c.clientHasTimeout) == values.Good {
