@@ -108,6 +108,18 @@ func (c *Classifier) releases(fn *ssa.Function, ch ssa.Value) bool {
 	return false
 }
 
+// queued reports whether a send on ch hands work to a queue: ch is loaded from a struct field or package variable
+// into which only buffered channels are stored, and a loop somewhere in the program receives from it (a worker
+// ranging over its jobs). Such a send waits only when the workers fall a whole buffer behind: the backpressure the
+// queue was sized for, not a request waiting on nobody.
+func (c *Classifier) queued(ch ssa.Value) bool {
+	// A semaphore carries no data (chan struct{}): acquiring a slot waits on the other holders, and stays reported.
+	if t, ok := ch.Type().Underlying().(*types.Chan); !ok || isEmptyStruct(t.Elem()) || !c.semaphoreVar(ch) {
+		return false
+	}
+	return slices.ContainsFunc(c.idx.Receives(ch), func(r ssa.Instruction) bool { return inLoop(r.Block()) })
+}
+
 // semaphoreVar reports whether ch is loaded from a field or package variable into which only buffered channels
 // are stored.
 func (c *Classifier) semaphoreVar(ch ssa.Value) bool {
