@@ -266,7 +266,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	v, isCall := in.(*ssa.Call)
-	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v)) {
+	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v) || c.connScoped(fn, v)) {
 		return Op{}, false
 	}
 	switch r.Check {
