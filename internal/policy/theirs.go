@@ -4,23 +4,23 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
-
-	"github.com/blockcheck/blockcheck/internal/flow"
-	"github.com/blockcheck/blockcheck/internal/values"
 )
 
 // Theirs reports whether an operation of a kind fixed with the request's context (Kind.ByContext) that is inside
 // third-party code is the dependency's own, not the user's to fix: cc is the user's last call on the path into the
 // dependency, of callee (nil when not known). It is, when the call cannot give the operation the request's context:
-//   - the call takes a context and is given one that is not a new root context (r.Context(), a parameter): the
-//     dependency drops it on the way (simplesessions' Acquire uses its context only for values). A
-//     context.Background() given there stays the user's: the call could carry the request's;
+//   - the call takes a context: the dependency drops it on the way (simplesessions' Acquire uses its context only
+//     for values), and no context the user gives would reach the operation. A context.Background() given there is
+//     still reported, where it is made, by ctxdetach: that is the user's part;
 //   - the call takes no context and the dependency offers no form of it that does: no variant of the same name
 //     with a context (GetContext, GetCtx, GetWithContext) and no WithContext method on the receiver or on a
 //     receiver earlier in its chain of calls into the same package (gorm's db.Model(x).Association(y).Append(z)
 //     can be db.WithContext(ctx).Model(x)...).
 //
 // Otherwise (sqlx.Get, which has sqlx.GetContext) the finding is the user's, reported at the call.
+//
+// Only context-less operations are judged so: an operation that uses the context the user gives (a query with
+// the context passed down) is not syncdb's, and a root context given to it is ctxdetach's.
 func Theirs(analyzer string, cc *ssa.CallCommon, callee *types.Func) bool {
 	return KindOf(analyzer).ByContext && TheirsCall(cc, callee)
 }
@@ -35,11 +35,8 @@ func TheirsCall(cc *ssa.CallCommon, callee *types.Func) bool {
 	if !ok {
 		return false
 	}
-	if i := ctxParam(sig); i >= 0 {
-		if !cc.IsInvoke() && sig.Recv() != nil {
-			i++ // the receiver is the first argument of a static method call
-		}
-		return i < len(cc.Args) && values.Decide(cc.Args[i], rootContext) != values.Bad
+	if ctxParam(sig) >= 0 {
+		return true
 	}
 	return !contextForm(cc, callee)
 }
@@ -55,34 +52,6 @@ func ctxParam(sig *types.Signature) int {
 }
 
 func isContext(t types.Type) bool { return types.TypeString(t, nil) == "context.Context" }
-
-// rootContext is Bad for a new root context (context.Background(), context.TODO(), or one derived from them
-// without a deadline), Good for the request's.
-func rootContext(v ssa.Value) values.Step {
-	switch v := v.(type) {
-	case *ssa.Call:
-		cc := v.Common()
-		switch flow.CalleeName(cc) {
-		case "context.Background", "context.TODO":
-			return values.Step{Verdict: values.Bad}
-		case "context.WithCancel", "context.WithCancelCause", "context.WithValue", "context.WithoutCancel":
-			return values.Step{From: cc.Args[:1]}
-		case "(*net/http.Request).Context":
-			return values.Step{Verdict: values.Good}
-		}
-	case *ssa.Extract:
-		if call, ok := v.Tuple.(*ssa.Call); ok {
-			return values.Step{From: []ssa.Value{call}}
-		}
-	case *ssa.MakeInterface:
-		return values.Step{From: []ssa.Value{v.X}}
-	case *ssa.ChangeInterface:
-		return values.Step{From: []ssa.Value{v.X}}
-	case *ssa.Phi:
-		return values.Step{From: v.Edges}
-	}
-	return values.Step{}
-}
 
 // maxChain bounds the calls walked back along a receiver's chain (db.Model(x).Omit(y).Association(z)).
 const maxChain = 8

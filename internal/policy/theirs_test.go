@@ -49,9 +49,9 @@ func use(ctx context.Context, d *DB, s *Session) {
 	_ = s.Set("k")                                   // theirs
 	_ = s.Query("q")                                 // user's: QueryContext
 	_ = d.Model(1).Association("a").Append(2)        // user's: the chain starts at a *DB, which has WithContext
-	_ = Acquire(ctx)                                 // theirs: given a context it drops
-	_ = Acquire(context.Background())                // user's: could be given the request's
-	_ = Acquire(context.WithValue(context.TODO(), 1, 2)) // user's
+	_ = Acquire(ctx)                                     // theirs: given a context it drops
+	_ = Acquire(context.Background())                    // theirs too: ctxdetach reports the root context
+	_ = Acquire(context.WithValue(context.TODO(), 1, 2)) // theirs
 }
 `
 
@@ -69,7 +69,7 @@ func TestTheirs(t *testing.T) {
 	want := map[string]bool{
 		"Get": false, "Fetch": true, "Set": true, "Query": false, "Append": false,
 	}
-	acquire := []bool{true, false, false}
+	acquire := []bool{true, true, true}
 	var got []bool
 	fn := pkg.Func("use")
 	for _, b := range fn.Blocks {

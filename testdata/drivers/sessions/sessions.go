@@ -2,8 +2,7 @@
 // postgres store runs Exec and QueryRow without one, whatever its caller has. Where the user's call into the
 // library cannot give those calls the request's context (the library has no context-taking form of it, or drops
 // the request's context it is given), the database call is the library's own and is not reported; where the call
-// could carry the request's context (a context.Background() given to it; sqlx.Get beside sqlx.GetContext, in
-// depbody), it is.
+// could carry the request's context (sqlx.Select beside sqlx.SelectContext), it is.
 package sessions
 
 import (
@@ -11,11 +10,15 @@ import (
 	"database/sql"
 	"net/http"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/zerodha/simplesessions/stores/postgres/v3"
 	"github.com/zerodha/simplesessions/v3"
 )
 
-type API struct{ sm *simplesessions.Manager }
+type API struct {
+	sm *simplesessions.Manager
+	db *sqlx.DB
+}
 
 // whoami reads the session: Session.Get has no context-taking form, and the store's QueryRow beneath it is the
 // library's.
@@ -27,10 +30,17 @@ func (a *API) whoami(w http.ResponseWriter, r *http.Request) {
 	_, _ = sess.Get("user")
 }
 
-// login gives Acquire a root context where the request's could go: the Exec beneath (a new session, with
-// EnableAutoCreate) is reported, and so is the root context.
+// login gives Acquire a root context where the request's could go: that is reported (ctxdetach). The Exec
+// beneath (a new session, with EnableAutoCreate) is not: no context given to Acquire would reach it.
 func (a *API) login(w http.ResponseWriter, r *http.Request) {
-	_, _ = a.sm.Acquire(context.Background(), r, w) // want `ctxdetach: context.Background starts a context` `syncdb: this call reaches \(\*sql.Stmt\).Exec in github.com/zerodha/simplesessions/stores/postgres/v3 \(postgres.go:\d+\)`
+	_, _ = a.sm.Acquire(context.Background(), r, w) // want `ctxdetach: context.Background starts a context`
+}
+
+// logout calls a library function that takes no context but has a form that does (sqlx.Select beside
+// sqlx.SelectContext): the database call inside is reported at the call.
+func (a *API) logout(w http.ResponseWriter, r *http.Request) {
+	var ids []int
+	_ = sqlx.Select(a.db, &ids, "select id from sessions where user_id = $1", r.FormValue("id")) // want `syncdb: this call reaches \(\*sql.DB\).Query in github.com/jmoiron/sqlx`
 }
 
 func Routes(mux *http.ServeMux, db *sql.DB) error {
@@ -40,8 +50,9 @@ func Routes(mux *http.ServeMux, db *sql.DB) error {
 	}
 	sm := simplesessions.New(simplesessions.Options{EnableAutoCreate: true})
 	sm.UseStore(st)
-	a := &API{sm: sm}
+	a := &API{sm: sm, db: sqlx.NewDb(db, "postgres")}
 	mux.HandleFunc("/whoami", a.whoami)
 	mux.HandleFunc("/login", a.login)
+	mux.HandleFunc("/logout", a.logout)
 	return nil
 }
