@@ -31,7 +31,6 @@ var expected = map[difference]string{
 	{"modular", "syncdb store/store.go:58", "modular"}:         "CHA: DBCache implements store.Cache, but no code creates one",
 	{"routers", "sleep store/store.go:36", "modular"}:          "CHA: store.Cache implements store.Store, but no service creates one",
 	{"drivers", "syncdb squirrel/insert.go:208", "modular"}:    "CHA: squirrel's InsertBuilder implements RowScanner (its Scan runs QueryRow), but only a *sql.Row flows to the call",
-	{"drivers", "syncdb v3/postgres.go:99", "whole"}:           "simplesessions calls its Store interface, whose postgres implementation is in a package it does not import: its summaries cannot reach it",
 	{"routers", "sleep connect/main.go:25", "whole"}:           "the generated handler in genconnect sees only the service interface: the implementation is in main",
 	{"routers", "sleep grpc/main.go:24", "whole"}:              "grpc_health_v1.RegisterHealthServer registers through the health module's generated code, which sees only the interface",
 	{"routers", "syncdb grpc/main.go:34", "whole"}:             "as grpc/main.go:24",
