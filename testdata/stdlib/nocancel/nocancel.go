@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/smtp"
 	"os/exec"
+	"sync"
 	"time"
 )
 
@@ -16,8 +17,17 @@ var client = &http.Client{}
 // not reported (the same judgement as clienttimeout's).
 var bounded = &http.Client{Timeout: 5 * time.Second}
 
+var auditMu sync.Mutex
+
 func boundedWaits(w http.ResponseWriter, r *http.Request) {
-	_, _ = bounded.Post("http://audit/log", "text/plain", nil)
+	// Bounded, but still a wait: a goroutine per request that makes it does not end on its own (gospawn), and a
+	// lock shared across requests held across it queues them all (lockio).
+	go func() { // want `gospawn: go statement`
+		_, _ = bounded.Get("http://audit/ping")
+	}()
+	auditMu.Lock()
+	_, _ = bounded.Post("http://audit/log", "text/plain", nil) // want `lockio: .*while auditMu is held`
+	auditMu.Unlock()
 	_, _ = bounded.PostForm("http://audit/form", nil)
 	req, _ := http.NewRequest("GET", "http://inventory/items", nil)
 	_, _ = bounded.Do(req)
