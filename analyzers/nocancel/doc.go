@@ -68,7 +68,9 @@
 //     reported: precision first. Whether the client has a Timeout is judged as clienttimeout
 //     judges it (a client made with Timeout set, traced through variables, struct fields set by constructors and
 //     constructor parameters); a client whose Timeout cannot be seen is reported. The rules say this with
-//     "check": "unless-client-timeout" (rules.md).
+//     "check": "unless-client-timeout" (rules.md). Such a call still waits: a lock shared across
+//     requests held across it (lockio), and a goroutine per request that makes it
+//     (gospawn), are still reported.
 //   - Calls in start-up code and in functions no handler reaches.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/nocancel.md.

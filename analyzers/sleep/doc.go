@@ -75,7 +75,8 @@
 //     constant, once, and waiting is its purpose. A pad to more than a second, a pad in a loop (the passes add up), a
 //     pad against a time that may lie in the future (a parameter), and a sleep of a constant, however short, are
 //     reported: time.Sleep(2*time.Second) in a handler always is. (The rule says this with
-//     "check": "unless-pad".)
+//     "check": "unless-pad". A pad still waits: held under a shared lock, or made by a goroutine per request, it is
+//     reported by lockio or gospawn.)
 //   - Sleeps and timer waits inside third-party code (a dependency's module). A library sleeps between its own attempts
 //     (smtppool's Send waits MsgRetryDelay before it retries, stripe-go backs off between retries of an API call):
 //     that pacing is the library's, and nothing at the call the user writes can change it. What each attempt waits on
