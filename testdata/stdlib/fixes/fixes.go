@@ -11,7 +11,6 @@ import (
 
 var db *sql.DB
 
-// client has no Timeout: a request through it without a context waits without bound.
 var client = &http.Client{}
 
 func handler(w http.ResponseWriter, r *http.Request) {
