@@ -173,7 +173,10 @@ type Call struct {
 	// Timeout and the context's deadline.
 	ContextClient *ContextClient `json:"contextClient,omitempty"`
 	// Check names a built-in check that decides whether the call blocks: "client-timeout" (an HTTP client
-	// without Timeout on a request without deadline) or "server-timeout" (a server without read timeouts).
+	// without Timeout on a request without deadline), "server-timeout" (a server without read timeouts) or
+	// "unless-client-timeout" (any call through an *http.Client receiver, unless that client is known to have a
+	// Timeout: the wait is then bounded) or "unless-pad" (a sleep, unless its duration argument pads the work
+	// before it to a constant minimum of at most a second, outside a loop).
 	Check string `json:"check,omitempty"`
 	// ServerField, for a server-timeout check on a framework's start method (echo's Start), names the field of
 	// the receiver holding the *http.Server it serves; the call is reported unless the function that makes the
@@ -414,7 +417,7 @@ func (c *Catalog) validate() error {
 			errs = append(errs, fmt.Errorf("blocking[%d]: func is empty", i))
 		}
 		switch r.Check {
-		case "", "client-timeout", "server-timeout":
+		case "", "client-timeout", "server-timeout", "unless-client-timeout", "unless-pad":
 		default:
 			errs = append(errs, fmt.Errorf("blocking[%d] (%s): unknown check %q", i, r.Func, r.Check))
 		}

@@ -39,6 +39,16 @@
 //   - A receive from ctx.Done() itself, and selects with a ctx.Done() case or a default.
 //   - A receive-only chan struct{} that comes in as a parameter is taken to be a done channel.
 //   - A send on a buffered channel made in the same function.
+//   - A send to a queue: a channel held in a struct field or package variable into which only buffered channels are
+//     stored (queue: make(chan Bounce, 1000)), drained by a worker somewhere in the program whose loop waits on
+//     nothing but the queue and leaves only when it is closed (for b := range m.queue, for { b := <-m.queue }).
+//     The send waits only when the worker falls a whole buffer behind, which is the backpressure the queue was sized
+//     for, not a request waiting on nobody. Still reported: a send on an unbuffered queue (every send waits for the
+//     worker to be free); a queue nothing drains so (once full, it waits for good); a queue whose consumer can stop
+//     while it is in use, a select loop that returns on a failed write or a loop that returns when a job fails (a
+//     stuck client stops gotify's per-connection writer, and Notify then waits on it); and a semaphore's acquire (a
+//     chan struct{}: it waits on the other holders). When a send must never
+//     wait, select with a default drops or counts the job instead.
 //   - A receive, or a range, from a channel made in the function (or returned by a function that makes it) when every
 //     goroutine given the channel reaches nothing unbounded, and, for a range, one of them closes it: a producer that
 //     selects on ctx.Done() at each send and closes its channel when it stops.

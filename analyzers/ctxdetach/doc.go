@@ -124,6 +124,13 @@
 //     is nearly always deliberate: a health probe's ping, a subprocess that must not be killed half-way, an audit
 //     write that must land. Precision comes first, so it is left alone. The same root used anywhere without a
 //     deadline (base := context.Background() passed on as it is) is still reported.
+//   - A context for the life of a hijacked connection: in a function that holds a stream connection (a websocket it
+//     upgraded; the streams types of the rules), ctx, cancel := context.WithCancel(context.Background()) made
+//     after the connection, with defer cancel() in the same function. Once a connection is hijacked, net/http stops
+//     watching it, and the request's context ends only when the handler returns, which is when this one ends too:
+//     nothing of the client's cancellation is lost. The connection's own end (a failed read or write, a read
+//     deadline) is what ends such a handler (ntfy's subscriber). The same context without the deferred cancel, or in
+//     a handler holding no stream connection, is reported.
 //   - A comparison: if ctx != context.Background() (pgx does this, or ctx != oauth2.NoContext) starts no work.
 //   - A context handed to a parameter that a long-lived object keeps only for the values it carries: oauth2's
 //     Config.Client(ctx, tok), TokenSource, oauth2.NewClient, clientcredentials, jwt, google's DefaultClient.

@@ -61,6 +61,16 @@
 //     NewRequestWithContext.
 //   - Requests and commands that come in as parameters: where they were made cannot be seen, so they are not judged.
 //   - net.DialTimeout: bounded by its timeout.
+//   - A call through an *http.Client known to have a Timeout (client.Get, Head, Post, PostForm, and Do
+//     with a request made by http.NewRequest): the request's cancellation is still ignored, so the goroutine goes on
+//     waiting after the client has left, but no longer than the Timeout. As with a context.WithTimeout made from
+//     context.Background() (ctxdetach) and net.DialTimeout, a wait that ends by itself is not
+//     reported: precision first. Whether the client has a Timeout is judged as clienttimeout
+//     judges it (a client made with Timeout set, traced through variables, struct fields set by constructors and
+//     constructor parameters); a client whose Timeout cannot be seen is reported. The rules say this with
+//     "check": "unless-client-timeout" (rules.md). Such a call still waits: a lock shared across
+//     requests held across it (lockio), and a goroutine per request that makes it
+//     (gospawn), are still reported.
 //   - Calls in start-up code and in functions no handler reaches.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/nocancel.md.

@@ -68,6 +68,22 @@
 //   - Sleeps in init, in main's start-up, in workers started from main, and in functions no handler reaches.
 //   - Sleeps inside a goroutine the handler starts: they do not hold the request. The go statement is the finding
 //     (gospawn).
+//   - A sleep that pads the work before it to a constant minimum of at most a second, outside any loop:
+//     time.Sleep(100*time.Millisecond - time.Since(start)), or time.Duration(100-elapsed) * time.Millisecond with
+//     elapsed taken from time.Since(start), where start only ever holds a time.Now(). A login padded so that
+//     it always takes 100 ms, whatever it found, tells an attacker nothing by its timing; such a sleep waits at most its
+//     constant, once, and waiting is its purpose. A pad to more than a second, a pad in a loop (the passes add up), a
+//     pad against a time that may lie in the future (a parameter), and a sleep of a constant, however short, are
+//     reported: time.Sleep(2*time.Second) in a handler always is. (The rule says this with
+//     "check": "unless-pad". A pad still waits: held under a shared lock, or made by a goroutine per request, it is
+//     reported by lockio or gospawn.)
+//   - Sleeps and timer waits inside third-party code (a dependency's module). A library sleeps between its own attempts
+//     (smtppool's Send waits MsgRetryDelay before it retries, stripe-go backs off between retries of an API call):
+//     that pacing is the library's, and nothing at the call the user writes can change it. What each attempt waits on
+//     is reported by the analyzers of what waits outside the process, inside dependencies too: a network call without
+//     the request's context (nocancel), a database call without one (syncdb), a client
+//     without a timeout (clienttimeout). A sleep in the user's own code, including a user's retry
+//     loop around a library call, is reported.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/sleep.md.
 package sleep

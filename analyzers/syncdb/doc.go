@@ -50,10 +50,38 @@
 // squirrel.ExecWith(db, q) becomes squirrel.ExecContextWith(ctx, db, q). gorm calls get no
 // automatic fix: add .WithContext(ctx) where the chain starts. No fix where no context is in scope.
 //
+// # Inside dependencies
+//
+// A database call without a context inside a third-party library (a session store, a job queue, a cache backed by
+// SQL) is reported at the last call of your code on the path to it, but only when that call could give it the
+// request's context:
+//
+//   - the call takes no context, and the library has a form of it that takes one: a function or method of the same
+//     name with Context, Ctx or WithContext after it (sqlx.Get beside sqlx.GetContext), or a WithContext
+//     method on the receiver or on a receiver earlier in its chain of calls into the library (gorm's
+//     db.Model(x).Association("y").Append(z), which can be db.WithContext(ctx).Model(x)…). Reported: use it.
+//
+// Not reported, because no change at your call would reach the database call:
+//
+//   - the call takes no context and the library offers no form that does (simplesessions' Session.Get,
+//     SetMulti, Destroy, whose postgres store runs Exec and QueryRow without one). Only replacing the library
+//     would change it;
+//   - the call takes a context and the library drops it on the way (simplesessions' Acquire uses its context only
+//     to look up a value). If you give such a call context.Background() where the request's context is in reach,
+//     ctxdetach reports that, where it is made.
+//
+// The same judgement is made by both engines: the whole-program engine reports the operation by a path whose call
+// into the library could give the context, if the shortest path's cannot; the modular engine decides at the first
+// call of your code towards the operation in a dependency's summary. Network calls inside libraries
+// (nocancel) are not judged so: a library's HTTP calls can usually be bounded without its help, by
+// the client you give it, and a client with a Timeout is not reported.
+//
 // # Not reported
 //
 //   - gorm handles and xorm sessions that arrive as parameters: the caller may have called WithContext or
 //     Context already.
+//   - A database call inside a library that your call into it cannot give the request's context (see
+//     Inside dependencies).
 //   - Calls at start-up (migrations in main) and in functions no handler reaches.
 //   - Schema set-up behind a lazy initialisation a handler can reach, which runs once per process:
 //     if !initialized { Initialize() } where Initialize sets the flag, or if db == nil { db = open() } (see

@@ -32,6 +32,10 @@ type Op struct {
 	// Call is true for operations that are calls named by a rule; only these are reported when they occur inside
 	// a dependency, since a dependency's own channels and goroutines are its business.
 	Call bool
+	// Bounded marks an operation that waits, but under a bound that makes it no finding (a call through a client
+	// with a Timeout, a short pad): Ops leaves it out, but it still waits while a lock is held (lockio) and keeps
+	// a goroutine from ending on its own (Unbounded), as it did before it was judged bounded.
+	Bounded bool
 	// CtxParam, when positive, makes the operation conditional (Options.ParamConditions): it blocks only if the
 	// context passed for parameter CtxParam-1 of its function has no deadline, which the function's callers, in
 	// other packages, decide.
@@ -127,14 +131,20 @@ func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[flow.CalleeName(cc)]) > 0
 }
 
-// Ops returns the blocking operations in fn, in instruction order, followed by its lockio operations. Results
-// are cached.
+// Ops returns the blocking operations in fn that are findings, in instruction order (not the Bounded ones),
+// followed by its lockio operations. Results are cached.
 func (c *Classifier) Ops(fn *ssa.Function) []Op {
 	if ops, ok := c.cache[fn]; ok {
 		return ops
 	}
 	s := c.scan(fn)
-	ops := append(slices.Clip(s.ops), c.lockOps(fn, s.waits)...)
+	var ops []Op
+	for _, op := range s.ops {
+		if !op.Bounded {
+			ops = append(ops, op)
+		}
+	}
+	ops = append(ops, c.lockOps(fn, s.waits)...)
 	c.cache[fn] = ops
 	return ops
 }
@@ -218,7 +228,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 		ops = c.lang(ops, "receive", in.Pos(), "")
 	case *ssa.Send:
-		if bufferedLocal(in.Chan) {
+		if bufferedLocal(in.Chan) || c.queued(in.Chan) {
 			return ops
 		}
 		ops = c.lang(ops, "send", in.Pos(), "")
@@ -279,10 +289,15 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		}
 	}
 	v, isCall := in.(*ssa.Call)
-	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v)) {
+	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v) || c.connScoped(fn, v)) {
 		return Op{}, false
 	}
 	switch r.Check {
+	case "unless-pad":
+		op.Bounded = len(cc.Args) > 0 && c.pad(in, cc.Args[0])
+	case "unless-client-timeout":
+		// The request's cancellation is ignored, but the client's Timeout bounds the wait.
+		op.Bounded = len(cc.Args) > 0 && values.Decide(cc.Args[0], c.clientHasTimeout) == values.Good
 	case "client-timeout":
 		if r.ContextClient != nil {
 			if !c.contextClientUnbounded(cc, *r.ContextClient) {

@@ -108,6 +108,70 @@ func (c *Classifier) releases(fn *ssa.Function, ch ssa.Value) bool {
 	return false
 }
 
+// queued reports whether a send on ch hands work to a queue: ch is loaded from a struct field or package variable
+// into which only buffered channels are stored, and a worker somewhere in the program drains it (drains). Such a
+// send waits only when the worker falls a whole buffer behind: the backpressure the queue was sized for, not a
+// request waiting on nobody.
+func (c *Classifier) queued(ch ssa.Value) bool {
+	// A semaphore carries no data (chan struct{}): acquiring a slot waits on the other holders, and stays reported.
+	if t, ok := ch.Type().Underlying().(*types.Chan); !ok || isEmptyStruct(t.Elem()) || !c.semaphoreVar(ch) {
+		return false
+	}
+	return slices.ContainsFunc(c.idx.Receives(ch), drains)
+}
+
+// drains reports whether a receive is a worker's loop that waits on nothing else and leaves only when the channel
+// is closed: for job := range q, or for { job := <-q }. A consumer that can stop while the queue is in use (a
+// select that also returns on an error, a timer or another channel, a loop that returns when a job fails) leaves
+// its senders waiting: gotify's per-connection writer, which a stuck client stops.
+func drains(r ssa.Instruction) bool {
+	if _, ok := r.(*ssa.UnOp); !ok {
+		return false
+	}
+	b := r.Block()
+	loop := cycle(b)
+	if !loop[b] {
+		return false
+	}
+	for blk := range loop {
+		if blk == b {
+			continue // the receive's own block leaves when the channel is closed
+		}
+		for _, s := range blk.Succs {
+			if !loop[s] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cycle returns the blocks on the cycles through b: those reachable from b that reach b.
+func cycle(b *ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	walk := func(next func(*ssa.BasicBlock) []*ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+		seen := map[*ssa.BasicBlock]bool{}
+		stack := slices.Clone(next(b))
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if !seen[x] {
+				seen[x] = true
+				stack = append(stack, next(x)...)
+			}
+		}
+		return seen
+	}
+	from := walk(func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs })
+	to := walk(func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Preds })
+	loop := map[*ssa.BasicBlock]bool{}
+	for x := range from {
+		if to[x] {
+			loop[x] = true
+		}
+	}
+	return loop
+}
+
 // semaphoreVar reports whether ch is loaded from a field or package variable into which only buffered channels
 // are stored.
 func (c *Classifier) semaphoreVar(ch ssa.Value) bool {

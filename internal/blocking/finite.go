@@ -112,9 +112,10 @@ func (c *Classifier) shortDelay(at ssa.Instruction, cc *ssa.CallCommon) bool {
 	return exact && d >= 0 && d <= int64(maxDelay)
 }
 
-// inLoop reports whether a block is part of a loop.
+// inLoop reports whether a block is part of a loop; a missing block counts as one, so nothing unknown is taken
+// to end on its own.
 func inLoop(b *ssa.BasicBlock) bool {
-	return b != nil && reaches(b.Succs, b, nil)
+	return b == nil || reaches(b.Succs, b, nil)
 }
 
 // signalChan reports whether ch is the process's own signal channel (rules: goroutines.signals, a channel of

@@ -24,7 +24,10 @@ type Index struct {
 	mapStores    map[string][]ssa.Value // by map type
 	callSites    map[*ssa.Function][]*ssa.CallCommon
 	closures     map[*ssa.Function][]*ssa.MakeClosure
-	opts         Options
+	// receives holds the receives from channels loaded from a struct field (by fieldKey) or a package variable
+	// (by *ssa.Global): <-ch, ranges over ch, and selects with a case receiving from ch.
+	receives map[any][]ssa.Instruction
+	opts     Options
 }
 
 // Options say how handlers pass through calls; the zero value follows no handler-passing call.
@@ -56,6 +59,7 @@ func NewIndex(fset *token.FileSet, funcs []*ssa.Function, opts Options) *Index {
 		mapStores:    map[string][]ssa.Value{},
 		callSites:    map[*ssa.Function][]*ssa.CallCommon{},
 		closures:     map[*ssa.Function][]*ssa.MakeClosure{},
+		receives:     map[any][]ssa.Instruction{},
 	}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
@@ -80,6 +84,18 @@ func (x *Index) add(instr ssa.Instruction) {
 	case *ssa.MapUpdate:
 		k := types.TypeString(in.Map.Type().Underlying(), nil)
 		x.mapStores[k] = append(x.mapStores[k], in.Value)
+	case *ssa.UnOp:
+		if in.Op == token.ARROW {
+			if k := varKey(in.X); k != nil {
+				x.receives[k] = append(x.receives[k], in)
+			}
+		}
+	case *ssa.Select:
+		for _, st := range in.States {
+			if k := varKey(st.Chan); k != nil && st.Dir == types.RecvOnly {
+				x.receives[k] = append(x.receives[k], in)
+			}
+		}
 	case *ssa.MakeClosure:
 		fn := in.Fn.(*ssa.Function)
 		x.closures[fn] = append(x.closures[fn], in)
@@ -94,6 +110,30 @@ func (x *Index) add(instr ssa.Instruction) {
 			}
 		}
 	}
+}
+
+// varKey identifies the struct field or package variable a value is loaded from, or returns nil.
+func varKey(v ssa.Value) any {
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return nil
+	}
+	switch a := u.X.(type) {
+	case *ssa.FieldAddr:
+		return fieldKey{types.TypeString(deref(a.X.Type()), nil), a.Field}
+	case *ssa.Global:
+		return a
+	}
+	return nil
+}
+
+// Receives returns the receives, among the indexed functions, from the channels held in the struct field or
+// package variable that ch is loaded from: <-ch, ranges over it, and selects with a case receiving from it.
+func (x *Index) Receives(ch ssa.Value) []ssa.Instruction {
+	if k := varKey(ch); k != nil {
+		return x.receives[k]
+	}
+	return nil
 }
 
 // CallSites returns the static calls of fn among the indexed functions.

@@ -66,6 +66,10 @@ type Reach struct {
 	CtxParam int
 	// Finite says the operation ends on its own (blocking.Op.Finite): it keeps no goroutine going.
 	Finite bool
+	// Dep says the operation is in third-party code and no call of the user's code on its path has been judged
+	// yet: the first package of the user's that calls towards it decides whether it is the dependency's own
+	// (policy.Theirs).
+	Dep bool
 }
 
 // A Hop is one call on a path.

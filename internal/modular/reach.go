@@ -10,6 +10,7 @@ import (
 	"github.com/blockcheck/blockcheck/internal/blocking"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/ignore"
+	"github.com/blockcheck/blockcheck/internal/policy"
 	"github.com/blockcheck/blockcheck/internal/values"
 	"github.com/blockcheck/blockcheck/rules"
 )
@@ -154,6 +155,15 @@ func (e *engine) reach(start *ssa.Function, limit int, bind map[ssa.Value]ssa.Va
 				if emask&bit(r.Analyzer) != 0 {
 					silenced(esrcs, r.Analyzer)
 					continue
+				}
+				if r.Dep && e.own {
+					// The user's last call towards an operation inside a dependency.
+					if policy.Theirs(r.Analyzer, ed.call, ed.remote) {
+						continue
+					}
+					judged := *r
+					judged.Dep = false
+					r = &judged
 				}
 				add(&found{analyzer: r.Analyzer, key: r.Analyzer + " " + r.Posn.key(), path: append(pathTo(), ed),
 					length: s.depth + 1 + len(r.Path), remote: r})
@@ -316,7 +326,7 @@ func (e *engine) toReach(f *found) Reach {
 		hops = append(hops, f.remote.Path...)
 	} else {
 		r = Reach{Analyzer: f.op.Analyzer, Name: f.op.Name, Why: f.op.Why, Fix: f.op.Fix, Pkg: e.pass.Pkg.Path(),
-			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam, Finite: f.op.Finite}
+			Posn: e.posn(f.op.Pos), CtxParam: f.op.CtxParam, Finite: f.op.Finite, Dep: !e.own}
 	}
 	if len(hops) > MaxPath {
 		hops = hops[:MaxPath]

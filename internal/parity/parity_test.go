@@ -24,16 +24,16 @@ type difference struct {
 var expected = map[difference]string{
 	// Interface calls. The whole-program engine resolves them by VTA, to the implementations the program creates;
 	// the modular engine by CHA, to every implementation the calling package can see, created or not.
-	{"stdlib", "sleep paths/store/store.go:23", "modular"}:  "CHA: store.Cache implements the interface, but no code creates one",
-	{"stdlib", "sleep registry/registry.go:67", "modular"}:  "CHA: diskStore implements registry.Store, but only memStore flows to the call",
-	{"stdlib", "sleep thirdparty/fetcher.go:15", "modular"}: "CHA sees the dependency's own Fetcher; the whole-program fallback assumes only the user's implementations",
-	{"modular", "nocancel api/api.go:18", "modular"}:        "CHA: execCache implements store.Cache, but no code creates one",
-	{"modular", "syncdb store/store.go:58", "modular"}:      "CHA: DBCache implements store.Cache, but no code creates one",
-	{"routers", "sleep store/store.go:36", "modular"}:       "CHA: store.Cache implements store.Store, but no service creates one",
-	{"drivers", "syncdb squirrel/insert.go:208", "modular"}: "CHA: squirrel's InsertBuilder implements RowScanner (its Scan runs QueryRow), but only a *sql.Row flows to the call",
-	{"routers", "sleep connect/main.go:25", "whole"}:        "the generated handler in genconnect sees only the service interface: the implementation is in main",
-	{"routers", "sleep grpc/main.go:24", "whole"}:           "grpc_health_v1.RegisterHealthServer registers through the health module's generated code, which sees only the interface",
-	{"routers", "syncdb grpc/main.go:34", "whole"}:          "as grpc/main.go:24",
+	{"stdlib", "sleep paths/store/store.go:23", "modular"}:     "CHA: store.Cache implements the interface, but no code creates one",
+	{"stdlib", "sleep registry/registry.go:67", "modular"}:     "CHA: diskStore implements registry.Store, but only memStore flows to the call",
+	{"stdlib", "nocancel thirdparty/fetcher.go:15", "modular"}: "CHA sees the dependency's own Fetcher; the whole-program fallback assumes only the user's implementations",
+	{"modular", "nocancel api/api.go:18", "modular"}:           "CHA: execCache implements store.Cache, but no code creates one",
+	{"modular", "syncdb store/store.go:58", "modular"}:         "CHA: DBCache implements store.Cache, but no code creates one",
+	{"routers", "sleep store/store.go:36", "modular"}:          "CHA: store.Cache implements store.Store, but no service creates one",
+	{"drivers", "syncdb squirrel/insert.go:208", "modular"}:    "CHA: squirrel's InsertBuilder implements RowScanner (its Scan runs QueryRow), but only a *sql.Row flows to the call",
+	{"routers", "sleep connect/main.go:25", "whole"}:           "the generated handler in genconnect sees only the service interface: the implementation is in main",
+	{"routers", "sleep grpc/main.go:24", "whole"}:              "grpc_health_v1.RegisterHealthServer registers through the health module's generated code, which sees only the interface",
+	{"routers", "syncdb grpc/main.go:34", "whole"}:             "as grpc/main.go:24",
 	// A property of the whole program. gin's *gin.Context is a context whose Done never fires unless some code
 	// sets ContextWithFallback; testdata/routers/ginfallback sets it, and the whole-program engine loads it with
 	// gin/, so it does not call gin/'s uses detached. The modular engine judges the gin package by itself.

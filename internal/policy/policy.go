@@ -97,8 +97,8 @@ func Library(pkg *types.Package) bool {
 
 // Counts reports whether an operation counts where it is found. In the user's own code (own) every kind does.
 // Inside third-party code only calls that a rule names and that wait on the world outside the process do
-// (sleeps, network, subprocesses, databases): a library's own channels, WaitGroups, goroutines and
-// context.Background() are its business.
+// (network, subprocesses, databases): a library's own channels, WaitGroups, goroutines, context.Background() and
+// sleeps (the pacing of its retries and polls) are its business.
 func Counts(op blocking.Op, own bool) bool {
 	if !op.Pos.IsValid() {
 		return false

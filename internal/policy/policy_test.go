@@ -39,7 +39,9 @@ func TestCounts(t *testing.T) {
 		{blocking.Op{Analyzer: "chanwait", Pos: pos}, false, false},
 		{blocking.Op{Analyzer: "chanwait", Pos: pos, Call: true}, false, false}, // sync.WaitGroup.Wait in a library
 		{blocking.Op{Analyzer: "ctxdetach", Pos: pos, Call: true}, false, false},
-		{blocking.Op{Analyzer: "sleep", Pos: pos, Call: true}, false, true},
+		{blocking.Op{Analyzer: "sleep", Pos: pos, Call: true}, false, false}, // a library's retry backoff
+		{blocking.Op{Analyzer: "sleep", Pos: pos, Call: true}, true, true},
+		{blocking.Op{Analyzer: "nocancel", Pos: pos, Call: true}, false, true},
 		{blocking.Op{Analyzer: "syncdb", Pos: pos, Call: true}, false, true},
 		{blocking.Op{Analyzer: "sleep", Pos: token.NoPos, Call: true}, true, false},
 	} {

@@ -3,6 +3,7 @@ package whole
 import (
 	"cmp"
 	"go/token"
+	"go/types"
 	"math/bits"
 	"slices"
 
@@ -427,6 +428,7 @@ func (r *reporter) reach(roots []handlers.Root) error {
 		}
 	}
 	routes := r.routeSets(roots)
+	var deps map[*ssa.Function][]*callgraph.Edge // byContext, when first needed
 	for _, fn := range met {
 		ops := r.a.cls.Ops(fn)
 		if len(ops) == 0 {
@@ -438,6 +440,24 @@ func (r *reporter) reach(roots []handlers.Root) error {
 		for _, op := range ops {
 			if !policy.KindOf(op.Analyzer).Rooted || !r.a.cfg.Enabled[op.Analyzer] || !r.scope.reports(op.Analyzer) {
 				continue
+			}
+			path, root := path, root
+			if policy.KindOf(op.Analyzer).ByContext && !r.a.ownCode(fn) {
+				// In a dependency: reported by a path whose call from the user's code could give it the
+				// request's context, if there is one.
+				if e := r.crossing(path); e != nil {
+					callee, _ := generic(e.Callee.Func).Object().(*types.Func)
+					if e.Site == nil || policy.TheirsCall(e.Site.Common(), callee) {
+						if deps == nil {
+							deps = r.byContext(met, visits)
+						}
+						p, ok := deps[fn]
+						if !ok {
+							continue
+						}
+						path, root = p, r.namedRoot(roots, fn, visits[p[0].Caller.Func].root, p)
+					}
+				}
 			}
 			at, ok := r.where(fn, op, path)
 			if !ok {
@@ -481,6 +501,53 @@ func (r *reporter) where(fn *ssa.Function, op blocking.Op, path []*callgraph.Edg
 	}
 	at := policy.At(op.Pos, r.a.isInitial(fn), calls, token.NoPos)
 	return at, at.IsValid()
+}
+
+// byContext walks the dependency code that the user's code calls into by calls that could give it the request's
+// context (policy.Theirs is false for them), and returns the path by which it first meets each function: an
+// operation of a ByContext kind in a dependency is reported only where such a call leads to it.
+func (r *reporter) byContext(met []*ssa.Function, visits map[*ssa.Function]visit) map[*ssa.Function][]*callgraph.Edge {
+	paths := map[*ssa.Function][]*callgraph.Edge{}
+	var queue []*ssa.Function
+	enter := func(e *callgraph.Edge, path []*callgraph.Edge) {
+		c := e.Callee.Func
+		if _, ok := paths[c]; ok || r.a.ownCode(c) || !r.follow(e) {
+			return
+		}
+		paths[c] = append(slices.Clip(path), e)
+		queue = append(queue, c)
+	}
+	for _, fn := range met {
+		if !r.a.ownCode(fn) {
+			continue
+		}
+		for _, e := range r.out(fn) {
+			if r.a.ownCode(e.Callee.Func) || e.Site == nil {
+				continue
+			}
+			callee, _ := generic(e.Callee.Func).Object().(*types.Func)
+			if !policy.TheirsCall(e.Site.Common(), callee) {
+				enter(e, pathTo(visits, fn))
+			}
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		fn := queue[i]
+		for _, e := range r.out(fn) {
+			enter(e, paths[fn])
+		}
+	}
+	return paths
+}
+
+// crossing returns the last call on path made from the user's code, or nil.
+func (r *reporter) crossing(path []*callgraph.Edge) *callgraph.Edge {
+	for i := len(path) - 1; i >= 0; i-- {
+		if r.a.ownCode(path[i].Caller.Func) {
+			return path[i]
+		}
+	}
+	return nil
 }
 
 // routeSets returns a function counting the distinct routes that reach a function, and keeps the routes reaching

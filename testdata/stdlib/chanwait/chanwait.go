@@ -307,3 +307,73 @@ func Routes5(mux *http.ServeMux) {
 	mux.HandleFunc("/stream", stream)
 	mux.HandleFunc("/fan", fan)
 }
+
+// A bouncer hands bounces to a worker through a queue: a field that only ever holds a buffered channel, drained by
+// the worker's range loop. A send waits only when the worker falls 1000 bounces behind: backpressure by design,
+// not reported.
+type bouncer struct {
+	queue chan string
+	// jobs is unbuffered: every send waits for the worker to be free.
+	jobs chan string
+	// results is buffered, but nothing drains it in a loop: once full, a send waits for good.
+	results chan string
+	// writes is buffered and drained by a per-connection writer that stops when a write fails, as gotify's
+	// stream clients are: a stuck client leaves its senders waiting.
+	writes chan string
+	// tasks is drained by a range loop that returns when a task fails.
+	tasks chan string
+}
+
+func (b *bouncer) writer(tick <-chan time.Time, write func(string) error) {
+	for {
+		select {
+		case m := <-b.writes:
+			if write(m) != nil {
+				return
+			}
+		case <-tick:
+		}
+	}
+}
+
+func (b *bouncer) runTasks(do func(string) error) {
+	for t := range b.tasks {
+		if do(t) != nil {
+			return
+		}
+	}
+}
+
+func newBouncer() *bouncer {
+	b := &bouncer{queue: make(chan string, 1000), jobs: make(chan string), results: make(chan string, 10),
+		writes: make(chan string, 1), tasks: make(chan string, 100)}
+	go b.run()
+	go b.writer(time.Tick(time.Second), func(string) error { return nil })
+	go b.runTasks(func(string) error { return nil })
+	return b
+}
+
+func (b *bouncer) run() {
+	for x := range b.queue {
+		_ = x
+	}
+	for {
+		<-b.jobs
+	}
+}
+
+func (b *bouncer) last() string { return <-b.results } // one receive, in no loop
+
+func (b *bouncer) record(w http.ResponseWriter, r *http.Request) {
+	b.queue <- r.URL.Path
+	b.jobs <- r.URL.Path    // want `chanwait: channel send waits for a receiver`
+	b.results <- r.URL.Path // want `chanwait: channel send waits for a receiver`
+	b.writes <- r.URL.Path  // want `chanwait: channel send waits for a receiver`
+	b.tasks <- r.URL.Path   // want `chanwait: channel send waits for a receiver`
+}
+
+func BounceRoutes(mux *http.ServeMux) {
+	b := newBouncer()
+	mux.HandleFunc("/bounce", b.record)
+	go func() { _ = b.last() }()
+}

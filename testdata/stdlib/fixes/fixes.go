@@ -11,7 +11,7 @@ import (
 
 var db *sql.DB
 
-var client = &http.Client{Timeout: time.Second}
+var client = &http.Client{}
 
 func handler(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Second)                     // want `sleep: time.Sleep`

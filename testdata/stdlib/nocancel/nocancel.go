@@ -6,11 +6,32 @@ import (
 	"net/http"
 	"net/smtp"
 	"os/exec"
+	"sync"
 	"time"
 )
 
-// client has a Timeout, so only the missing context is at issue here.
-var client = &http.Client{Timeout: 5 * time.Second}
+// client has no Timeout: a request through it without the request's context waits as long as the server does.
+var client = &http.Client{}
+
+// bounded has a Timeout: its requests ignore the request's cancellation, but their wait is bounded, so they are
+// not reported (the same judgement as clienttimeout's).
+var bounded = &http.Client{Timeout: 5 * time.Second}
+
+var auditMu sync.Mutex
+
+func boundedWaits(w http.ResponseWriter, r *http.Request) {
+	// Bounded, but still a wait: a goroutine per request that makes it does not end on its own (gospawn), and a
+	// lock shared across requests held across it queues them all (lockio).
+	go func() { // want `gospawn: go statement`
+		_, _ = bounded.Get("http://audit/ping")
+	}()
+	auditMu.Lock()
+	_, _ = bounded.Post("http://audit/log", "text/plain", nil) // want `lockio: .*while auditMu is held`
+	auditMu.Unlock()
+	_, _ = bounded.PostForm("http://audit/form", nil)
+	req, _ := http.NewRequest("GET", "http://inventory/items", nil)
+	_, _ = bounded.Do(req)
+}
 
 func fetch(w http.ResponseWriter, r *http.Request) {
 	_, _ = http.Get("http://inventory/items")                 // want `nocancel: http.Get sends an HTTP request that carries no context`
@@ -24,11 +45,11 @@ func do(w http.ResponseWriter, r *http.Request) {
 
 	req2, _ := http.NewRequest("GET", "http://inventory/items", nil)
 	req2 = req2.WithContext(r.Context())
-	_, _ = client.Do(req2) // the context was attached
+	_, _ = bounded.Do(req2) // the context was attached
 
 	req3, _ := http.NewRequestWithContext(r.Context(), "GET", "http://inventory/items", nil)
-	_, _ = client.Do(req3)
-	send(client, req3)
+	_, _ = bounded.Do(req3)
+	send(bounded, req3)
 }
 
 // send cannot know where req came from: not reported.
@@ -74,6 +95,7 @@ func Routes(mux *http.ServeMux) {
 	setup(context.Background())
 	mux.HandleFunc("/fetch", fetch)
 	mux.HandleFunc("/do", do)
+	mux.HandleFunc("/bounded", boundedWaits)
 	mux.HandleFunc("/run", run)
 	mux.HandleFunc("/dial", dial)
 }

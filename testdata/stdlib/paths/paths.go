@@ -32,7 +32,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 func (s *server) load(id string) (string, error) { return s.st.Load(id) }
 
 func (s *server) dep(w http.ResponseWriter, r *http.Request) {
-	_ = thirdparty.Fetch("http://example.com") // want `sleep: this call reaches time.Sleep in example.com/thirdparty \(thirdparty.go:13\)` `nocancel: this call reaches http.Get in example.com/thirdparty`
+	_ = thirdparty.Fetch("http://example.com") // want `nocancel: this call reaches http.Get in example.com/thirdparty \(thirdparty.go:15\)`
 	thirdparty.Notify(make(chan string, 1), "x")
 	_ = thirdparty.Connect("cache:6379") // want `nocancel: this call reaches net.Dial in example.com/thirdparty/transport \(transport.go:7\)`
 }

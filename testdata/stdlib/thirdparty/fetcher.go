@@ -1,6 +1,6 @@
 package thirdparty
 
-import "time"
+import "net/http"
 
 // Fetcher is an interface of the dependency that the user's code implements too.
 type Fetcher interface {
@@ -12,6 +12,6 @@ type Fetcher interface {
 type SlowFetcher struct{}
 
 func (SlowFetcher) Fetch(url string) error {
-	time.Sleep(time.Second)
-	return nil
+	_, err := http.Get(url)
+	return err
 }

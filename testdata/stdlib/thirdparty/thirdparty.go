@@ -8,7 +8,8 @@ import (
 	"example.com/thirdparty/transport"
 )
 
-// Fetch blocks inside the dependency: a rule-named call, reported at the user's call.
+// Fetch blocks inside the dependency: a rule-named call that waits on the network, reported at the user's call.
+// Its sleep is the dependency's own pacing, which the user cannot change: not reported.
 func Fetch(url string) error {
 	time.Sleep(time.Millisecond)
 	_, err := http.Get(url)

@@ -17,6 +17,22 @@ func patient(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// login pads its response to a minimum of 100 ms against timing attacks: at most 100 ms, once. Not reported.
+func login(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	defer func() {
+		if elapsed := time.Since(start).Milliseconds(); elapsed < 100 {
+			time.Sleep(time.Duration(100-elapsed) * time.Millisecond)
+		}
+	}()
+}
+
+// longPad pads to 5 s: reported.
+func longPad(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	time.Sleep(5*time.Second - time.Since(start)) // want `^time.Sleep pauses the request`
+}
+
 // startup is no handler: not reported.
 func startup() { time.Sleep(time.Second) }
 
@@ -24,4 +40,6 @@ func Routes(mux *http.ServeMux) {
 	startup()
 	mux.HandleFunc("GET /slow", slow)
 	mux.HandleFunc("GET /patient", patient)
+	mux.HandleFunc("POST /login", login)
+	mux.HandleFunc("/longpad", longPad)
 }
