@@ -164,3 +164,9 @@ func TestAssumedPerInterface(t *testing.T) {
 func TestWaitCycle(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./waitcycle")
 }
+
+// TestLazyInit checks once-only initialisation behind a bool flag (blocking.OnceOnly) and its per-request
+// look-alikes.
+func TestLazyInit(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./lazyinit")
+}

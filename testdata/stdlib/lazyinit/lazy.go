@@ -1,4 +1,6 @@
-package syncdb
+// Package lazyinit holds once-only initialisation behind a bool flag, and look-alikes that run per request.
+// It is apart from syncdb, whose findings all have a fix: the helpers here take no context to pass on.
+package lazyinit
 
 import (
 	"database/sql"
@@ -8,6 +10,8 @@ import (
 
 // The store is set up lazily behind a bool, as gatus's store.Get does: Get calls Initialize while initialized is
 // false, and Initialize sets it. The schema queries run once per process, not per request.
+type repo struct{ db *sql.DB }
+
 var (
 	store       *repo
 	initialized bool
