@@ -22,7 +22,9 @@ func user(w http.ResponseWriter, r *http.Request) {
 	db.Order("name").Find(&all) // want `syncdb: \(\*gorm.DB\).Find`
 	n := 0
 	db.Model(&User{}).Count(&n) // want `syncdb: \(\*gorm.DB\).Count`
-	q := db.Where("name = ?", "x") // builds a query: nothing runs yet
+	var friends []User
+	db.Model(&u).Association("Friends").Find(&friends) // want `syncdb: \(\*gorm.Association\).Find`
+	q := db.Where("name = ?", "x")                     // builds a query: nothing runs yet
 	_ = q
 	w.Write([]byte(u.Name))
 }
@@ -31,7 +33,7 @@ func save(w http.ResponseWriter, r *http.Request) {
 	u := User{Name: r.FormValue("name")}
 	tx := db.Begin() // want `syncdb: \(\*gorm.DB\).Begin`
 	tx.Save(&u)      // want `syncdb: \(\*gorm.DB\).Save`
-	tx.Commit()      // want `syncdb: \(\*gorm.DB\).Commit`
+	tx.Commit()      // ends what Begin started: the transaction is reported once, at Begin
 	rename(db, u.ID)
 }
 
