@@ -150,6 +150,9 @@ type Call struct {
 	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
+	// Bound, when set, names the fields of an operand that bound the call (a net.Dialer's Timeout and
+	// Deadline): the call is not reported when one of them is set.
+	Bound *Bound `json:"bound,omitempty"`
 	// ContextClient, with the client-timeout check, says that the call sends a request under its context
 	// argument through the *http.Client that context carries (oauth2's Exchange): it is judged by that client's
 	// Timeout and the context's deadline.
@@ -198,6 +201,13 @@ type Origin struct {
 	Chain []string `json:"chain,omitempty"`
 	Roots bool     `json:"roots,omitempty"`
 	Unset string   `json:"unset,omitempty"`
+}
+
+// A Bound names the operand Arg (counted as in Origin: 0 is a method's receiver), a pointer to a struct, and the
+// fields of that struct any of which, when set, bounds the call.
+type Bound struct {
+	Arg    int      `json:"arg"`
+	Fields []string `json:"fields"`
 }
 
 // A Maker is a call that makes a value without a context, with the edit that gives it one (a template as in

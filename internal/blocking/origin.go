@@ -145,8 +145,8 @@ func maySet(v ssa.Value, field string) bool {
 			if st.Field(r.Field).Name() == field {
 				return true
 			}
-		case *ssa.Field, *ssa.DebugRef, *ssa.Phi, *ssa.BinOp, *ssa.If, *ssa.Return:
-			// A return comes after every call in the function.
+		case *ssa.Field, *ssa.DebugRef, *ssa.Phi, *ssa.BinOp, *ssa.If, *ssa.Return, *ssa.MakeInterface, *ssa.ChangeType:
+			// A return comes after every call in the function; an interface holding v reaches its methods only.
 		case *ssa.UnOp:
 			if r.Op != token.MUL {
 				return true
