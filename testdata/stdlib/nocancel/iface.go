@@ -43,7 +43,9 @@ func (p *proxy) direct(w http.ResponseWriter, r *http.Request) {
 	_ = c2
 }
 
-func newDialer() *net.Dialer { return &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second} }
+func newDialer() *net.Dialer {
+	return &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+}
 
 func IfaceRoutes(mux *http.ServeMux) {
 	p := &proxy{http: client, dial: newDialer(), slow: &net.Dialer{KeepAlive: time.Minute}}
