@@ -84,8 +84,10 @@ type Classifier struct {
 	clientKeys map[string]rules.ContextClient
 	// roots caches RootVar.
 	roots map[*ssa.Global]*rules.Call
-	// invokes caches the standard-library methods an interface call can go to (invoke.go).
-	invokes map[*ssa.CallCommon][]string
+	// invokes caches the standard-library methods an interface call can go to, and methodNames holds the names of
+	// the methods rules name (invoke.go).
+	invokes     map[*ssa.CallCommon][]string
+	methodNames map[string]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
