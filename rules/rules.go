@@ -168,6 +168,9 @@ type Call struct {
 	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
+	// Bound, when set, names the fields of an operand that bound the call (a net.Dialer's Timeout and
+	// Deadline): the call is not reported when one of them is set.
+	Bound *Bound `json:"bound,omitempty"`
 	// ContextClient, with the client-timeout check, says that the call sends a request under its context
 	// argument through the *http.Client that context carries (oauth2's Exchange): it is judged by that client's
 	// Timeout and the context's deadline.
@@ -208,12 +211,24 @@ type Fix struct {
 // function) was made by one of Bad, and never passed through one of Good. Methods in Chain return their receiver's
 // kind of value (a query builder) and are traced through. With Roots, a value loaded from a struct field or package
 // variable counts as bad (a long-lived handle that cannot carry a request context); a parameter is never judged.
+//
+// Unset names the field of the operand's struct that bounds it (a dialer's or client's Timeout, zero meaning none):
+// a composite literal or new(T) of the struct that never sets the field is bad too, and a value whose field is set,
+// or that is handed to code that might set it, is good.
 type Origin struct {
 	Arg   int      `json:"arg"`
 	Bad   []Maker  `json:"bad,omitempty"`
 	Good  []string `json:"good,omitempty"`
 	Chain []string `json:"chain,omitempty"`
 	Roots bool     `json:"roots,omitempty"`
+	Unset string   `json:"unset,omitempty"`
+}
+
+// A Bound names the operand Arg (counted as in Origin: 0 is a method's receiver), a pointer to a struct, and the
+// fields of that struct any of which, when set, bounds the call.
+type Bound struct {
+	Arg    int      `json:"arg"`
+	Fields []string `json:"fields"`
 }
 
 // A Maker is a call that makes a value without a context, with the edit that gives it one (a template as in
@@ -421,8 +436,8 @@ func (c *Catalog) validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("blocking[%d] (%s): unknown check %q", i, r.Func, r.Check))
 		}
-		if r.Origin != nil && len(r.Origin.Bad) == 0 && !r.Origin.Roots {
-			errs = append(errs, fmt.Errorf("blocking[%d] (%s): origin names no bad maker and no roots, so it never fires", i, r.Func))
+		if r.Origin != nil && len(r.Origin.Bad) == 0 && !r.Origin.Roots && r.Origin.Unset == "" {
+			errs = append(errs, fmt.Errorf("blocking[%d] (%s): origin names no bad maker, no roots and no unset field, so it never fires", i, r.Func))
 		}
 	}
 	for i, r := range c.Registrations {

@@ -100,6 +100,10 @@ type Classifier struct {
 	roots map[*ssa.Global]*rules.Call
 	// ctxWaits caches, by parameter, whether a function may wait on the context it is given (argWaits).
 	ctxWaits map[*ssa.Parameter]bool
+	// invokes caches the standard-library methods an interface call can go to, and methodNames holds the names of
+	// the methods rules name (invoke.go).
+	invokes     map[*ssa.CallCommon][]string
+	methodNames map[string]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
@@ -206,13 +210,17 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 	case ssa.CallInstruction:
 		cc := in.Common()
-		for _, r := range c.byFunc[flow.CalleeName(cc)] {
+		rs := c.byFunc[flow.CalleeName(cc)]
+		for _, r := range rs {
 			if r.Analyzer == "lockio" {
 				continue // a wait only while a lock is held (lockOps)
 			}
 			if op, ok := c.call(fn, in, cc, r); ok {
 				ops = append(ops, op)
 			}
+		}
+		if len(rs) == 0 && cc.IsInvoke() {
+			ops = c.invoked(fn, in, cc, ops) // an interface over a standard-library type (invoke.go)
 		}
 	case *ssa.MakeInterface, *ssa.ChangeInterface:
 		ops = c.detached(fn, in, ops)
@@ -287,6 +295,9 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 		if maker != nil && maker.rule.Edit != "" {
 			op.Edit = &Edit{Lparen: maker.call.Pos(), Template: maker.rule.Edit, Fn: maker.fn}
 		}
+	}
+	if r.Bound != nil && c.boundSet(cc, r.Bound) {
+		return Op{}, false // a net.Dialer with a Timeout (bound.go)
 	}
 	v, isCall := in.(*ssa.Call)
 	if r.Analyzer == "ctxdetach" && isCall && (c.inert(v) || bounded(v) || c.signalOnly(v) || c.connScoped(fn, v)) {

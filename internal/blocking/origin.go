@@ -2,6 +2,7 @@ package blocking
 
 import (
 	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -41,6 +42,15 @@ func (w *originWalk) bad(m *maker) values.Step {
 }
 
 func (w *originWalk) judge(v ssa.Value) values.Step {
+	if w.o.Unset != "" {
+		if maySet(v, w.o.Unset) {
+			return values.Step{Verdict: values.Good}
+		}
+		if a, ok := v.(*ssa.Alloc); ok && hasField(a.Type(), w.o.Unset) {
+			// &mail.Dialer{Host: h} or new(T): the zero value of the field, no bound.
+			return w.bad(nil)
+		}
+	}
 	switch v := v.(type) {
 	case *ssa.Extract:
 		if call, ok := v.Tuple.(*ssa.Call); ok {
@@ -101,4 +111,62 @@ func (w *originWalk) call(call *ssa.Call) values.Step {
 		}
 	}
 	return values.Step{}
+}
+
+// hasField reports whether t is a pointer to a struct with the named field.
+func hasField(t types.Type, field string) bool {
+	ptr, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if f.Name() == field {
+			return true
+		}
+	}
+	return false
+}
+
+// maySet reports whether the named field of the struct v points to might be set through v: v's field is addressed
+// (d.Timeout = 10 * time.Second), or v is kept or handed to a function that is not a method of its own type (the
+// library's methods read the field; a helper of the user's might set it).
+func maySet(v ssa.Value, field string) bool {
+	if !hasField(v.Type(), field) || v.Referrers() == nil {
+		return false
+	}
+	st := v.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			if st.Field(r.Field).Name() == field {
+				return true
+			}
+		case *ssa.Field, *ssa.DebugRef, *ssa.Phi, *ssa.BinOp, *ssa.If, *ssa.Return, *ssa.MakeInterface, *ssa.ChangeType:
+			// A return comes after every call in the function; an interface holding v reaches its methods only.
+		case *ssa.UnOp:
+			if r.Op != token.MUL {
+				return true
+			}
+		case ssa.CallInstruction:
+			cc := r.Common()
+			fn := cc.StaticCallee()
+			own := fn != nil && fn.Signature.Recv() != nil && len(cc.Args) > 0 && cc.Args[0] == v &&
+				types.Identical(fn.Signature.Recv().Type(), v.Type())
+			for i, a := range cc.Args {
+				if a == v && (i > 0 || !own) {
+					return true
+				}
+			}
+			if cc.Value == v {
+				return true
+			}
+		default:
+			return true // stored, converted to an interface, captured
+		}
+	}
+	return false
 }
