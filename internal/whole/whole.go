@@ -206,7 +206,11 @@ func (a *engine) load(pkgs []*packages.Package) {
 	})
 	a.stages.start("building SSA", len(order))
 	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
-	var built []*ssa.Package
+	type pkgPair struct {
+		p  *packages.Package
+		sp *ssa.Package
+	}
+	var built []pkgPair
 	for _, p := range order {
 		if broken[p] {
 			continue
@@ -221,7 +225,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
-			built = append(built, sp)
+			built = append(built, pkgPair{p, sp})
 		}
 	}
 	for _, p := range pkgs {
@@ -242,22 +246,36 @@ func (a *engine) load(pkgs []*packages.Package) {
 			a.own[p.Module.Path] = true
 		}
 	}
-	var wg sync.WaitGroup
-	for _, p := range built {
-		wg.Go(p.Build)
-	}
-	wg.Wait()
-	if !a.release {
-		return
-	}
 	// SSA holds what the rest of the run needs; the type checker's maps and the dependencies' syntax trees (all of
 	// it reachable from the initial packages' imports) would otherwise stay alive to the end of the run. Only the
-	// initial packages' files are read again, for their directives.
-	for _, p := range order {
-		p.TypesInfo = nil
-		if !a.initial[p.Types] {
-			p.Syntax = nil
+	// initial packages' files are read again, for their directives. Each package's are dropped as soon as it is
+	// built, in dependency order by a few workers, so that they do not all stay alive beside the SSA being built
+	// (ssa.Package.Build drops its own references to them; generic functions keep theirs for their instances).
+	release := func(p *packages.Package) {
+		if a.release {
+			p.TypesInfo = nil
+			if !a.initial[p.Types] {
+				p.Syntax = nil
+			}
 		}
+	}
+	next := make(chan pkgPair)
+	var wg sync.WaitGroup
+	for range max(1, runtimeProcs()) {
+		wg.Go(func() {
+			for b := range next {
+				b.sp.Build()
+				release(b.p)
+			}
+		})
+	}
+	for _, b := range built {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
+	for _, p := range order {
+		release(p)
 	}
 }
 
