@@ -171,6 +171,8 @@ type engine struct {
 	ign    *ignore.Set
 	// assumed holds the interface calls VTA resolved to nothing, given the user's implementations (assume.go).
 	assumed map[ssa.CallInstruction]assumption
+	// withMethod lists the user's types by the methods they have, for assume (assume.go).
+	withMethod map[string][]*types.Named
 	// callBacks holds the edges from a call of the standard library to the user's method it calls back, with the
 	// function called (calledback.go).
 	callBacks map[callBack]string
