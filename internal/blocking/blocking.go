@@ -132,7 +132,7 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifie
 
 // Named reports whether a rule names the target of the call.
 func (c *Classifier) Named(cc *ssa.CallCommon) bool {
-	return len(c.byFunc[flow.CalleeName(cc)]) > 0
+	return len(c.byFunc[c.idx.CalleeName(cc)]) > 0
 }
 
 // Ops returns the blocking operations in fn that are findings, in instruction order (not the Bounded ones),
@@ -181,7 +181,7 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 				}
 			}
 			if call, ok := instr.(*ssa.Call); ok && len(s.ops) == n {
-				for _, r := range c.byFunc[flow.CalleeName(call.Common())] {
+				for _, r := range c.byFunc[c.idx.CalleeName(call.Common())] {
 					if r.Analyzer == "lockio" {
 						s.waits = append(s.waits, localWait{Wait{shortName(r.Func), where(fn, call.Pos())}, instr, true})
 						break
@@ -198,7 +198,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 	switch in := instr.(type) {
 	case *ssa.Go:
 		// go srv.ListenAndServe(): the server is made without timeouts whichever goroutine serves it.
-		for _, r := range c.byFunc[flow.CalleeName(in.Common())] {
+		for _, r := range c.byFunc[c.idx.CalleeName(in.Common())] {
 			if r.Check == "server-timeout" {
 				if op, ok := c.call(fn, in, in.Common(), r); ok {
 					ops = append(ops, op)
@@ -210,7 +210,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 	case ssa.CallInstruction:
 		cc := in.Common()
-		rs := c.byFunc[flow.CalleeName(cc)]
+		rs := c.byFunc[c.idx.CalleeName(cc)]
 		for _, r := range rs {
 			if r.Analyzer == "lockio" {
 				continue // a wait only while a lock is held (lockOps)
@@ -348,13 +348,13 @@ func (c *Classifier) inert(v ssa.Value) bool {
 			}
 		case *ssa.Call:
 			cc := r.Common()
-			if flow.CalleeName(cc) == "context.WithValue" && len(cc.Args) > 0 && cc.Args[0] == v {
+			if c.idx.CalleeName(cc) == "context.WithValue" && len(cc.Args) > 0 && cc.Args[0] == v {
 				if !c.inert(r) {
 					return false // a value added on the way (oauth2.HTTPClient) changes nothing: what it is given to decides
 				}
 				continue
 			}
-			if !slices.ContainsFunc(c.carriers[flow.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
+			if !slices.ContainsFunc(c.carriers[c.idx.CalleeName(cc)], func(i int) bool { return i < len(cc.Args) && cc.Args[i] == v }) {
 				return false
 			}
 		default:
@@ -373,7 +373,7 @@ func (c *Classifier) signalOnly(v ssa.Value) bool {
 		return false
 	}
 	call, ok := (*refs)[0].(*ssa.Call)
-	if !ok || flow.CalleeName(call.Common()) != "context.WithCancel" {
+	if !ok || c.idx.CalleeName(call.Common()) != "context.WithCancel" {
 		return false
 	}
 	used := false

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"sync"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -27,7 +28,10 @@ type Index struct {
 	// receives holds the receives from channels loaded from a struct field (by fieldKey) or a package variable
 	// (by *ssa.Global): <-ch, ranges over ch, and selects with a case receiving from ch.
 	receives map[any][]ssa.Instruction
-	opts     Options
+	opts         Options
+
+	mu    sync.Mutex
+	names map[any]string // CalleeName by *types.Func (invoked) or *ssa.Function (static)
 }
 
 // Options say how handlers pass through calls; the zero value follows no handler-passing call.
@@ -60,6 +64,7 @@ func NewIndex(fset *token.FileSet, funcs []*ssa.Function, opts Options) *Index {
 		callSites:    map[*ssa.Function][]*ssa.CallCommon{},
 		closures:     map[*ssa.Function][]*ssa.MakeClosure{},
 		receives:     map[any][]ssa.Instruction{},
+		names:        map[any]string{},
 	}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
@@ -160,4 +165,32 @@ func (x *Index) GlobalStores(g *ssa.Global) []ssa.Value { return x.globalStores[
 // MapStores returns the values stored into maps of type m among the indexed functions.
 func (x *Index) MapStores(m types.Type) []ssa.Value {
 	return x.mapStores[types.TypeString(m.Underlying(), nil)]
+}
+
+// CalleeName is CalleeName memoized by callee: a name is built by formatting types, and rule lookups ask for the
+// same callees over and over (on a large service, gigabytes of names). A nil Index does not memoize.
+func (x *Index) CalleeName(c *ssa.CallCommon) string {
+	var key any
+	switch {
+	case x == nil:
+		return CalleeName(c)
+	case c.IsInvoke():
+		key = c.Method
+	default:
+		fn := c.StaticCallee()
+		if fn == nil {
+			return ""
+		}
+		key = fn
+	}
+	x.mu.Lock()
+	s, ok := x.names[key]
+	x.mu.Unlock()
+	if !ok {
+		s = CalleeName(c)
+		x.mu.Lock()
+		x.names[key] = s
+		x.mu.Unlock()
+	}
+	return s
 }

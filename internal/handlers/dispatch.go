@@ -83,13 +83,19 @@ func accessor(c rules.Context) string {
 // follow a router's request-context accessor (fiber's c.UserContext()): it is the request's context by
 // definition, and its fallbacks inside the router (context.Background()) are not the handler's doing.
 func (f *Finder) IsDispatch(c *ssa.CallCommon) bool {
-	if f.sites[c] || f.next[flow.CalleeName(c)] {
+	if f.sites[c] || f.next[f.idx.CalleeName(c)] {
 		return true
 	}
 	if c.IsInvoke() {
-		recv := types.TypeString(c.Value.Type(), nil)
+		recv := ""
 		for _, h := range f.cat.Handlers {
-			if h.Method != "" && h.Type == recv && c.Method.Name() == h.Method {
+			if h.Method == "" || c.Method.Name() != h.Method {
+				continue
+			}
+			if recv == "" {
+				recv = types.TypeString(c.Value.Type(), nil)
+			}
+			if h.Type == recv {
 				return true
 			}
 		}
@@ -101,9 +107,15 @@ func (f *Finder) IsDispatch(c *ssa.CallCommon) bool {
 	}
 	// A dependency's handler served directly (connect's generated code calling (*connect.Handler).ServeHTTP).
 	if recv := fn.Signature.Recv(); recv != nil && !f.own[fn] {
-		recvType := types.TypeString(recv.Type(), nil)
+		recvType := ""
 		for _, h := range f.cat.Handlers {
-			if h.Method != "" && h.Type == recvType && fn.Name() == h.Method {
+			if h.Method == "" || fn.Name() != h.Method {
+				continue
+			}
+			if recvType == "" {
+				recvType = types.TypeString(recv.Type(), nil)
+			}
+			if h.Type == recvType {
 				return true
 			}
 		}

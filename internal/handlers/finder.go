@@ -125,7 +125,7 @@ func (f *Finder) Find() []Root {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
 					c := in.Common()
-					rs := f.regs[flow.CalleeName(c)]
+					rs := f.regs[f.idx.CalleeName(c)]
 					if len(rs) == 0 {
 						continue
 					}
@@ -228,7 +228,7 @@ func (f *Finder) grouped(v ssa.Value, regs []registered) []Root {
 			if recv == nil || !slices.Contains(f.origins(recv), v) {
 				continue
 			}
-			for _, g := range f.groups[flow.CalleeName(c)] {
+			for _, g := range f.groups[f.idx.CalleeName(c)] {
 				if g.Router == nil || *g.Router >= len(as) {
 					continue
 				}
@@ -261,7 +261,7 @@ func inside(fn, outer *ssa.Function) bool {
 // carries reports whether a call registers middleware on the router it returns (chi's With): a group rule that
 // neither adds a prefix nor passes the group to a function or mounts one.
 func (f *Finder) carries(c *ssa.CallCommon) bool {
-	name := flow.CalleeName(c)
+	name := f.idx.CalleeName(c)
 	if len(f.regs[name]) == 0 {
 		return false
 	}

@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/internal/values"
 )
 
@@ -57,7 +56,7 @@ func (f *Finder) indexGroups(funcs []*ssa.Function) {
 					continue
 				}
 				c := call.Common()
-				for _, g := range f.groups[flow.CalleeName(c)] {
+				for _, g := range f.groups[f.idx.CalleeName(c)] {
 					_, as := args(c)
 					gc := groupCall{c, g}
 					if g.Router != nil && *g.Router < len(as) {
@@ -144,7 +143,7 @@ func (f *Finder) originScopes(o ssa.Value) []scope {
 	}
 	switch o := o.(type) {
 	case *ssa.Call:
-		if gs := f.groups[flow.CalleeName(o.Common())]; len(gs) > 0 {
+		if gs := f.groups[f.idx.CalleeName(o.Common())]; len(gs) > 0 {
 			for _, g := range gs {
 				if g.Router == nil && g.Mount == nil {
 					addGroup(groupCall{o.Common(), g})
@@ -192,7 +191,7 @@ func (f *Finder) laterMethods(v ssa.Value) string {
 			if recv != v {
 				continue
 			}
-			for _, g := range f.groups[flow.CalleeName(c)] {
+			for _, g := range f.groups[f.idx.CalleeName(c)] {
 				if g.Methods != nil && *g.Methods < len(as) {
 					if m := constStrings(as[*g.Methods]); len(m) > 0 {
 						return strings.Join(m, ",")

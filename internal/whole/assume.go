@@ -87,7 +87,37 @@ func (a *engine) implementations(t types.Type, m *types.Func) []*ssa.Function {
 	if !ok {
 		return nil
 	}
+	if a.withMethod == nil {
+		a.indexMethods()
+	}
 	var out []*ssa.Function
+	for _, named := range a.withMethod[m.Id()] {
+		var recv types.Type
+		switch {
+		case types.Implements(named, iface):
+			recv = named
+		case types.Implements(types.NewPointer(named), iface):
+			recv = types.NewPointer(named)
+		default:
+			continue
+		}
+		sel := a.prog.MethodSets.MethodSet(recv).Lookup(m.Pkg(), m.Name())
+		if sel == nil {
+			continue
+		}
+		if fn := a.prog.MethodValue(sel); fn != nil && fn.Blocks != nil {
+			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// indexMethods fills a.withMethod: the types that implementations considers, in the order it considers them,
+// listed under the Id of every method of their pointer's method set (which holds the value's methods too), so
+// that a query tests with types.Implements only the types that have the method at all. Without it, each method
+// of each interface called tested every type of the user's code (on loki, most of assume's 8 CPU-s).
+func (a *engine) indexMethods() {
+	a.withMethod = map[string][]*types.Named{}
 	for _, p := range a.good {
 		scope := p.Types.Scope()
 		for _, name := range scope.Names() {
@@ -99,25 +129,13 @@ func (a *engine) implementations(t types.Type, m *types.Func) []*ssa.Function {
 			if !ok || named.TypeParams().Len() > 0 || types.IsInterface(named) {
 				continue
 			}
-			var recv types.Type
-			switch {
-			case types.Implements(named, iface):
-				recv = named
-			case types.Implements(types.NewPointer(named), iface):
-				recv = types.NewPointer(named)
-			default:
-				continue
-			}
-			sel := a.prog.MethodSets.MethodSet(recv).Lookup(m.Pkg(), m.Name())
-			if sel == nil {
-				continue
-			}
-			if fn := a.prog.MethodValue(sel); fn != nil && fn.Blocks != nil {
-				out = append(out, fn)
+			ms := a.prog.MethodSets.MethodSet(types.NewPointer(named))
+			for i := range ms.Len() {
+				id := ms.At(i).Obj().Id()
+				a.withMethod[id] = append(a.withMethod[id], named)
 			}
 		}
 	}
-	return out
 }
 
 // ifaceMethod names an interface method as a path step does: Provider.Fetch.

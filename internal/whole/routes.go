@@ -288,7 +288,7 @@ func (r *reporter) routeBack(f *finding, i int) map[*ssa.Function]*callgraph.Edg
 		}
 		in := slices.Clone(n.In)
 		slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
-			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(x.Caller.Func.String(), y.Caller.Func.String()))
+			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(r.a.name(x.Caller.Func), r.a.name(y.Caller.Func)))
 		})
 		for _, e := range in {
 			c := e.Caller.Func

@@ -178,6 +178,8 @@ type engine struct {
 	ign    *ignore.Set
 	// assumed holds the interface calls VTA resolved to nothing, given the user's implementations (assume.go).
 	assumed map[ssa.CallInstruction]assumption
+	// withMethod lists the user's types by the methods they have, for assume (assume.go).
+	withMethod map[string][]*types.Named
 	// callBacks holds the edges from a call of the standard library to the user's method it calls back, with the
 	// function called (calledback.go).
 	callBacks map[callBack]string
@@ -217,7 +219,11 @@ func (a *engine) load(pkgs []*packages.Package) {
 	}
 	a.prog = a.kept.program(a.fset)
 	a.live = map[*ssa.Package]bool{}
-	var built []*ssa.Package
+	type pkgPair struct {
+		p  *packages.Package
+		sp *ssa.Package
+	}
+	var built []pkgPair
 	for _, p := range order {
 		if broken[p] {
 			continue
@@ -236,7 +242,7 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
-			built = append(built, sp)
+			built = append(built, pkgPair{p, sp})
 		}
 		a.live[sp] = true
 		if info != nil { // as ssa sees it: built from syntax, even with no bodies
@@ -261,23 +267,37 @@ func (a *engine) load(pkgs []*packages.Package) {
 			a.own[p.Module.Path] = true
 		}
 	}
-	var wg sync.WaitGroup
-	for _, p := range built {
-		wg.Go(p.Build)
-	}
-	wg.Wait()
-	a.kept.ran(a.live)
-	if !a.release {
-		return
-	}
 	// SSA holds what the rest of the run needs; the type checker's maps and the dependencies' syntax trees (all of
 	// it reachable from the initial packages' imports) would otherwise stay alive to the end of the run. Only the
-	// initial packages' files are read again, for their directives.
-	for _, p := range order {
-		p.TypesInfo = nil
-		if !a.initial[p.Types] {
-			p.Syntax = nil
+	// initial packages' files are read again, for their directives. Each package's are dropped as soon as it is
+	// built, in dependency order by a few workers, so that they do not all stay alive beside the SSA being built
+	// (ssa.Package.Build drops its own references to them; generic functions keep theirs for their instances).
+	release := func(p *packages.Package) {
+		if a.release {
+			p.TypesInfo = nil
+			if !a.initial[p.Types] {
+				p.Syntax = nil
+			}
 		}
+	}
+	next := make(chan pkgPair)
+	var wg sync.WaitGroup
+	for range max(1, runtimeProcs()) {
+		wg.Go(func() {
+			for b := range next {
+				b.sp.Build()
+				release(b.p)
+			}
+		})
+	}
+	for _, b := range built {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
+	a.kept.ran(a.live)
+	for _, p := range order {
+		release(p)
 	}
 }
 
