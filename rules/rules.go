@@ -168,6 +168,10 @@ type Call struct {
 	More []Fix `json:"more,omitempty"`
 	// Origin, when set, makes the rule conditional on where one operand came from.
 	Origin *Origin `json:"origin,omitempty"`
+	// Cause, when set, names a root cause that one change removes at every call the rules giving it match (a
+	// library with no context API, fixed by moving to its successor): the engines report those calls once, with
+	// the others as related information, rather than once per call.
+	Cause string `json:"cause,omitempty"`
 	// Bound, when set, names the fields of an operand that bound the call (a net.Dialer's Timeout and
 	// Deadline): the call is not reported when one of them is set.
 	Bound *Bound `json:"bound,omitempty"`

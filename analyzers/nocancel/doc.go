@@ -16,6 +16,9 @@
 //	| `net.Dial`, `DialTCP`, `DialUDP`, `DialIP`, `DialUnix`, `(*net.Dialer).Dial`, `tls.Dial` | a slow peer holds the request | `(&net.Dialer{}).DialContext(ctx, …)` |
 //	| `net.LookupHost` and the other `net.Lookup*` functions | a slow resolver holds the request | `net.DefaultResolver.LookupHost(ctx, …)` |
 //	| `smtp.SendMail`, `smtp.Dial`, `rpc.Dial`, `(*rpc.Client).Call` | no context, no deadline | send from a background queue ([shim/taskq](../shim/taskq.md)), or dial with a context |
+//	| `gopkg.in/gomail.v2`: `(*Dialer).DialAndSend`, `Dial` | gomail.v2 bounds the dial (10 s), never the SMTP conversation | `gopkg.in/mail.v2` with `NewDialer`, or send from a background queue |
+//	| `gopkg.in/mail.v2`: `(*Dialer).DialAndSend`, `Dial` on a `Dialer` literal that never sets `Timeout` | a zero `Timeout` is no deadline at all | `mail.NewDialer` (10 s), or set `Timeout` |
+//	| `github.com/emersion/go-imap` (v1) `client`: `(*Client).Login`, `Authenticate` on a client from `client.Dial` or `DialTLS` whose `Timeout` is never set | no deadline on the dial nor on the commands | set `c.Timeout`, or dial with `client.DialWithDialer(&net.Dialer{Timeout: d}, addr)`, which puts a deadline on the connection |
 //
 // The list is data: see rules.md to add your own.
 //
@@ -60,7 +63,9 @@
 //   - A request whose context was attached later (req.WithContext(ctx), req.Clone(ctx)), or that was made with
 //     NewRequestWithContext.
 //   - Requests and commands that come in as parameters: where they were made cannot be seen, so they are not judged.
-//   - net.DialTimeout: bounded by its timeout.
+//   - net.DialTimeout: bounded by its timeout; and (*net.Dialer).Dial on a dialer whose Timeout or Deadline
+//     is set (the rule's bound), or one a parameter of an exported function holds (its callers, maybe in other
+//     packages, choose it).
 //   - A call through an *http.Client known to have a Timeout (client.Get, Head, Post, PostForm, and Do
 //     with a request made by http.NewRequest): the request's cancellation is still ignored, so the goroutine goes on
 //     waiting after the client has left, but no longer than the Timeout. As with a context.WithTimeout made from
@@ -71,6 +76,15 @@
 //     "check": "unless-client-timeout" (rules.md). Such a call still waits: a lock shared across
 //     requests held across it (lockio), and a goroutine per request that makes it
 //     (gospawn), are still reported.
+//   - A call through an interface (doer.Do(req), dialer.Dial(…)) is judged as the standard-library method of the
+//     types converted to the interface (*http.Client, *net.Dialer), by the same rule; an interface holding only
+//     the user's own types is walked into instead.
+//   - A mail.v2 dialer made by NewDialer or given a Timeout, or handed to a function that might set one; a go-imap
+//     client whose Timeout is set, or that DialWithDialer made (its dialer's Timeout becomes a deadline on the
+//     connection). Only Login and Authenticate are named, once per session: the commands after them wait on the same
+//     client.
+//   - A dialer that is a literal without Timeout on one branch and NewDialer on another (gatus builds its dialer so):
+//     as everywhere, a value that may be bounded is not reported.
 //   - Calls in start-up code and in functions no handler reaches.
 //
 // See https://github.com/blockcheck/blockcheck/blob/main/docs/analyzers/nocancel.md.

@@ -51,6 +51,11 @@
 // fiber.Config that sets ReadTimeout (in the literal, or on the variable it is passed from; the rule's
 // configField). The config cannot change once the app is made, so an app handed to route set-up functions is still
 // judged; an app made in another function is not.
+// Application wrappers that build the server inside the dependency are named by rules at the call that asks for it:
+// github.com/segmentfault/pacman/contrib/server/http.NewServer(engine, addr) builds &http.Server{Addr, Handler}
+// with no timeouts, and no option of it can set one (apache/answer serves so), so the finding stands at that call.
+// A server made inside a dependency that no rule names is not seen: only the user's own code is searched for
+// servers.
 //
 // ### Suggested fixes
 //

@@ -18,6 +18,14 @@
 //     (Scan(ctx, …)) and are fine.
 //   - gorm.io/gorm: finishers (First, Find, Create, Save, Updates, Delete, Exec, Scan, Count, …) on
 //     a chain that starts from a long-lived handle (a struct field or package variable) and never calls WithContext.
+//   - github.com/jinzhu/gorm (v1): every finisher (First, Find, Take, Last, Scan, Row, Rows, Pluck,
+//     Count, FirstOrInit, FirstOrCreate, Create, Save, Update, Updates, UpdateColumn(s), Delete,
+//     Exec, Related), Begin (which stands for the transaction: its Commit and Rollback are not reported apart)
+//     and the Association methods that query (Find, Append, Replace, Delete, Clear, Count), wherever the
+//     handle comes from:
+//     v1 has no context API, and runs each query on database/sql without one through its SQLCommon interface.
+//     (BeginTx(ctx, nil) only ends the transaction when the context is done; the statement under way still runs to
+//     its end, so calls on such a transaction are reported too.)
 //   - xorm.io/xorm: queries on the *xorm.Engine itself (Get, Find, Count, Insert, Update, Delete,
 //     Exec, Query, Iterate, Transaction, …), which run without a context, and the same queries (and Begin,
 //     Commit) on a *xorm.Session that the engine started without one (engine.NewSession(), engine.Where(…),
@@ -25,6 +33,11 @@
 //   - github.com/Masterminds/squirrel: Exec, Query, QueryRow, Scan on the Select, Insert, Update and
 //     Delete builders (Delete has only Exec and Query), and squirrel.ExecWith, QueryWith, QueryRowWith.
 //     Building SQL text (ToSql) runs nothing and is fine.
+//
+// A call through an interface of the user's (type execer interface{ Exec(string, ...any) (sql.Result, error) })
+// is judged as a call of the standard-library method whose type is converted to that interface (*sql.DB): an
+// interface holding only a fake is not reported. No fix is suggested there: the interface may lack the Context
+// method.
 //
 // # Why it hurts a Go service
 //
@@ -48,7 +61,12 @@
 // engine.Context(ctx).Where(…), engine.NewSession() → engine.NewSession().Context(ctx). squirrel builders get
 // their Context form (q.Query() → q.QueryContext(ctx), q.Scan(&x) → q.ScanContext(ctx, &x)), and
 // squirrel.ExecWith(db, q) becomes squirrel.ExecContextWith(ctx, db, q). gorm calls get no
-// automatic fix: add .WithContext(ctx) where the chain starts. No fix where no context is in scope.
+// automatic fix: add .WithContext(ctx) where the chain starts. jinzhu/gorm v1 calls have no fix short of moving
+// to gorm.io/gorm; until then, bound queries on the database side (a statement timeout). As that one change fixes
+// every v1 call, they are reported once per program (once per registering package in the modular engine): at the call
+// with the shortest path from a handler, saying the same at N other calls, with the first ten others and their routes
+// as related information (the rules' cause, see rules.md). No fix where no context is
+// in scope.
 //
 // # Inside dependencies
 //

@@ -44,8 +44,8 @@ type Op struct {
 	// where a request waits on it, but not one that keeps a goroutine going.
 	Finite bool
 	// Cause, when set, names a root cause that one fix removes at every operation having it (a *gin.Context
-	// used as a context, fixed by the engine's ContextWithFallback): the engines report such operations once
-	// (policy.Gather).
+	// used as a context, fixed by the engine's ContextWithFallback; a rule's cause, such as a library with no
+	// context API): the engines report such operations once (policy.Gather).
 	Cause string
 }
 
@@ -279,7 +279,7 @@ func (c *Classifier) call(fn *ssa.Function, in ssa.CallInstruction, cc *ssa.Call
 	if r.Func == "(*sync.WaitGroup).Wait" && c.joinedBounded(fn, cc) {
 		return Op{}, false
 	}
-	op := Op{Analyzer: r.Analyzer, Pos: in.Pos(), Name: shortName(r.Func), Why: r.Why, Fix: r.Fix, Call: true}
+	op := Op{Analyzer: r.Analyzer, Pos: in.Pos(), Name: shortName(r.Func), Why: r.Why, Fix: r.Fix, Call: true, Cause: r.Cause}
 	if r.Edit != "" {
 		op.Edit = &Edit{Lparen: cc.Pos(), Template: r.Edit, Fn: fn, More: r.More}
 	}
