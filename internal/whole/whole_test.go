@@ -170,3 +170,9 @@ func TestWaitCycle(t *testing.T) {
 func TestLazyInit(t *testing.T) {
 	wanttest.Run(t, stdlib, nil, "./lazyinit")
 }
+
+// TestIfaceDB checks database calls through an interface: judged by the rule of the *sql.DB method behind it, and
+// not when only the user's own type flows into it.
+func TestIfaceDB(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./ifacedb")
+}

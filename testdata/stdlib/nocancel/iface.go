@@ -26,7 +26,7 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 	req, _ := http.NewRequest("GET", "http://inventory/items", nil)
 	_, _ = p.http.Do(req) // want `nocancel: \(\*http.Client\).Do sends a request made by http.NewRequest`
 	req2, _ := http.NewRequestWithContext(r.Context(), "GET", "http://inventory/items", nil)
-	_, _ = p.http.Do(req2)
+	_, _ = p.http.Do(req2) // want `clienttimeout: \(\*http.Client\).Do sends a request through a client with no Timeout`
 
 	c, _ := p.dial.Dial("tcp", "cache:6379") // a net.Dialer with a Timeout: bounded
 	_ = c
