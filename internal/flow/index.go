@@ -28,7 +28,7 @@ type Index struct {
 	// receives holds the receives from channels loaded from a struct field (by fieldKey) or a package variable
 	// (by *ssa.Global): <-ch, ranges over ch, and selects with a case receiving from ch.
 	receives map[any][]ssa.Instruction
-	opts         Options
+	opts     Options
 
 	mu    sync.Mutex
 	names map[any]string // CalleeName by *types.Func (invoked) or *ssa.Function (static)
