@@ -89,7 +89,13 @@
 //     where a request waits on them, by the analyzer they belong to):
 //   - an HTTP client call through a client with a Timeout (a function a client-timeout rule names, on a client
 //     that has one): the request may have no context, but the Timeout ends the call (ntfy's poll request through
-//     &http.Client{Timeout: 10 * time.Second});
+//     &http.Client{Timeout: 10 * time.Second}). The client may be kept in a struct field or a package variable
+//     (gophish's webhook sender). Reading or closing the body of the response that call returned
+//     (defer resp.Body.Close()) is not an unseen call: the Timeout covers reading the body, and its timer
+//     interrupts a read that outlives it. The body of a response from anywhere else (a parameter, a field) is still
+//     an unseen call. A goroutine started in a loop (one per configured webhook) is judged the same way: each ends
+//     within the Timeout; how many one request starts is what it loops over, which this page does not judge for
+//     goroutines that end on their own;
 //   - a short fixed delay: time.Sleep(d) or <-time.After(d) with a constant d of at most 5 seconds, outside any
 //     loop of its function. A longer or computed delay, a delay in a loop, and a loop calling a function that waits,
 //     however briefly, keep the goroutine going and are still reported;

@@ -98,6 +98,34 @@ func (c *Classifier) timedOut(cc *ssa.CallCommon) bool {
 	return false
 }
 
+// timedBody reports whether cc calls a method of the Body of a response that a client call with a Timeout
+// returned in the same function (defer resp.Body.Close(), resp.Body.Read(p)): net/http's Client.Timeout covers
+// reading the response body, and its timer interrupts a read that outlives it, so the call ends with the Timeout.
+// A body of a response from anywhere else (a parameter, a field, a client without Timeout) is not known to end.
+func (c *Classifier) timedBody(cc *ssa.CallCommon) bool {
+	if !cc.IsInvoke() {
+		return false
+	}
+	load, ok := cc.Value.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	if !ok || types.TypeString(fa.X.Type(), nil) != "*net/http.Response" {
+		return false
+	}
+	st, ok := fa.X.Type().(*types.Pointer).Elem().Underlying().(*types.Struct)
+	if !ok || st.Field(fa.Field).Name() != "Body" {
+		return false
+	}
+	ex, ok := fa.X.(*ssa.Extract)
+	if !ok || ex.Index != 0 {
+		return false
+	}
+	call, ok := ex.Tuple.(*ssa.Call)
+	return ok && c.timedOut(call.Common())
+}
+
 // shortDelay reports whether a delay call (rules: goroutines.delays, as time.Sleep(d), time.After(d)) waits a
 // constant duration of at most maxDelay, once: not in a loop of its function.
 func (c *Classifier) shortDelay(at ssa.Instruction, cc *ssa.CallCommon) bool {

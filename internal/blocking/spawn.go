@@ -180,8 +180,9 @@ func (c *Classifier) waitsHere(fn *ssa.Function, depth int, called bool, seen ma
 				}
 				// A call through an interface or a function value in the goroutine or a function it calls:
 				// what it reaches may not be in the call graph (a value kept in an atomic.Pointer), so it may
-				// wait, unless the engine knows every target. Error and String are taken to be plain.
-				if depth >= 2 && fn.Pkg != nil && (c.idx == nil || !c.idx.StdPkg(fn.Pkg.Pkg)) && dynamic(cc) {
+				// wait, unless the engine knows every target. Error and String are taken to be plain, and so is
+				// reading or closing the body of a response whose client call ends on its own (timedBody).
+				if depth >= 2 && fn.Pkg != nil && (c.idx == nil || !c.idx.StdPkg(fn.Pkg.Pkg)) && dynamic(cc) && !c.timedBody(cc) {
 					callees, ok := c.callees(in)
 					if !ok {
 						return true
