@@ -102,17 +102,17 @@ func (e *engine) gather(fs []*finding) map[*finding][]policy.Also {
 	var ms []policy.Member
 	var caused []*finding
 	for _, f := range fs {
-		cause := ""
+		cause, name := "", ""
 		if op := f.f.op; op != nil {
-			cause = op.Cause
+			cause, name = op.Cause, op.Name
 		} else if r := f.f.remote; r != nil {
-			cause = r.Cause
+			cause, name = r.Cause, r.Name
 		}
 		if cause == "" {
 			also[f] = nil
 			continue
 		}
-		ms = append(ms, policy.Member{Cause: f.f.analyzer + " " + cause, Len: f.f.length, Pos: f.at,
+		ms = append(ms, policy.Member{Cause: f.f.analyzer + " " + cause, Name: name, Len: f.f.length, Pos: f.at,
 			Posn: e.pass.Fset.Position(f.at), Root: f.root})
 		caused = append(caused, f)
 	}

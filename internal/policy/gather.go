@@ -20,6 +20,8 @@ const MaxAlso = 10
 type Member struct {
 	// Cause is the analyzer and the operation's cause.
 	Cause string
+	// Name names its operation, which can differ from the reported one's ((*gorm.DB).First beside Save).
+	Name string
 	// Len is the number of calls on its path from the handler.
 	Len int
 	// Pos and Posn are where it is reported.
@@ -51,7 +53,7 @@ func Gather(ms []Member) map[int][]Also {
 			out[i] = nil
 			continue
 		}
-		out[lead] = append(out[lead], Also{Pos: ms[i].Pos, Posn: ms[i].Posn, Root: ms[i].Root})
+		out[lead] = append(out[lead], Also{Pos: ms[i].Pos, Posn: ms[i].Posn, Root: ms[i].Root, Name: ms[i].Name})
 	}
 	return out
 }
@@ -65,6 +67,7 @@ type Also struct {
 	Pos  token.Pos
 	Posn token.Position // for ordering
 	Root *handlers.Root // the handler reaching it, nil when not known
+	Name string         // its operation; empty for the reported one's
 }
 
 // also words the related information of the other calls of a gathered finding, in file order, at most MaxAlso.
@@ -73,7 +76,7 @@ func (f *Finding) also() []analysis.RelatedInformation {
 	slices.SortStableFunc(also, func(a, b Also) int { return comparePosn(a.Posn, b.Posn) })
 	var out []analysis.RelatedInformation
 	for _, a := range also[:min(len(also), MaxAlso)] {
-		msg := "the same cause here: " + f.Name
+		msg := "the same cause here: " + cmp.Or(a.Name, f.Name)
 		if a.Root != nil {
 			if route := a.Root.Route(); route != "" {
 				msg += fmt.Sprintf("; reached from %s (%s)", route, handlers.Name(a.Root.Fn))

@@ -60,3 +60,26 @@ func TestAlso(t *testing.T) {
 		t.Errorf("related calls %v, want the first %d in file order, from 88", also, policy.MaxAlso)
 	}
 }
+
+// TestAlsoNames checks that each other call of a gathered finding is named by its own operation: one cause (a
+// library with no context API) covers different calls.
+func TestAlsoNames(t *testing.T) {
+	f := &policy.Finding{Analyzer: "syncdb", Name: "(*gorm.DB).First", Why: "has no context API", Fix: "move to v2"}
+	f.Also = []policy.Also{
+		{Pos: 20, Posn: token.Position{Filename: "x.go", Line: 20}, Name: "(*gorm.DB).Save"},
+		{Pos: 30, Posn: token.Position{Filename: "x.go", Line: 30}},
+	}
+	d := f.Diagnostic(1, 2)
+	want := map[token.Pos]string{20: "the same cause here: (*gorm.DB).Save", 30: "the same cause here: (*gorm.DB).First"}
+	for _, r := range d.Related {
+		if w, ok := want[r.Pos]; ok {
+			if r.Message != w {
+				t.Errorf("related at %d: %q, want %q", r.Pos, r.Message, w)
+			}
+			delete(want, r.Pos)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("related information lacks %v", want)
+	}
+}

@@ -900,7 +900,7 @@ func (r *reporter) gather() map[*finding][]policy.Also {
 			also[f] = nil
 			continue
 		}
-		ms = append(ms, policy.Member{Cause: f.op.Analyzer + " " + f.op.Cause, Len: len(f.path), Pos: f.at,
+		ms = append(ms, policy.Member{Cause: f.op.Analyzer + " " + f.op.Cause, Name: f.op.Name, Len: len(f.path), Pos: f.at,
 			Posn: r.a.fset.Position(f.at), Root: f.root})
 		caused = append(caused, f)
 	}
