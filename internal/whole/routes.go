@@ -172,11 +172,7 @@ func (r *reporter) trace(f *finding, set []uint64) *report.Graph {
 		if n == nil {
 			continue
 		}
-		in := slices.Clone(n.In)
-		slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
-			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(r.a.name(x.Caller.Func), r.a.name(y.Caller.Func)))
-		})
-		for _, e := range in {
+		for _, e := range r.inOrder(n) {
 			c := e.Caller.Func
 			if _, ok := next[c]; ok || !intersects(f.walk[c], set) || !r.walked(e) {
 				continue
@@ -277,6 +273,16 @@ func (r *reporter) ownStep(f *finding, fn *ssa.Function, i int, next map[*ssa.Fu
 	return best, true
 }
 
+// inOrder returns the calls into a node in the order the backward walks take them: by position, then by the
+// caller's memoized name (ssa.Function.String allocates a type string at every comparison).
+func (r *reporter) inOrder(n *callgraph.Node) []*callgraph.Edge {
+	in := slices.Clone(n.In)
+	slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
+		return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(r.a.name(x.Caller.Func), r.a.name(y.Caller.Func)))
+	})
+	return in
+}
+
 // routeBack is trace's walk backwards from the operation's function among the functions route i reaches only.
 func (r *reporter) routeBack(f *finding, i int) map[*ssa.Function]*callgraph.Edge {
 	next := map[*ssa.Function]*callgraph.Edge{f.fn: nil}
@@ -286,11 +292,7 @@ func (r *reporter) routeBack(f *finding, i int) map[*ssa.Function]*callgraph.Edg
 		if n == nil {
 			continue
 		}
-		in := slices.Clone(n.In)
-		slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
-			return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(r.a.name(x.Caller.Func), r.a.name(y.Caller.Func)))
-		})
-		for _, e := range in {
+		for _, e := range r.inOrder(n) {
 			c := e.Caller.Func
 			if _, ok := next[c]; ok || !reaches(f, c, i) || !r.walked(e) {
 				continue
