@@ -1,7 +1,6 @@
 package blocking
 
 import (
-	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -132,11 +131,7 @@ func (c *Classifier) shortDelay(at ssa.Instruction, cc *ssa.CallCommon) bool {
 	if len(cc.Args) == 0 || !slices.Contains(c.cat.Goroutines.Delays, flow.CalleeName(cc)) || inLoop(at.Block()) {
 		return false
 	}
-	k, ok := cc.Args[0].(*ssa.Const)
-	if !ok || k.Value == nil || k.Value.Kind() != constant.Int {
-		return false
-	}
-	d, exact := constant.Int64Val(k.Value)
+	d, exact := constInt(cc.Args[0])
 	return exact && d >= 0 && d <= int64(maxDelay)
 }
 
