@@ -220,8 +220,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 	a.prog = a.kept.program(a.fset)
 	a.live = map[*ssa.Package]bool{}
 	type pkgPair struct {
-		p  *packages.Package
-		sp *ssa.Package
+		p    *packages.Package
+		sp   *ssa.Package
+		info *types.Info // as SSA holds it
 	}
 	var built []pkgPair
 	for _, p := range order {
@@ -242,7 +243,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 		sp := a.prog.CreatePackage(p.Types, files, info, true)
 		if files != nil {
-			built = append(built, pkgPair{p, sp})
+			built = append(built, pkgPair{p, sp, info})
+		} else if info != nil && a.release {
+			trimInfo(info, nil) // never built: SSA reads none of it, but the package holds it (trim.go)
 		}
 		a.live[sp] = true
 		if info != nil { // as ssa sees it: built from syntax, even with no bodies
@@ -280,12 +283,29 @@ func (a *engine) load(pkgs []*packages.Package) {
 			}
 		}
 	}
+	// What SSA keeps of a package once built is trimmed too (trim.go); the type information of a package with
+	// generic functions only once every package is built, as another worker may be building an instance from it.
 	next := make(chan pkgPair)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	later := map[*types.Info][]span{}
 	for range max(1, runtimeProcs()) {
 		wg.Go(func() {
 			for b := range next {
 				b.sp.Build()
+				if a.release {
+					generic := generics(b.info, b.p.Syntax)
+					if !a.initial[b.p.Types] && !a.bodies.own[pkgDir(b.p)] {
+						cutBuilt(b.p.Syntax, generic)
+					}
+					if len(generic) == 0 {
+						trimInfo(b.info, nil)
+					} else {
+						mu.Lock()
+						later[b.info] = generic
+						mu.Unlock()
+					}
+				}
 				release(b.p)
 			}
 		})
@@ -295,6 +315,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 	}
 	close(next)
 	wg.Wait()
+	for info, generic := range later {
+		trimInfo(info, generic)
+	}
 	a.kept.ran(a.live)
 	for _, p := range order {
 		release(p)

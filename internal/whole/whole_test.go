@@ -63,6 +63,14 @@ func TestDrift(t *testing.T) {
 // the modular engine reports it.
 var driftPatterns = []string{"./userrule", "./table", "./funcfield", "./middleware", "./clientctx/api"}
 
+// TestGenericDependency checks calls into a dependency's generic code, whose syntax and type information SSA
+// keeps after the dependency is built to build its instances (trim.go keeps those, and drops the rest): a generic
+// type's method instantiated only when VTA asks for a method value through an interface, a generic function
+// instantiated by the user's code, and a plain function of the same package whose body was dropped once built.
+func TestGenericDependency(t *testing.T) {
+	wanttest.Run(t, "../../testdata/vendored", nil, "./...")
+}
+
 // TestNoDotModule checks that a module whose path has no dot is analyzed as the user's code: whether a package is
 // the standard library comes from the build system, not from the shape of its path.
 func TestNoDotModule(t *testing.T) {
