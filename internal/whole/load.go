@@ -142,12 +142,14 @@ func newBodies(graph []*packages.Package, goroot string) *bodies {
 //
 // With tests included, go list would also build the tests of the dependencies named as roots, so everything is then
 // loaded from source, bodies trimmed as planned.
-func (b *bodies) load(ctx context.Context, cfg *Config, fset *token.FileSet, patterns []string) ([]*packages.Package, error) {
+//
+// ready, when not nil, is handed each package as soon as it is checked (see check); never with tests included.
+func (b *bodies) load(ctx context.Context, cfg *Config, fset *token.FileSet, patterns []string, ready func(*packages.Package)) ([]*packages.Package, error) {
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 		packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
 	roots := patterns
 	if !cfg.Tests {
-		return b.check(ctx, cfg, fset)
+		return b.check(ctx, cfg, fset, ready)
 	}
 	mode |= packages.NeedDeps
 	lcfg := &packages.Config{Mode: mode, Context: ctx, Overlay: cfg.Overlay, Dir: cfg.Dir, Env: cfg.Env, Tests: cfg.Tests,

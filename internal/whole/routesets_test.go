@@ -189,7 +189,7 @@ func testEngine(t *testing.T, dir string) *engine {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	pkgs, err := b.load(ctx, cfg, fset, patterns(cfg))
+	pkgs, err := b.load(ctx, cfg, fset, patterns(cfg), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

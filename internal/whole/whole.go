@@ -108,21 +108,12 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 	}
 	fset := token.NewFileSet()
 	st.start("loading packages", b.listed)
-	var pkgs []*packages.Package
-	var err error
 	var kept *progCache // nil: a program of the run's own
 	if c != nil && !cfg.Tests {
 		kept = &c.progs
 		fset = c.fset
-		pkgs, err = b.checkWith(ctx, cfg, fset, c)
-	} else {
-		pkgs, err = b.load(ctx, cfg, fset, patterns(cfg))
-	}
-	if err := cmp.Or(ctx.Err(), err); err != nil {
-		return nil, fmt.Errorf("loading packages: %w", err)
 	}
 	res := &Result{Fset: fset}
-	defer st.finish(res)
 	a := &engine{
 		ctx: ctx, cfg: cfg, res: res, fset: fset, bodies: b, stages: st,
 		initial: map[*types.Package]bool{},
@@ -133,6 +124,24 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 		release: c == nil, // a Session checks them again only when their inputs change
 		kept:    kept,
 	}
+	var pkgs []*packages.Package
+	var err error
+	if kept != nil {
+		pkgs, err = b.checkWith(ctx, cfg, fset, c, nil)
+	} else {
+		// Each package is built as soon as it is checked, and its type information and syntax dropped: only
+		// when they are not kept for another run (a Session's kept program has packages created in it by
+		// earlier runs, and a cancelled run would leave in it packages no run counts).
+		var ready func(*packages.Package)
+		if a.release {
+			ready = a.ready
+		}
+		pkgs, err = b.load(ctx, cfg, fset, patterns(cfg), ready)
+	}
+	if err := cmp.Or(ctx.Err(), err); err != nil {
+		return nil, fmt.Errorf("loading packages: %w", err)
+	}
+	defer st.finish(res)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -166,6 +175,9 @@ type engine struct {
 	// packages that are not there yet, and live holds the packages the run uses, the others being stale.
 	kept *progCache
 	live map[*ssa.Package]bool
+	// created and broken hold the packages created in the program (or found there) and those not built, as their
+	// loading or an import's failed.
+	created, broken map[*packages.Package]bool
 
 	idx   *flow.Index
 	cls   *blocking.Classifier
@@ -185,18 +197,14 @@ type engine struct {
 	callBacks map[callBack]string
 }
 
-// load builds SSA for every package that loaded cleanly and whose dependencies did.
+// load builds SSA for every package that loaded cleanly and whose dependencies did, unless the loader handed it to
+// ready already.
 func (a *engine) load(pkgs []*packages.Package) {
 	broken := map[*packages.Package]bool{}
 	var order []*packages.Package
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		order = append(order, p)
-		errs := p.Errors
-		if a.bodies.external(p) {
-			// Type errors in packages parsed for their declarations only come from the missing bodies.
-			errs = slices.DeleteFunc(slices.Clone(errs), func(e packages.Error) bool { return e.Kind == packages.TypeError })
-		}
-		if len(errs) > 0 || p.Types == nil {
+		if errs := a.errors(p); len(errs) > 0 || p.Types == nil {
 			broken[p] = true
 			a.res.Errors = append(a.res.Errors, errs...)
 			if len(errs) > 0 {
@@ -214,42 +222,11 @@ func (a *engine) load(pkgs []*packages.Package) {
 		}
 	})
 	a.stages.start("building SSA", len(order))
-	if a.kept == nil {
-		a.kept = &progCache{}
-	}
-	a.prog = a.kept.program(a.fset)
-	a.live = map[*ssa.Package]bool{}
-	type pkgPair struct {
-		p    *packages.Package
-		sp   *ssa.Package
-		info *types.Info // as SSA holds it
-	}
+	a.begin()
 	var built []pkgPair
 	for _, p := range order {
-		if broken[p] {
-			continue
-		}
-		if sp := a.prog.Package(p.Types); sp != nil { // kept from an earlier run: its inputs did not change
-			a.live[sp] = true
-			continue
-		}
-		files := p.Syntax
-		if a.bodies.external(p) {
-			files = nil // declarations only: its functions are external
-		}
-		info := p.TypesInfo
-		if files != nil && !a.bodies.own[pkgDir(p)] {
-			info = withoutTables(info) // tables.go
-		}
-		sp := a.prog.CreatePackage(p.Types, files, info, true)
-		if files != nil {
-			built = append(built, pkgPair{p, sp, info})
-		} else if info != nil && a.release {
-			trimInfo(info, nil) // never built: SSA reads none of it, but the package holds it (trim.go)
-		}
-		a.live[sp] = true
-		if info != nil { // as ssa sees it: built from syntax, even with no bodies
-			a.kept.source[sp] = true
+		if b, ok := a.create(p); ok {
+			built = append(built, b)
 		}
 	}
 	for _, p := range pkgs {
@@ -270,21 +247,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 			a.own[p.Module.Path] = true
 		}
 	}
-	// SSA holds what the rest of the run needs; the type checker's maps and the dependencies' syntax trees (all of
-	// it reachable from the initial packages' imports) would otherwise stay alive to the end of the run. Only the
-	// initial packages' files are read again, for their directives. Each package's are dropped as soon as it is
-	// built, in dependency order by a few workers, so that they do not all stay alive beside the SSA being built
-	// (ssa.Package.Build drops its own references to them; generic functions keep theirs for their instances).
-	release := func(p *packages.Package) {
-		if a.release {
-			p.TypesInfo = nil
-			if !a.initial[p.Types] {
-				p.Syntax = nil
-			}
-		}
-	}
-	// What SSA keeps of a package once built is trimmed too (trim.go); the type information of a package with
-	// generic functions only once every package is built, as another worker may be building an instance from it.
+	// Build what ready did not (a Session's runs, runs with tests), in dependency order by a few workers. What SSA keeps of a package once built is trimmed (trim.go); the
+	// type information of a package with generic functions only once every package is built, as another worker may
+	// be building an instance from it.
 	next := make(chan pkgPair)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -293,20 +258,12 @@ func (a *engine) load(pkgs []*packages.Package) {
 		wg.Go(func() {
 			for b := range next {
 				b.sp.Build()
-				if a.release {
-					generic := generics(b.info, b.p.Syntax)
-					if !a.initial[b.p.Types] && !a.bodies.own[pkgDir(b.p)] {
-						cutBuilt(b.p.Syntax, generic)
-					}
-					if len(generic) == 0 {
-						trimInfo(b.info, nil)
-					} else {
-						mu.Lock()
-						later[b.info] = generic
-						mu.Unlock()
-					}
+				if info, generic := a.trim(b); info != nil {
+					mu.Lock()
+					later[info] = generic
+					mu.Unlock()
 				}
-				release(b.p)
+				a.releasePkg(b.p)
 			}
 		})
 	}
@@ -320,7 +277,137 @@ func (a *engine) load(pkgs []*packages.Package) {
 	}
 	a.kept.ran(a.live)
 	for _, p := range order {
-		release(p)
+		a.releasePkg(p)
+	}
+}
+
+// A pkgPair is a package created in the SSA program, to be built.
+type pkgPair struct {
+	p    *packages.Package
+	sp   *ssa.Package
+	info *types.Info // as SSA holds it
+}
+
+// begin sets up the program the run's packages are created in, once.
+func (a *engine) begin() {
+	if a.prog != nil {
+		return
+	}
+	if a.kept == nil {
+		a.kept = &progCache{}
+	}
+	a.prog = a.kept.program(a.fset)
+	a.live = map[*ssa.Package]bool{}
+	a.created = map[*packages.Package]bool{}
+	a.broken = map[*packages.Package]bool{}
+}
+
+// errors returns the errors that keep p from being built.
+func (a *engine) errors(p *packages.Package) []packages.Error {
+	errs := p.Errors
+	if a.bodies.external(p) {
+		// Type errors in packages parsed for their declarations only come from the missing bodies.
+		errs = slices.DeleteFunc(slices.Clone(errs), func(e packages.Error) bool { return e.Kind == packages.TypeError })
+	}
+	return errs
+}
+
+// create creates p's SSA package, once, unless p or a package it imports is broken (its imports come first), and
+// returns it when it is to be built from syntax.
+func (a *engine) create(p *packages.Package) (pkgPair, bool) {
+	if a.created[p] {
+		return pkgPair{}, false
+	}
+	a.created[p] = true
+	if len(a.errors(p)) > 0 || p.Types == nil {
+		a.broken[p] = true
+	}
+	for _, imp := range p.Imports {
+		if a.broken[imp] {
+			a.broken[p] = true
+		}
+	}
+	if a.broken[p] {
+		return pkgPair{}, false
+	}
+	if sp := a.prog.Package(p.Types); sp != nil { // kept from an earlier run: its inputs did not change
+		a.live[sp] = true
+		return pkgPair{}, false
+	}
+	files := p.Syntax
+	if a.bodies.external(p) {
+		files = nil // declarations only: its functions are external
+	}
+	info := p.TypesInfo
+	if files != nil && !a.bodies.own[pkgDir(p)] {
+		info = withoutTables(info) // tables.go
+	}
+	sp := a.prog.CreatePackage(p.Types, files, info, true)
+	a.live[sp] = true
+	if info != nil { // as ssa sees it: built from syntax, even with no bodies
+		a.kept.source[sp] = true
+	}
+	if files != nil {
+		return pkgPair{p, sp, info}, true
+	}
+	if info != nil && a.release {
+		trimInfo(info, nil) // never built: SSA reads none of it, but the package holds it (trim.go)
+	}
+	return pkgPair{}, false
+}
+
+// ready is the loader's hand-over of a package as soon as it is checked, in dependency order, from one goroutine:
+// it is created and built, and what the rest of the run does not read is dropped at once, so that the type
+// information and syntax of only the packages between checking and building are alive, not all of them at once.
+// Creating a package is never concurrent with building another (ssa.Program.CreatePackage writes a map Build
+// reads), nor trimming with the build of an instance.
+func (a *engine) ready(p *packages.Package) {
+	if a.ctx.Err() != nil {
+		return // the run ends with the loader's error
+	}
+	a.begin()
+	if b, ok := a.create(p); ok {
+		b.sp.Build()
+		if info, generic := a.trim(b); info != nil {
+			trimInfo(info, generic)
+		}
+	}
+	a.releasePkg(p)
+}
+
+// trim drops what SSA keeps of a built package and the rest of the run does not read (trim.go): the bodies of a
+// dependency's functions other than generic ones, and the type information outside the generic declarations. When
+// the package has generic declarations, trim leaves the type information to its caller and returns it with them.
+func (a *engine) trim(b pkgPair) (*types.Info, []span) {
+	if !a.release {
+		return nil, nil
+	}
+	generic := generics(b.info, b.p.Syntax)
+	if !a.keepsSyntax(b.p) && !a.bodies.own[pkgDir(b.p)] {
+		cutBuilt(b.p.Syntax, generic)
+	}
+	if len(generic) > 0 {
+		return b.info, generic
+	}
+	trimInfo(b.info, nil)
+	return nil, nil
+}
+
+// keepsSyntax reports whether p's syntax is read after SSA is built: the initial packages' files, for their
+// directives.
+func (a *engine) keepsSyntax(p *packages.Package) bool {
+	return a.initial[p.Types] || a.bodies.initial[p.PkgPath]
+}
+
+// releasePkg drops p's type-checker maps and, unless it is an initial package, its syntax: SSA holds what the rest
+// of the run needs, and these would otherwise stay alive to the end of the run, reachable from the initial
+// packages' imports. Not when a caller keeps the packages for another run.
+func (a *engine) releasePkg(p *packages.Package) {
+	if a.release {
+		p.TypesInfo = nil
+		if !a.keepsSyntax(p) {
+			p.Syntax = nil
+		}
 	}
 }
 
