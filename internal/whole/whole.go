@@ -247,9 +247,9 @@ func (a *engine) load(pkgs []*packages.Package) {
 			a.own[p.Module.Path] = true
 		}
 	}
-	// Build what ready did not (a Session's runs, runs with tests), in dependency order by a few workers. What SSA keeps of a package once built is trimmed (trim.go); the
-	// type information of a package with generic functions only once every package is built, as another worker may
-	// be building an instance from it.
+	// Build what ready did not (a Session's runs, runs with tests) in dependency order, by a few workers. What SSA
+	// keeps of a package once built is trimmed (trim.go); the type information of a package with generic functions
+	// only once every package is built, as another worker may be building an instance from it.
 	next := make(chan pkgPair)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
