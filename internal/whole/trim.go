@@ -11,7 +11,7 @@ import (
 // keeps its syntax for good, and a generic one (it builds its instances from them, as late as VTA asks for a method
 // value) also the package's *types.Info, every syntax node of the package a key in its maps: a single generic
 // function kept its package's whole type information alive, and every function its body. Once a package is built,
-// generics finds its generic declarations, cutBodies drops the bodies of the other functions (for dependencies:
+// generics finds its generic declarations, cutBuilt drops the bodies of the other functions (for dependencies:
 // the user's own files are read again for directives, fixes and extents), and trimInfo the entries of the type
 // information outside the generic declarations.
 
