@@ -240,3 +240,29 @@ func TestVetNoDotModule(t *testing.T) {
 		t.Errorf("go vet on a module without a dot: exit %d, findings:\n%s\nwant one sleep finding at api/api.go:11:2", code, strings.Join(got, "\n"))
 	}
 }
+
+// TestVetInterfaceFacts runs go vet with the tool on testdata/modular's package web, which calls its storage only
+// through an interface whose implementations are in packages that no export data web sees mentions. go vet hands a
+// package only the facts of objects in its imports' export data, which the in-process checker of the analysistest
+// run (internal/modular's TestInterfaceFacts, same wants) does not model: here the findings come only from the
+// facts the declaring package exports on the interface's methods.
+func TestVetInterfaceFacts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds blockcheck and runs go vet")
+	}
+	tool := buildTool(t)
+	dir := copyDir(t, filepath.Join("..", "..", "testdata", "modular"))
+	_, stderr, code := vet(t, dir, "-vettool="+tool, "./web")
+	got := findings(stderr)
+	want := []string{
+		"web/web.go:13:10: syncdb: this call reaches (*sql.DB).QueryRow in example.com/modular/repo/sqlrepo (sqlrepo.go:15)",
+		"web/web.go:15:7: sleep: this call reaches time.Sleep in example.com/modular/repo/memrepo (memrepo.go:20)",
+	}
+	ok := code == 1 && len(got) == len(want)
+	for i := 0; ok && i < len(want); i++ {
+		ok = strings.HasPrefix(got[i], want[i])
+	}
+	if !ok {
+		t.Errorf("go vet ./web: exit %d, findings:\n%s\nwant (prefixes):\n%s", code, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

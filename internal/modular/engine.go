@@ -102,8 +102,9 @@ func (e *engine) inTest(pos token.Pos) bool {
 	return !e.cfg.Tests && pos.IsValid() && isTestFile(e.pass.Fset.File(pos).Name())
 }
 
-// needSSA decides, without building SSA, whether the package can reach a blocking operation or register a
-// handler: it uses a function named by a rule, a function of another package with a summary, or an interface
+// needSSA decides, without building SSA, whether the package can reach a blocking operation, register a
+// handler or declare an interface whose implementations do: it uses a function named by a rule, a function of
+// another package with a summary, or an interface
 // method that such a function implements, or (in the user's code) it has a channel operation or go statement.
 // Most packages of a dependency graph do none of these, and cost no more than type checking.
 func (e *engine) needSSA() bool {
@@ -128,6 +129,9 @@ func (e *engine) needSSA() bool {
 		named[r.Func] = true
 	}
 	methods := e.remoteMethods()
+	if e.declaresImplemented(methods) {
+		return true
+	}
 	for _, obj := range e.pass.TypesInfo.Uses {
 		switch obj := obj.(type) {
 		case *types.Func:
@@ -150,6 +154,24 @@ func (e *engine) needSSA() bool {
 			}
 			if !obj.IsField() && obj.Pkg() != nil && obj.Pkg() != e.pass.Pkg && e.rootVar(obj) != "" {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// declaresImplemented reports whether the package declares an interface with a method of the name of a method of
+// another package that has a summary: the interface's facts (exportInterfaces) may be all that its callers see.
+func (e *engine) declaresImplemented(methods map[string][]*types.Func) bool {
+	scope := e.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		if tn, ok := scope.Lookup(name).(*types.TypeName); ok && !tn.IsAlias() {
+			if iface, ok := tn.Type().Underlying().(*types.Interface); ok {
+				for i := range iface.NumExplicitMethods() {
+					if len(methods[iface.ExplicitMethod(i).Name()]) > 0 {
+						return true
+					}
+				}
 			}
 		}
 	}
@@ -299,6 +321,9 @@ func (e *engine) remoteMethods() map[string][]*types.Func {
 		s, ok2 := f.Fact.(*Summary)
 		if !ok || !ok2 || obj.Signature().Recv() == nil || obj.Pkg() == e.pass.Pkg || len(s.Ops) == 0 && s.Wait == nil {
 			continue
+		}
+		if types.IsInterface(obj.Signature().Recv().Type()) {
+			continue // an interface's method (exportInterfaces): followed from calls of that method alone
 		}
 		e.facts[obj] = s
 		e.methods[obj.Name()] = append(e.methods[obj.Name()], obj)
@@ -526,6 +551,8 @@ func (e *engine) invoke(out *[]*edge, seen map[any]bool, caller *ssa.Function, p
 			e.addRemote(out, seen, caller, pos, cc, obj)
 		}
 	}
+	// What the package declaring the interface saw of its implementations, some of which this package may not.
+	e.addRemote(out, seen, caller, pos, cc, cc.Method)
 }
 
 // implements reports whether a value of the receiver type recv, or a pointer to one, implements iface.

@@ -40,6 +40,12 @@ func TestFindings(t *testing.T) {
 	analysistest.Run(t, testdata, every(&modular.Config{}), "./api", "./store", "./lib")
 }
 
+// TestInterfaceFacts checks interface calls whose implementations are in packages the caller does not import and
+// that no export data of its imports mentions: the package declaring the interface exports what its methods reach.
+func TestInterfaceFacts(t *testing.T) {
+	analysistest.Run(t, testdata, every(&modular.Config{}), "./web")
+}
+
 // TestFixes checks the suggested fixes against .golden files.
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata, every(&modular.Config{}), "./fixes")

@@ -261,6 +261,7 @@ func (e *engine) mayBlock() map[*ssa.Function]bool {
 // guards.
 func (e *engine) exportFacts() {
 	blocks := e.mayBlock()
+	sums := map[*ssa.Function]*Summary{}
 	for _, fn := range e.funcs {
 		if !blocks[fn] || fn.Parent() != nil || fn.Synthetic != "" {
 			continue
@@ -270,9 +271,11 @@ func (e *engine) exportFacts() {
 			continue
 		}
 		if s := e.summary(fn); s != nil {
+			sums[fn] = s
 			e.pass.ExportObjectFact(fn.Object(), s)
 		}
 	}
+	e.exportInterfaces(sums)
 	for _, fn := range e.funcs {
 		if fn.Parent() != nil || fn.Synthetic != "" {
 			continue
@@ -292,6 +295,79 @@ func (e *engine) exportFacts() {
 	}
 }
 
+// exportInterfaces exports, for each method of the interfaces this package declares, what a call of it reaches
+// through the implementations the package sees (its own, with their summaries in sums, and those of its imports
+// known by their facts). The package calling the interface may see none of them: a fact travels only with the
+// objects of its package's export data, and an implementation kept behind the interface (a store.Get() that
+// returns a *sql.Store as a store.Store) appears in the export data of no package the caller imports.
+func (e *engine) exportInterfaces(sums map[*ssa.Function]*Summary) {
+	scope := e.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 {
+			continue
+		}
+		iface, ok := named.Underlying().(*types.Interface)
+		if !ok {
+			continue
+		}
+		for i := range iface.NumExplicitMethods() {
+			m := iface.ExplicitMethod(i)
+			var impls []*Summary
+			for _, fn := range e.byName[m.Name()] {
+				if s := sums[fn]; s != nil && implements(fn.Signature.Recv().Type(), iface) {
+					impls = append(impls, s)
+				}
+			}
+			for _, obj := range e.remoteMethods()[m.Name()] {
+				if implements(obj.Signature().Recv().Type(), iface) {
+					impls = append(impls, e.fact(obj))
+				}
+			}
+			if s := merge(impls); s != nil {
+				e.pass.ExportObjectFact(m, s)
+			}
+		}
+	}
+}
+
+// merge returns the summary of a call that may go to any of several functions: each operation once, with its
+// shortest path, the nearest MaxOps kept, and the first wait.
+func merge(sums []*Summary) *Summary {
+	if len(sums) == 0 {
+		return nil
+	}
+	if len(sums) == 1 {
+		return sums[0]
+	}
+	out := &Summary{}
+	best := map[string]int{}
+	for _, s := range sums {
+		if out.Wait == nil {
+			out.Wait = s.Wait
+		}
+		for _, r := range s.Ops {
+			k := r.Analyzer + " " + r.Posn.key()
+			if i, ok := best[k]; ok {
+				if len(r.Path) < len(out.Ops[i].Path) {
+					out.Ops[i] = r
+				}
+				continue
+			}
+			best[k] = len(out.Ops)
+			out.Ops = append(out.Ops, r)
+		}
+	}
+	slices.SortStableFunc(out.Ops, func(x, y Reach) int { return cmp.Compare(len(x.Path), len(y.Path)) })
+	out.Ops = out.Ops[:min(len(out.Ops), MaxOps)]
+	sortOps(out.Ops)
+	return out
+}
+
 // summary turns what fn reaches into a fact: the nearest MaxOps operations, sorted by analyzer and position, with
 // paths of at most MaxPath calls.
 func (e *engine) summary(fn *ssa.Function) *Summary {
@@ -306,11 +382,16 @@ func (e *engine) summary(fn *ssa.Function) *Summary {
 	for _, f := range fs {
 		s.Ops = append(s.Ops, e.toReach(f))
 	}
-	slices.SortFunc(s.Ops, func(x, y Reach) int {
+	sortOps(s.Ops)
+	return s
+}
+
+// sortOps sorts a summary's operations by analyzer and position, so that the same code gives the same bytes.
+func sortOps(ops []Reach) {
+	slices.SortFunc(ops, func(x, y Reach) int {
 		return cmp.Or(cmp.Compare(bit(x.Analyzer), bit(y.Analyzer)), cmp.Compare(x.Posn.File, y.Posn.File),
 			cmp.Compare(x.Posn.Line, y.Posn.Line), cmp.Compare(x.Posn.Col, y.Posn.Col))
 	})
-	return s
 }
 
 func (e *engine) toReach(f *found) Reach {
