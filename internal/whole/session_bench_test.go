@@ -113,6 +113,7 @@ func BenchmarkSessionEdit(b *testing.B) {
 	b.ReportMetric(heap(), "heap-last-MB")
 	if s.cache != nil { // packages type-checked again by the last re-analysis, and kept
 		b.ReportMetric(float64(s.cache.misses), "pkgs-checked")
+		b.ReportMetric(float64(s.cache.reused), "pkgs-not-reparsed")
 		b.ReportMetric(float64(s.cache.hits), "pkgs-kept")
 		// SSA programs made (the first included), and the functions of the kept program's stale and live
 		// packages: a new program is made when the first outnumber the second (program.go).
