@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"golang.org/x/tools/go/packages"
@@ -48,8 +49,13 @@ func (c *checkCache) key(b *bodies, p *packages.Package, src map[*packages.Packa
 	if len(names) == 0 {
 		names = p.GoFiles
 	}
+	cached := inModuleCache(p)
 	for _, name := range names {
 		content, ok := b.overlay[name]
+		if !ok && cached {
+			h.Write([]byte(name + "\x01")) // the name says which version of the module: the content is fixed
+			continue
+		}
 		if !ok {
 			var err error
 			if content, err = os.ReadFile(name); err != nil {
@@ -79,6 +85,25 @@ func (c *checkCache) key(b *bodies, p *packages.Package, src map[*packages.Packa
 	}
 	copy(k[:], h.Sum(nil))
 	return k, files, true
+}
+
+// inModuleCache reports whether go list placed p's files in the module cache, whose files of a module version
+// never change (Session.keys leaves them out too): a dependency required at a version, or replaced by another
+// version, not by a directory. A vendored module has no directory of its own (its files are the user's to edit).
+func inModuleCache(p *packages.Package) bool {
+	m := p.Module
+	if m == nil || m.Main {
+		return false
+	}
+	if m.Replace != nil {
+		m = m.Replace
+	}
+	d := pkgDir(p)
+	if m.Version == "" || m.Dir == "" || d == "" {
+		return false
+	}
+	rel, err := filepath.Rel(m.Dir, d)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // lookup returns the package checked under key k, if there is one.

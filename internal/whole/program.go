@@ -29,6 +29,8 @@ type progCache struct {
 	source map[*ssa.Package]bool
 	// ifaces memoizes, per source package, the types its code converts to an interface (see allFunctions).
 	ifaces map[*ssa.Package][]types.Type
+	// funcs memoizes each live package's functions (pkgFunctions).
+	funcs map[*ssa.Package][]*ssa.Function
 	// limit is how many times the live functions the stale ones may number before a new program is made (0: once).
 	limit int
 	// programs counts the programs made, for tests.
@@ -44,6 +46,7 @@ func (c *progCache) program(fset *token.FileSet) *ssa.Program {
 	c.prog = ssa.NewProgram(fset, ssa.InstantiateGenerics)
 	c.live, c.stale, c.size = nil, 0, 0
 	c.ifaces = map[*ssa.Package][]types.Type{}
+	c.funcs = map[*ssa.Package][]*ssa.Function{}
 	c.source = map[*ssa.Package]bool{}
 	c.programs++
 	return c.prog
@@ -55,6 +58,7 @@ func (c *progCache) ran(live map[*ssa.Package]bool) {
 		if !live[p] {
 			c.stale += c.declared(p)
 			delete(c.ifaces, p)
+			delete(c.funcs, p)
 			delete(c.source, p)
 		}
 	}
@@ -63,6 +67,16 @@ func (c *progCache) ran(live map[*ssa.Package]bool) {
 		c.size += c.declared(p)
 	}
 	c.live = live
+}
+
+// functions returns pkgFunctions(p), computed once per package of the program.
+func (c *progCache) functions(p *ssa.Package) []*ssa.Function {
+	fns, ok := c.funcs[p]
+	if !ok {
+		fns = pkgFunctions(c.prog, p)
+		c.funcs[p] = fns
+	}
+	return fns
 }
 
 // declared counts the functions and methods with bodies declared in a package.
