@@ -136,6 +136,10 @@ func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[c.idx.CalleeName(cc)]) > 0
 }
 
+// typeString is types.TypeString(t, nil) remembered by type (detachedTypes.typeString): whether a value is a
+// stream connection is asked of every value of a function that calls on one.
+func (c *Classifier) typeString(t types.Type) string { return c.det.typeString(t) }
+
 // Ops returns the blocking operations in fn that are findings, in instruction order (not the Bounded ones),
 // followed by its lockio operations. Results are cached.
 func (c *Classifier) Ops(fn *ssa.Function) []Op {
