@@ -89,6 +89,7 @@ type Classifier struct {
 	det    *detachedTypes
 	reach  Reacher
 	scans  map[*ssa.Function]*scanned
+	once   map[*ssa.BasicBlock]bool // see OnceOnly
 	// streams holds the types of stream connections (rules: streams).
 	streams map[string]bool
 	// carriers gives, by rule name, the context arguments that only carry values into a long-lived object.
@@ -110,7 +111,7 @@ type Classifier struct {
 // in fields, contexts passed as parameters).
 func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifier {
 	c := &Classifier{idx: idx, opts: opts, cat: cat, byFunc: map[string][]*rules.Call{}, cache: map[*ssa.Function][]Op{}, det: newDetachedTypes(cat, idx),
-		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, roots: map[*ssa.Global]*rules.Call{}, ctxWaits: map[*ssa.Parameter]bool{}}
+		reach: opts.Reach, scans: map[*ssa.Function]*scanned{}, once: map[*ssa.BasicBlock]bool{}, roots: map[*ssa.Global]*rules.Call{}, ctxWaits: map[*ssa.Parameter]bool{}}
 	for i := range cat.Blocking {
 		r := &cat.Blocking[i]
 		c.byFunc[r.Func] = append(c.byFunc[r.Func], r)
@@ -134,6 +135,10 @@ func NewClassifier(cat *rules.Catalog, idx *flow.Index, opts Options) *Classifie
 func (c *Classifier) Named(cc *ssa.CallCommon) bool {
 	return len(c.byFunc[c.idx.CalleeName(cc)]) > 0
 }
+
+// typeString is types.TypeString(t, nil) remembered by type (detachedTypes.typeString): whether a value is a
+// stream connection is asked of every value of a function that calls on one.
+func (c *Classifier) typeString(t types.Type) string { return c.det.typeString(t) }
 
 // Ops returns the blocking operations in fn that are findings, in instruction order (not the Bounded ones),
 // followed by its lockio operations. Results are cached.
@@ -166,10 +171,10 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 	s := &scanned{}
 	c.scans[fn] = s // what a recursive question about fn sees while it is scanned: nothing yet
 	for _, b := range fn.Blocks {
+		if len(b.Instrs) > 0 && c.OnceOnly(b.Instrs[0]) {
+			continue
+		}
 		for _, instr := range b.Instrs {
-			if OnceOnly(instr) {
-				continue
-			}
 			n := len(s.ops)
 			s.ops = c.instr(fn, instr, s.ops)
 			c.markFinite(instr, s.ops[n:])

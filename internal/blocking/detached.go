@@ -19,10 +19,11 @@ type detachedTypes struct {
 	idx   *flow.Index
 	rules map[string]*rules.Detached // by type, as types.TypeString prints it
 	fixed map[string]bool            // Unless fields, once looked up
+	names map[types.Type]string      // see typeString
 }
 
 func newDetachedTypes(cat *rules.Catalog, idx *flow.Index) *detachedTypes {
-	d := &detachedTypes{idx: idx, rules: map[string]*rules.Detached{}, fixed: map[string]bool{}}
+	d := &detachedTypes{idx: idx, rules: map[string]*rules.Detached{}, fixed: map[string]bool{}, names: map[types.Type]string{}}
 	for i := range cat.Detached {
 		d.rules[cat.Detached[i].Type] = &cat.Detached[i]
 	}
@@ -32,11 +33,22 @@ func newDetachedTypes(cat *rules.Catalog, idx *flow.Index) *detachedTypes {
 // rule returns the rule for values of type t, or nil when t is not detached or the program fixed it (gin's
 // engine.ContextWithFallback = true).
 func (d *detachedTypes) rule(prog *ssa.Program, t types.Type) *rules.Detached {
-	r := d.rules[types.TypeString(t, nil)]
+	r := d.rules[d.typeString(t)]
 	if r == nil || r.Unless != "" && d.set(prog, r.Unless) {
 		return nil
 	}
 	return r
+}
+
+// typeString is types.TypeString(t, nil), remembered by type: the rules are looked up for every value a
+// context could come from, and most values share a few types.
+func (d *detachedTypes) typeString(t types.Type) string {
+	s, ok := d.names[t]
+	if !ok {
+		s = types.TypeString(t, nil)
+		d.names[t] = s
+	}
+	return s
 }
 
 // set reports whether the program may set the boolean field named "pkg/path.Type.Field" to anything but false.

@@ -23,9 +23,26 @@ import (
 // sync.OnceValue are the standard library calling back, which the walks do not enter.
 func OnceOnly(instr ssa.Instruction) bool {
 	b := instr.Block()
+	return b != nil && onceOnly(b)
+}
+
+// OnceOnly is the function OnceOnly remembered by block, on which alone the answer depends: the classifier asks
+// it of every instruction it scans, and each question walks up the dominator tree.
+func (c *Classifier) OnceOnly(instr ssa.Instruction) bool {
+	b := instr.Block()
 	if b == nil {
 		return false
 	}
+	once, ok := c.once[b]
+	if !ok {
+		once = onceOnly(b)
+		c.once[b] = once
+	}
+	return once
+}
+
+// onceOnly reports whether the instructions of b run only on the branch of a lazy initialisation (OnceOnly).
+func onceOnly(b *ssa.BasicBlock) bool {
 	for d := b.Idom(); d != nil; d = d.Idom() {
 		if v, then := zeroGuard(d); v != nil && then.Dominates(b) && (v.shared() || lockedBefore(d, v.root)) && setsOnlyIn(then, v) {
 			return true

@@ -48,7 +48,7 @@ func deferredCancel(fn *ssa.Function, with *ssa.Call) bool {
 // streamBefore reports whether fn holds a stream connection before the instruction at: a parameter of a stream
 // type, or a value of one defined where it dominates at.
 func (c *Classifier) streamBefore(fn *ssa.Function, at ssa.Instruction) bool {
-	isStream := func(t types.Type) bool { return c.streams[types.TypeString(t, nil)] }
+	isStream := func(t types.Type) bool { return c.streams[c.typeString(t)] }
 	for _, p := range fn.Params {
 		if isStream(p.Type()) {
 			return true

@@ -615,11 +615,11 @@ func (c *Classifier) endsWithConn(fn *ssa.Function) bool {
 // onStream reports whether a call operates on a stream connection: its receiver or one of its arguments is one
 // (conn.WriteMessage(...), writeJSON(conn, v)).
 func (c *Classifier) onStream(cc *ssa.CallCommon) bool {
-	if cc.IsInvoke() && c.streams[types.TypeString(cc.Value.Type(), nil)] {
+	if cc.IsInvoke() && c.streams[c.typeString(cc.Value.Type())] {
 		return true
 	}
 	for _, a := range cc.Args {
-		if c.streams[types.TypeString(a.Type(), nil)] {
+		if c.streams[c.typeString(a.Type())] {
 			return true
 		}
 	}

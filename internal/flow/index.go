@@ -66,38 +66,48 @@ func NewIndex(fset *token.FileSet, funcs []*ssa.Function, opts Options) *Index {
 		receives:     map[any][]ssa.Instruction{},
 		names:        map[any]string{},
 	}
+	// The keys of the stores by type print each type once: the same struct types come back at most stores.
+	names := map[types.Type]string{}
+	typeString := func(t types.Type) string {
+		s, ok := names[t]
+		if !ok {
+			s = types.TypeString(t, nil)
+			names[t] = s
+		}
+		return s
+	}
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				x.add(instr)
+				x.add(instr, typeString)
 			}
 		}
 	}
 	return x
 }
 
-func (x *Index) add(instr ssa.Instruction) {
+func (x *Index) add(instr ssa.Instruction, typeString func(types.Type) string) {
 	switch in := instr.(type) {
 	case *ssa.Store:
 		switch addr := in.Addr.(type) {
 		case *ssa.FieldAddr:
-			k := fieldKey{types.TypeString(deref(addr.X.Type()), nil), addr.Field}
+			k := fieldKey{typeString(deref(addr.X.Type())), addr.Field}
 			x.fieldStores[k] = append(x.fieldStores[k], in.Val)
 		case *ssa.Global:
 			x.globalStores[addr] = append(x.globalStores[addr], in.Val)
 		}
 	case *ssa.MapUpdate:
-		k := types.TypeString(in.Map.Type().Underlying(), nil)
+		k := typeString(in.Map.Type().Underlying())
 		x.mapStores[k] = append(x.mapStores[k], in.Value)
 	case *ssa.UnOp:
 		if in.Op == token.ARROW {
-			if k := varKey(in.X); k != nil {
+			if k := varKey(in.X, typeString); k != nil {
 				x.receives[k] = append(x.receives[k], in)
 			}
 		}
 	case *ssa.Select:
 		for _, st := range in.States {
-			if k := varKey(st.Chan); k != nil && st.Dir == types.RecvOnly {
+			if k := varKey(st.Chan, typeString); k != nil && st.Dir == types.RecvOnly {
 				x.receives[k] = append(x.receives[k], in)
 			}
 		}
@@ -117,15 +127,16 @@ func (x *Index) add(instr ssa.Instruction) {
 	}
 }
 
-// varKey identifies the struct field or package variable a value is loaded from, or returns nil.
-func varKey(v ssa.Value) any {
+// varKey identifies the struct field or package variable a value is loaded from, or returns nil. typeString
+// prints a type as types.TypeString does.
+func varKey(v ssa.Value, typeString func(types.Type) string) any {
 	u, ok := v.(*ssa.UnOp)
 	if !ok || u.Op != token.MUL {
 		return nil
 	}
 	switch a := u.X.(type) {
 	case *ssa.FieldAddr:
-		return fieldKey{types.TypeString(deref(a.X.Type()), nil), a.Field}
+		return fieldKey{typeString(deref(a.X.Type())), a.Field}
 	case *ssa.Global:
 		return a
 	}
@@ -135,7 +146,7 @@ func varKey(v ssa.Value) any {
 // Receives returns the receives, among the indexed functions, from the channels held in the struct field or
 // package variable that ch is loaded from: <-ch, ranges over it, and selects with a case receiving from it.
 func (x *Index) Receives(ch ssa.Value) []ssa.Instruction {
-	if k := varKey(ch); k != nil {
+	if k := varKey(ch, func(t types.Type) string { return types.TypeString(t, nil) }); k != nil {
 		return x.receives[k]
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/flow"
 	"github.com/blockcheck/blockcheck/rules"
 )
 
@@ -43,11 +42,10 @@ func (a *engine) calledBack(g *callgraph.Graph, slice map[*ssa.Function]bool) ma
 					continue
 				}
 				cc := site.Common()
-				callee := cc.StaticCallee()
-				if callee == nil {
+				if cc.StaticCallee() == nil {
 					continue
 				}
-				name := flow.FuncName(callee)
+				name := a.idx.CalleeName(cc) // flow.FuncName of the callee, memoized
 				for _, r := range byFunc[name] {
 					args := cc.Args
 					if r.Arg >= len(args) {

@@ -11,6 +11,7 @@ import (
 	"go/types"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 
 	"golang.org/x/tools/go/packages"
@@ -100,16 +101,19 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	out := map[*packages.Package]*packages.Package{}
 	done := map[*packages.Package]chan struct{}{}
 	keys := map[*packages.Package][sha256.Size]byte{}
-	kept := map[*packages.Package]bool{} // checked in an earlier run of the session, with the same inputs
+	files := map[*packages.Package][sha256.Size]byte{}
+	kept := map[*packages.Package]bool{}          // checked in an earlier run of the session, with the same inputs
+	parsed := map[*packages.Package][]*ast.File{} // the files of a package checked again only for its imports
 	for _, p := range order {
 		if src[p] && c != nil {
-			if k, ok := c.key(b, p, src, keys); ok {
-				keys[p] = k
+			if k, fk, ok := c.key(b, p, src, keys); ok {
+				keys[p], files[p] = k, fk
 				if q := c.lookup(p.ID, k); q != nil {
 					out[p], kept[p] = q, true
 					done[p] = make(chan struct{})
 					continue
 				}
+				parsed[p] = c.syntax(p.ID, fk)
 			}
 		}
 		if src[p] {
@@ -189,7 +193,7 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			if ctx.Err() == nil {
-				b.checkOne(fset, out[p])
+				b.checkOne(fset, out[p], parsed[p])
 			}
 		})
 	}
@@ -216,13 +220,16 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	}
 	if c != nil {
 		ran := map[string]*cachedPkg{}
-		c.hits, c.misses = len(kept), 0
+		c.hits, c.misses, c.reused = len(kept), 0, 0
 		for p, q := range out {
 			if k, ok := keys[p]; ok {
-				ran[p.ID] = &cachedPkg{key: k, pkg: q}
+				ran[p.ID] = &cachedPkg{key: k, files: files[p], pkg: q}
 			}
 			if !kept[p] {
 				c.misses++
+			}
+			if parsed[p] != nil {
+				c.reused++
 			}
 		}
 		c.update(ran)
@@ -231,11 +238,15 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	return initial, nil
 }
 
-// checkOne parses and type-checks one package from source, recording errors in it as go/packages does.
-func (b *bodies) checkOne(fset *token.FileSet, p *packages.Package) {
+// checkOne parses and type-checks one package from source, recording errors in it as go/packages does. When
+// syntax is not nil, the package's files were parsed before, without error, into syntax.
+func (b *bodies) checkOne(fset *token.FileSet, p *packages.Package, syntax []*ast.File) {
 	files := p.CompiledGoFiles
 	if len(files) == 0 {
 		files = p.GoFiles
+	}
+	if syntax != nil {
+		files, p.Syntax = nil, slices.Clip(syntax)
 	}
 	for _, name := range files {
 		src, ok := b.overlay[name]

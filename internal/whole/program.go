@@ -29,6 +29,12 @@ type progCache struct {
 	source map[*ssa.Package]bool
 	// ifaces memoizes, per source package, the types its code converts to an interface (see allFunctions).
 	ifaces map[*ssa.Package][]types.Type
+	// funcs memoizes each live package's functions (pkgFunctions), pkgRoots what allFunctions starts from in it
+	// (roots), funcRefs the functions each function refers to (refs); all is the size of the last allFunctions.
+	funcs    map[*ssa.Package][]*ssa.Function
+	pkgRoots map[*ssa.Package][]*ssa.Function
+	funcRefs map[*ssa.Function][]*ssa.Function
+	all      int
 	// limit is how many times the live functions the stale ones may number before a new program is made (0: once).
 	limit int
 	// programs counts the programs made, for tests.
@@ -44,6 +50,9 @@ func (c *progCache) program(fset *token.FileSet) *ssa.Program {
 	c.prog = ssa.NewProgram(fset, ssa.InstantiateGenerics)
 	c.live, c.stale, c.size = nil, 0, 0
 	c.ifaces = map[*ssa.Package][]types.Type{}
+	c.funcs = map[*ssa.Package][]*ssa.Function{}
+	c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
+	c.funcRefs = map[*ssa.Function][]*ssa.Function{}
 	c.source = map[*ssa.Package]bool{}
 	c.programs++
 	return c.prog
@@ -55,6 +64,8 @@ func (c *progCache) ran(live map[*ssa.Package]bool) {
 		if !live[p] {
 			c.stale += c.declared(p)
 			delete(c.ifaces, p)
+			delete(c.funcs, p)
+			delete(c.pkgRoots, p)
 			delete(c.source, p)
 		}
 	}
@@ -63,6 +74,16 @@ func (c *progCache) ran(live map[*ssa.Package]bool) {
 		c.size += c.declared(p)
 	}
 	c.live = live
+}
+
+// functions returns pkgFunctions(p), computed once per package of the program.
+func (c *progCache) functions(p *ssa.Package) []*ssa.Function {
+	fns, ok := c.funcs[p]
+	if !ok {
+		fns = pkgFunctions(c.prog, p)
+		c.funcs[p] = fns
+	}
+	return fns
 }
 
 // declared counts the functions and methods with bodies declared in a package.
@@ -114,52 +135,87 @@ func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) 
 			rt.add(t, true)
 		}
 	}
-	seen := map[*ssa.Function]bool{}
+	seen := make(map[*ssa.Function]bool, c.all) // about as many as the last run's
 	var visit func(fn *ssa.Function)
 	visit = func(fn *ssa.Function) {
 		if seen[fn] {
 			return
 		}
 		seen[fn] = true
-		var buf [10]*ssa.Value
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				for _, op := range instr.Operands(buf[:0]) {
-					if g, ok := (*op).(*ssa.Function); ok {
-						visit(g)
-					}
-				}
-			}
-		}
-	}
-	methods := func(t types.Type) {
-		if types.IsInterface(t) {
-			return
-		}
-		for sel := range prog.MethodSets.MethodSet(t).Methods() {
-			if sel.Obj().(*types.Func).Signature().TypeParams() == nil {
-				visit(prog.MethodValue(sel))
-			}
+		for _, g := range c.refs(fn) {
+			visit(g)
 		}
 	}
 	for p := range live {
-		for _, m := range p.Members {
-			switch m := m.(type) {
-			case *ssa.Function:
-				visit(m)
-			case *ssa.Type:
-				named, ok := m.Type().(*types.Named)
-				if c.source[p] && token.IsExported(m.Name()) && ok && !types.IsInterface(named) && named.TypeParams() == nil {
-					methods(named)
-					methods(types.NewPointer(named))
+		for _, fn := range c.roots(prog, p) {
+			visit(fn)
+		}
+	}
+	for _, t := range rt.list {
+		for _, fn := range methods(prog, t) {
+			visit(fn)
+		}
+	}
+	c.all = len(seen)
+	return seen
+}
+
+// methods returns the functions of the methods of t, but for an interface or a generic method.
+func methods(prog *ssa.Program, t types.Type) []*ssa.Function {
+	if types.IsInterface(t) {
+		return nil
+	}
+	var out []*ssa.Function
+	for sel := range prog.MethodSets.MethodSet(t).Methods() {
+		if sel.Obj().(*types.Func).Signature().TypeParams() == nil {
+			out = append(out, prog.MethodValue(sel))
+		}
+	}
+	return out
+}
+
+// roots returns what allFunctions starts from in a live package: its package-level functions and, for a package
+// created from syntax, the methods of its exported named types. They depend on the package alone: kept with it.
+func (c *progCache) roots(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
+	if fns, ok := c.pkgRoots[p]; ok {
+		return fns
+	}
+	var fns []*ssa.Function
+	for _, m := range p.Members {
+		switch m := m.(type) {
+		case *ssa.Function:
+			fns = append(fns, m)
+		case *ssa.Type:
+			named, ok := m.Type().(*types.Named)
+			if c.source[p] && token.IsExported(m.Name()) && ok && !types.IsInterface(named) && named.TypeParams() == nil {
+				fns = append(fns, methods(prog, named)...)
+				fns = append(fns, methods(prog, types.NewPointer(named))...)
+			}
+		}
+	}
+	c.pkgRoots[p] = fns
+	return fns
+}
+
+// refs returns the functions fn's instructions refer to (calls, function values, closures), which a built
+// function never changes: kept with the program.
+func (c *progCache) refs(fn *ssa.Function) []*ssa.Function {
+	if gs, ok := c.funcRefs[fn]; ok {
+		return gs
+	}
+	var gs []*ssa.Function
+	var buf [10]*ssa.Value
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			for _, op := range instr.Operands(buf[:0]) {
+				if g, ok := (*op).(*ssa.Function); ok {
+					gs = append(gs, g)
 				}
 			}
 		}
 	}
-	for _, t := range rt.list {
-		methods(t)
-	}
-	return seen
+	c.funcRefs[fn] = gs
+	return gs
 }
 
 // runtimeTypes collects the types reflection can reach from the types converted to interfaces, as

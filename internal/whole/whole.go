@@ -448,8 +448,23 @@ func (a *engine) isInitial(fn *ssa.Function) bool {
 }
 
 // functions returns the functions with bodies in the given SSA packages, including closures and the methods
-// of their types, in a deterministic order.
-func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function {
+// of their types, in a deterministic order. of gives a package's (pkgFunctions, or a memo of it).
+func functions(prog *ssa.Program, keep func(*ssa.Package) bool, of func(*ssa.Package) []*ssa.Function) []*ssa.Function {
+	var out []*ssa.Function
+	pkgs := prog.AllPackages()
+	slices.SortFunc(pkgs, func(x, y *ssa.Package) int { return cmp.Compare(x.Pkg.Path(), y.Pkg.Path()) })
+	for _, p := range pkgs {
+		if keep(p) {
+			out = append(out, of(p)...)
+		}
+	}
+	return out
+}
+
+// pkgFunctions returns the functions with bodies of a built package, as functions lists them: its members in
+// the order of their names, each followed by its closures, and the methods it declares on its types. The list
+// depends on the package alone: a package kept across runs keeps it (progCache.functions).
+func pkgFunctions(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
 	var out []*ssa.Function
 	var add func(fn *ssa.Function)
 	add = func(fn *ssa.Function) {
@@ -461,29 +476,22 @@ func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function 
 			add(anon)
 		}
 	}
-	pkgs := prog.AllPackages()
-	slices.SortFunc(pkgs, func(x, y *ssa.Package) int { return cmp.Compare(x.Pkg.Path(), y.Pkg.Path()) })
-	for _, p := range pkgs {
-		if !keep(p) {
-			continue
-		}
-		var names []string
-		for name := range p.Members {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			switch m := p.Members[name].(type) {
-			case *ssa.Function:
-				add(m)
-			case *ssa.Type:
-				for _, t := range []types.Type{m.Type(), types.NewPointer(m.Type())} {
-					ms := prog.MethodSets.MethodSet(t)
-					for i := range ms.Len() {
-						if fn := prog.MethodValue(ms.At(i)); fn != nil && fn.Pkg == p && fn.Synthetic == "" {
-							if t == m.Type() || !types.IsInterface(m.Type()) {
-								add(fn)
-							}
+	var names []string
+	for name := range p.Members {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		switch m := p.Members[name].(type) {
+		case *ssa.Function:
+			add(m)
+		case *ssa.Type:
+			for _, t := range []types.Type{m.Type(), types.NewPointer(m.Type())} {
+				ms := prog.MethodSets.MethodSet(t)
+				for i := range ms.Len() {
+					if fn := prog.MethodValue(ms.At(i)); fn != nil && fn.Pkg == p && fn.Synthetic == "" {
+						if t == m.Type() || !types.IsInterface(m.Type()) {
+							add(fn)
 						}
 					}
 				}
@@ -505,7 +513,7 @@ func (a *engine) analyze() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
-	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) && a.live[p] })
+	nonStd := functions(a.prog, func(p *ssa.Package) bool { return !a.isStd(p) && a.live[p] }, a.kept.functions)
 	var own []*ssa.Function
 	for _, fn := range nonStd {
 		if a.ownCode(fn) {
