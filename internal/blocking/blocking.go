@@ -166,10 +166,11 @@ func (c *Classifier) scan(fn *ssa.Function) *scanned {
 	s := &scanned{}
 	c.scans[fn] = s // what a recursive question about fn sees while it is scanned: nothing yet
 	for _, b := range fn.Blocks {
+		// OnceOnly depends on the instruction's block alone: asked once per block, not per instruction.
+		if len(b.Instrs) > 0 && OnceOnly(b.Instrs[0]) {
+			continue
+		}
 		for _, instr := range b.Instrs {
-			if OnceOnly(instr) {
-				continue
-			}
 			n := len(s.ops)
 			s.ops = c.instr(fn, instr, s.ops)
 			c.markFinite(instr, s.ops[n:])

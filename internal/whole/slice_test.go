@@ -81,7 +81,7 @@ func TestChaSlice(t *testing.T) {
 					byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn))
 				}
 			}
-			imp := implementsMemo{prog: prog, memo: map[*types.Interface]map[*types.Named]uint8{}}
+			imp := newImplementsMemo(prog, func(id string) int { return len(byID[id]) })
 			var yes, no int
 			for iface := range ifaces {
 				for i := range iface.NumMethods() {
