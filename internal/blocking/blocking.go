@@ -104,6 +104,8 @@ type Classifier struct {
 	// the methods rules name (invoke.go).
 	invokes     map[*ssa.CallCommon][]string
 	methodNames map[string]bool
+	// once memoizes OnceOnly by block (OnceOnlyAt).
+	once map[*ssa.BasicBlock]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored

@@ -34,6 +34,24 @@ func OnceOnly(instr ssa.Instruction) bool {
 	return false
 }
 
+// OnceOnlyAt is OnceOnly memoized by the instruction's block, on which alone it depends: a walk asks it about a
+// call each time it meets the call (policy.Enters).
+func (c *Classifier) OnceOnlyAt(instr ssa.Instruction) bool {
+	b := instr.Block()
+	if b == nil {
+		return false
+	}
+	once, ok := c.once[b]
+	if !ok {
+		once = OnceOnly(instr)
+		if c.once == nil {
+			c.once = map[*ssa.BasicBlock]bool{}
+		}
+		c.once[b] = once
+	}
+	return once
+}
+
 // lockedBefore reports whether the object root is locked (root.Lock(), root.mu.Lock()) on every path to d: a
 // field checked under its object's lock is shared state, where a field of a per-call value (a query builder's
 // Error) is not.

@@ -60,7 +60,7 @@ func (p *Policy) Enters(site ssa.CallInstruction, callee *ssa.Function) bool {
 	if _, ok := site.(*ssa.Go); ok {
 		return false
 	}
-	if blocking.OnceOnly(site) {
+	if p.cls.OnceOnlyAt(site) {
 		return false // lazy initialisation: once per process
 	}
 	cc := site.Common()

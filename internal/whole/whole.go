@@ -391,7 +391,7 @@ func functions(prog *ssa.Program, keep func(*ssa.Package) bool) []*ssa.Function 
 // one, or of a pointer to one), in the order the method sets of t and *t list them: those of the value (by Id),
 // then those of the pointer. They are the functions of p that prog.MethodValue gives for the methods of t and
 // *t, found without asking it for the others: it would make a wrapper for each promoted method and each value
-// method of the pointer (on loki, 300 MB of wrappers that nothing else needs).
+// method of the pointer, which allFunctions makes only for the exported types and the runtime types.
 func declaredMethods(prog *ssa.Program, p *ssa.Package, t types.Type) []*ssa.Function {
 	t = types.Unalias(t)
 	ptrOnly := false // t is *T: the value methods of its method set are wrappers
