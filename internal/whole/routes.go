@@ -279,6 +279,9 @@ func (r *reporter) inOrder(n *callgraph.Node) []*callgraph.Edge {
 	in, ok := r.a.sortedIn[n.Func]
 	if !ok {
 		in = r.a.sortEdges(n.In, func(e *callgraph.Edge) *ssa.Function { return e.Caller.Func }, false)
+		if r.a.sortedIn == nil {
+			r.a.sortedIn = map[*ssa.Function][]*callgraph.Edge{}
+		}
 		r.a.sortedIn[n.Func] = in
 	}
 	return in

@@ -125,14 +125,13 @@ func run(ctx context.Context, cfg *Config, b *bodies, st *stages, c *checkCache)
 	defer st.finish(res)
 	a := &engine{
 		ctx: ctx, cfg: cfg, res: res, fset: fset, bodies: b, stages: st,
-		initial:  map[*types.Package]bool{},
-		own:      map[string]bool{},
-		files:    map[*token.File]*ast.File{},
-		sorted:   map[*ssa.Function][]*callgraph.Edge{},
-		sortedIn: map[*ssa.Function][]*callgraph.Edge{},
-		names:    map[*ssa.Function]string{},
-		release:  c == nil, // a Session checks them again only when their inputs change
-		kept:     kept,
+		initial: map[*types.Package]bool{},
+		own:     map[string]bool{},
+		files:   map[*token.File]*ast.File{},
+		sorted:  map[*ssa.Function][]*callgraph.Edge{},
+		names:   map[*ssa.Function]string{},
+		release: c == nil, // a Session checks them again only when their inputs change
+		kept:    kept,
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -175,7 +174,8 @@ type engine struct {
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
-	// sortedIn memoizes each function's incoming edges in the order the backward walks take them (routes.go).
+	// sortedIn memoizes each function's incoming edges in the order the backward walks take them (routes.go;
+	// made on first use).
 	sortedIn map[*ssa.Function][]*callgraph.Edge
 	names    map[*ssa.Function]string // see name
 	ign      *ignore.Set
