@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/blockcheck/blockcheck/internal/extent"
 
@@ -345,14 +346,51 @@ func (a *engine) out(fn *ssa.Function) []*callgraph.Edge {
 	}
 	var edges []*callgraph.Edge
 	if n := a.graph.Nodes[fn]; n != nil {
-		edges = slices.Clone(n.Out)
-		slices.SortStableFunc(edges, func(x, y *callgraph.Edge) int {
-			return cmp.Or(extent.Compare(a.fset, x.Pos(), y.Pos()), extent.Compare(a.fset, x.Callee.Func.Pos(), y.Callee.Func.Pos()),
-				cmp.Compare(a.name(x.Callee.Func), a.name(y.Callee.Func)))
-		})
+		edges = a.sortEdges(n.Out, func(e *callgraph.Edge) *ssa.Function { return e.Callee.Func }, true)
 	}
 	a.sorted[fn] = edges
 	return edges
+}
+
+// sortEdges returns the edges sorted stably by the position of the call, then by the position of the function
+// other gives (when byPos is set), then by its memoized name, as extent.Compare orders positions. Each edge's
+// positions are resolved once, where a comparator calling extent.Compare resolved two at every comparison.
+func (a *engine) sortEdges(edges []*callgraph.Edge, other func(*callgraph.Edge) *ssa.Function, byPos bool) []*callgraph.Edge {
+	if len(edges) < 2 {
+		return slices.Clone(edges)
+	}
+	type keyed struct {
+		e         *callgraph.Edge
+		site, fn  token.Position
+		otherFunc *ssa.Function
+	}
+	ks := make([]keyed, len(edges))
+	for i, e := range edges {
+		k := keyed{e: e, site: a.fset.Position(e.Pos()), otherFunc: other(e)}
+		if byPos {
+			k.fn = a.fset.Position(k.otherFunc.Pos())
+		}
+		ks[i] = k
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int {
+		if c := comparePositions(x.site, y.site); c != 0 {
+			return c
+		}
+		if c := comparePositions(x.fn, y.fn); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.name(x.otherFunc), a.name(y.otherFunc))
+	})
+	out := make([]*callgraph.Edge, len(ks))
+	for i, k := range ks {
+		out[i] = k.e
+	}
+	return out
+}
+
+// comparePositions orders resolved positions as extent.Compare orders theirs: by file name and offset.
+func comparePositions(x, y token.Position) int {
+	return cmp.Or(strings.Compare(x.Filename, y.Filename), cmp.Compare(x.Offset, y.Offset))
 }
 
 // name memoizes fn.String(), the last tie-breaker of the edge order: it formats types on every call.

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/tools/go/callgraph"
 	"golang.org/x/tools/go/ssa"
 
-	"github.com/blockcheck/blockcheck/internal/extent"
 	"github.com/blockcheck/blockcheck/internal/handlers"
 	"github.com/blockcheck/blockcheck/internal/report"
 )
@@ -274,12 +273,17 @@ func (r *reporter) ownStep(f *finding, fn *ssa.Function, i int, next map[*ssa.Fu
 }
 
 // inOrder returns the calls into a node in the order the backward walks take them: by position, then by the
-// caller's memoized name (ssa.Function.String allocates a type string at every comparison).
+// caller's memoized name (ssa.Function.String allocates a type string at every comparison). Each node's order is
+// memoized: the walks of every finding take it again.
 func (r *reporter) inOrder(n *callgraph.Node) []*callgraph.Edge {
-	in := slices.Clone(n.In)
-	slices.SortStableFunc(in, func(x, y *callgraph.Edge) int {
-		return cmp.Or(extent.Compare(r.a.fset, x.Pos(), y.Pos()), cmp.Compare(r.a.name(x.Caller.Func), r.a.name(y.Caller.Func)))
-	})
+	in, ok := r.a.sortedIn[n.Func]
+	if !ok {
+		in = r.a.sortEdges(n.In, func(e *callgraph.Edge) *ssa.Function { return e.Caller.Func }, false)
+		if r.a.sortedIn == nil {
+			r.a.sortedIn = map[*ssa.Function][]*callgraph.Edge{}
+		}
+		r.a.sortedIn[n.Func] = in
+	}
 	return in
 }
 

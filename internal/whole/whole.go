@@ -186,8 +186,11 @@ type engine struct {
 	graph *callgraph.Graph
 	// sorted memoizes each function's outgoing edges in a deterministic order: every walk reads them.
 	sorted map[*ssa.Function][]*callgraph.Edge
-	names  map[*ssa.Function]string // see name
-	ign    *ignore.Set
+	// sortedIn memoizes each function's incoming edges in the order the backward walks take them (routes.go;
+	// made on first use).
+	sortedIn map[*ssa.Function][]*callgraph.Edge
+	names    map[*ssa.Function]string // see name
+	ign      *ignore.Set
 	// assumed holds the interface calls VTA resolved to nothing, given the user's implementations (assume.go).
 	assumed map[ssa.CallInstruction]assumption
 	// withMethod lists the user's types by the methods they have, for assume (assume.go).
@@ -486,15 +489,8 @@ func pkgFunctions(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
 		case *ssa.Function:
 			add(m)
 		case *ssa.Type:
-			for _, t := range []types.Type{m.Type(), types.NewPointer(m.Type())} {
-				ms := prog.MethodSets.MethodSet(t)
-				for i := range ms.Len() {
-					if fn := prog.MethodValue(ms.At(i)); fn != nil && fn.Pkg == p && fn.Synthetic == "" {
-						if t == m.Type() || !types.IsInterface(m.Type()) {
-							add(fn)
-						}
-					}
-				}
+			for _, fn := range declaredMethods(prog, p, m.Type()) {
+				add(fn)
 			}
 		}
 	}
@@ -507,6 +503,42 @@ func pkgFunctions(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
 		seen[fn] = true
 		return false
 	})
+}
+
+// declaredMethods returns the methods declared in p with the named type t (a package member, or an alias of
+// one, or of a pointer to one), in the order the method sets of t and *t list them: those of the value (by Id),
+// then those of the pointer. They are the functions of p that prog.MethodValue gives for the methods of t and
+// *t, found without asking it for the others: it would make a wrapper for each promoted method and each value
+// method of the pointer, which allFunctions makes only for the exported types and the runtime types.
+func declaredMethods(prog *ssa.Program, p *ssa.Package, t types.Type) []*ssa.Function {
+	t = types.Unalias(t)
+	ptrOnly := false // t is *T: the value methods of its method set are wrappers
+	if ptr, ok := t.(*types.Pointer); ok {
+		t, ptrOnly = types.Unalias(ptr.Elem()), true
+	}
+	named, ok := t.(*types.Named)
+	if !ok || types.IsInterface(named) || named.TypeParams() != nil {
+		return nil // no method set of functions (an interface), or those of its instances only (generic)
+	}
+	var vals, ptrs []*ssa.Function
+	for i := range named.NumMethods() {
+		fn := prog.FuncValue(named.Method(i))
+		if fn == nil || fn.Pkg != p || fn.Synthetic != "" {
+			continue
+		}
+		if _, ptr := types.Unalias(fn.Signature.Recv().Type()).(*types.Pointer); ptr {
+			ptrs = append(ptrs, fn)
+		} else {
+			vals = append(vals, fn)
+		}
+	}
+	byID := func(x, y *ssa.Function) int { return strings.Compare(x.Object().Id(), y.Object().Id()) }
+	slices.SortFunc(ptrs, byID)
+	if ptrOnly {
+		return ptrs
+	}
+	slices.SortFunc(vals, byID)
+	return append(vals, ptrs...)
 }
 
 func (a *engine) analyze() error {

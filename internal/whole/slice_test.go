@@ -1,0 +1,120 @@
+package whole
+
+import (
+	"context"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/callgraph/cha"
+	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/ssa/ssautil"
+)
+
+// TestChaSlice checks, on several modules, that chaSlice gives the functions a forward walk of cha.CallGraph
+// reaches from the same seeds (the functions of the packages named), and that its memoized implements, which
+// skips types.Implements for a receiver lacking a method of the interface, answers as types.Implements does for
+// every interface called in the program and every method's receiver.
+func TestChaSlice(t *testing.T) {
+	var implemented, checked, skipped int // pairs that implement, that do not, and those of them hasMethods decides
+	for _, d := range []string{"service", "routers", "drivers"} {
+		t.Run(d, func(t *testing.T) {
+			s := NewSession(sessionConfig(t, filepath.Join("../../testdata", d)))
+			res, err := s.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			prog := s.cache.progs.prog
+			named := map[string]bool{}
+			for _, p := range res.Packages {
+				named[p] = true
+			}
+			seeds := functions(prog, func(p *ssa.Package) bool { return named[p.Pkg.Path()] },
+				func(p *ssa.Package) []*ssa.Function { return pkgFunctions(prog, p) })
+			if len(seeds) == 0 {
+				t.Fatal("no seeds")
+			}
+
+			got := chaSlice(prog, seeds, nil)
+			cg := cha.CallGraph(prog)
+			want := map[*ssa.Function]bool{}
+			queue := slices.Clone(seeds)
+			for _, fn := range seeds {
+				want[fn] = true
+			}
+			for len(queue) > 0 {
+				fn := queue[len(queue)-1]
+				queue = queue[:len(queue)-1]
+				if n := cg.Nodes[fn]; n != nil {
+					for _, e := range n.Out {
+						if g := e.Callee.Func; !want[g] {
+							want[g] = true
+							queue = append(queue, g)
+						}
+					}
+				}
+			}
+			if diff := lineDiff(strings.Join(funcNames(want), "\n"), strings.Join(funcNames(got), "\n")); diff != "" {
+				t.Fatalf("chaSlice differs from the walk of cha.CallGraph (-want +got):\n%s", diff)
+			}
+			all := ssautil.AllFunctions(prog)
+			if len(got) <= len(seeds) || len(got) >= len(all) {
+				t.Fatalf("slice of %d functions from %d seeds among %d: the test exercised nothing", len(got), len(seeds), len(all))
+			}
+
+			ifaces := map[*types.Interface]bool{}
+			for fn := range all {
+				for _, b := range fn.Blocks {
+					for _, instr := range b.Instrs {
+						if site, ok := instr.(ssa.CallInstruction); ok && site.Common().IsInvoke() {
+							ifaces[site.Common().Value.Type().Underlying().(*types.Interface)] = true
+						}
+					}
+				}
+			}
+			// Every pair chaSlice can ask about: an interface called and the receiver of a method named as one of
+			// the interface's.
+			byID := map[string][]recvMethod{}
+			for fn := range all {
+				if obj, ok := fn.Object().(*types.Func); ok && fn.Signature.Recv() != nil {
+					byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn))
+				}
+			}
+			imp := newImplementsMemo(prog, func(id string) int { return len(byID[id]) })
+			var yes, no int
+			for iface := range ifaces {
+				for i := range iface.NumMethods() {
+					for _, m := range byID[iface.Method(i).Id()] {
+						want := types.Implements(m.recv, iface)
+						if !imp.hasMethods(m.recv, iface) {
+							skipped++
+							if want {
+								t.Errorf("%v implements %v but hasMethods says it lacks a method", m.recv, iface)
+							}
+						}
+						// Twice: the first answer is computed, the second remembered.
+						for range 2 {
+							if got := imp.implements(m, iface); got != want {
+								t.Fatalf("implements(%v, %v) = %v, types.Implements says %v", m.recv, iface, got, want)
+							}
+						}
+						if want {
+							yes++
+						} else {
+							no++
+						}
+					}
+				}
+			}
+			t.Logf("slice: %d of %d functions from %d seeds; implements: %d yes, %d no", len(got), len(all), len(seeds), yes, no)
+			implemented += yes
+			checked += no
+		})
+	}
+	t.Logf("implements: %d yes, %d no, %d of them without types.Implements", implemented, checked, skipped)
+	if implemented == 0 || skipped == 0 || skipped == checked {
+		t.Fatal("the implements check exercised nothing")
+	}
+}
