@@ -34,6 +34,9 @@ type snapshot struct {
 // nothing of the engine's program, so that each analysis's memory is released when the next one starts.
 type outcome struct {
 	files map[string]*fileResult // by file name: the files with findings
+	// dropped says the analysis let go of what a session kept (a new session, plan or SSA program): most of the
+	// heap is then garbage to give back to the system.
+	dropped bool
 }
 
 type fileResult struct {
@@ -80,6 +83,12 @@ func (s *Server) loop(ctx context.Context) {
 			if out != nil && len(s.trigger) == 0 {
 				s.publish(snap, out)
 			}
+			// Give what the sessions let go of back to the system: the server mostly waits between saves. After
+			// an ordinary edit the garbage is the run's own, which the collector's pace takes care of; forcing a
+			// collection of everything the sessions hold would cost a quarter of a re-analysis again.
+			if out != nil && out.dropped {
+				debug.FreeOSMemory()
+			}
 		case <-s.trigger:
 			cancel() // stale: a newer save or change of settings
 			<-done
@@ -89,8 +98,6 @@ func (s *Server) loop(ctx context.Context) {
 			<-done
 			return
 		}
-		// Give the program the analysis built back to the system: the server mostly waits between saves.
-		debug.FreeOSMemory()
 	}
 }
 
@@ -155,6 +162,7 @@ func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 	for dir := range s.sessions {
 		if !slices.Contains(dirs, dir) {
 			delete(s.sessions, dir) // a folder removed from the workspace
+			conv.out.dropped = true
 		}
 	}
 	for _, dir := range dirs {
@@ -168,6 +176,7 @@ func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 				}
 			}
 			delete(s.sessions, dir) // let the old session's packages go before loading new ones
+			conv.out.dropped = true // or a first run's loading
 			ms = &moduleSession{key: key, s: whole.NewSession(&whole.Config{
 				Dir: dir, Patterns: []string{"./..."}, Tests: snap.settings.Tests, Catalog: cat, Enabled: enabled,
 			})}
@@ -178,6 +187,7 @@ func (s *Server) analyze(ctx context.Context, snap *snapshot) (out *outcome) {
 		if ctx.Err() != nil {
 			return nil
 		}
+		conv.out.dropped = conv.out.dropped || ms.s.Dropped()
 		if err != nil {
 			s.log.Printf("%s: %v", dir, err)
 			continue

@@ -40,7 +40,14 @@ type Session struct {
 	// staleLimit is how many times the live functions the stale ones of the kept SSA program may number before
 	// a new program is made (program.go; 0 means 1). Tests raise it.
 	staleLimit int
+	dropped    bool // see Dropped
 }
+
+// Dropped reports whether the last Run let go of what the session kept for later runs: its plan, with everything
+// checked under it, or its SSA program, made anew once its stale packages outnumbered the live ones. Most of what
+// the session held is then garbage, which a long-lived caller may want to give back to the system; after an
+// ordinary edit it is the run's own garbage, which the collector's pace takes care of.
+func (s *Session) Dropped() bool { return s.dropped }
 
 // NewSession returns a session over cfg, which it keeps.
 func NewSession(cfg *Config) *Session {
@@ -69,7 +76,9 @@ func (s *Session) Run(ctx context.Context) (*Result, error) {
 		return s.last, nil
 	}
 	st := newStages(&s.cfg)
+	s.dropped = false
 	if s.plan == nil || planKey != s.planKey {
+		s.dropped = s.plan != nil
 		s.plan, s.cache, s.last = nil, nil, nil // let the old ones go before making new ones
 		st.start("listing packages", 0)
 		b, err := planBodies(ctx, &s.cfg, patterns(&s.cfg))
@@ -87,7 +96,9 @@ func (s *Session) Run(ctx context.Context) (*Result, error) {
 	}
 	s.last = nil
 	s.plan.overlay = s.cfg.Overlay
+	programs := s.cache.progs.programs
 	res, err := run(ctx, &s.cfg, s.plan, st, s.cache)
+	s.dropped = s.dropped || programs > 0 && s.cache.progs.programs > programs
 	if err != nil {
 		return nil, err
 	}

@@ -40,17 +40,25 @@ func TestSessionMemory(t *testing.T) {
 		return n
 	}
 	var samples []float64
-	var first int
+	var first, dropped int
 	for i := range runs {
 		// A different body each time, so that every run checks mail and its importers again.
 		edited := strings.Replace(string(orig), "msg := []byte(", fmt.Sprintf("msg := []byte(%q + ", strings.Repeat("x", i%7)), 1)
 		if err := os.WriteFile(mail, []byte(edited), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		programs := 0
+		if s.cache != nil {
+			programs = s.cache.progs.programs
+		}
 		res, err := s.Run(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
+		if remade := i > 0 && s.cache.progs.programs > programs; s.Dropped() != remade {
+			t.Fatalf("run %d: Dropped() = %v, but a new SSA program made: %v", i, s.Dropped(), remade)
+		}
+		dropped += btoi(s.Dropped())
 		if len(res.Findings) == 0 || (s.cache.misses != 3 || s.cache.reused != 2) && i > 0 {
 			t.Fatalf("run %d: %d findings, %d packages checked again (want 3), %d of them not parsed again (want 2: the importers of mail)",
 				i, len(res.Findings), s.cache.misses, s.cache.reused)
@@ -65,6 +73,9 @@ func TestSessionMemory(t *testing.T) {
 	// The SSA program is kept across runs and made anew as the stale packages pile up: a saw-tooth, not a ramp.
 	if progs := s.cache.progs.programs; progs <= 1 || progs > runs*3/4 {
 		t.Errorf("%d SSA programs made over %d runs: want more than 1 (stale packages dropped) and at most %d (the program kept between)", progs, runs, runs*3/4)
+	}
+	if dropped != s.cache.progs.programs-1 {
+		t.Errorf("Dropped() was true after %d runs, want %d: each program made after the first", dropped, s.cache.progs.programs-1)
 	}
 	if n := files(); n != first {
 		t.Errorf("the file set holds %d files after %d runs, %d after the first", n, runs, first)
@@ -90,4 +101,11 @@ func TestSessionMemory(t *testing.T) {
 		t.Errorf("heap in use grows by %.1f MB over %d runs (mean %.1f MB): more than 10%%", growth/(1<<20), runs, mean/(1<<20))
 	}
 	runtime.KeepAlive(s)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -42,16 +42,16 @@ func TestSession(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res := run(); len(res.Findings) != 2 || s.plan != plan {
-		t.Errorf("after an edit of a body: %d findings (want 2), plan made again: %v", len(res.Findings), s.plan != plan)
+	if res := run(); len(res.Findings) != 2 || s.plan != plan || s.Dropped() {
+		t.Errorf("after an edit of a body: %d findings (want 2), plan made again: %v, dropped: %v", len(res.Findings), s.plan != plan, s.Dropped())
 	}
 
 	edited = strings.Replace(edited, "import (", "import (\n\t\"os\"", 1) + "\nvar _ = os.Getenv\n"
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res := run(); len(res.Findings) != 2 || s.plan == plan {
-		t.Errorf("after an edit of the imports: %d findings (want 2), plan made again: %v", len(res.Findings), s.plan != plan)
+	if res := run(); len(res.Findings) != 2 || s.plan == plan || !s.Dropped() {
+		t.Errorf("after an edit of the imports: %d findings (want 2), plan made again: %v, dropped: %v", len(res.Findings), s.plan != plan, s.Dropped())
 	}
 }
 
