@@ -14,7 +14,8 @@
 # cache entries on its directory, so vendored dependencies copied to a fresh directory on every run would be
 # compiled again on every run (on loki, most of an hour on two cores). A preparation cut short by its timeout keeps
 # what it did, and the next run continues from it. A module zip leaves out nested modules: a replace that points
-# into one is dropped, so that the version go.mod requires comes from the proxy.
+# into one is dropped, so that the version go.mod requires comes from the proxy. It also leaves out assets the
+# module generates before embedding them: a //go:embed of a missing directory gets an empty placeholder file.
 #
 # Conditions, the same for every tool: GOCACHE is set explicitly and warmed with the export data of every
 # dependency before timing (go list -export -deps), staticcheck starts with an empty analysis cache, and before each
@@ -103,6 +104,13 @@ prepare() {
 		touch .bench-vendored
 	fi
 	export GOFLAGS=-mod=$deps
+	# Assets a module generates before embedding them (a web UI's build output) are not in its zip: a //go:embed
+	# of a directory that is missing gets an empty placeholder file, so that the package builds.
+	go list -e -f '{{with .Error}}{{$.Dir}} {{.Err}}{{end}}' ./... 2>>"$area.log" |
+		sed -n 's/^\([^ ]*\) pattern \([^*?[]*\): no matching files found$/\1 \2/p' | while read -r dir pattern; do
+			note "$name: $dir embeds $pattern, which the module generates and its zip leaves out: embedding a placeholder"
+			mkdir -p "$dir/$pattern" && : >"$dir/$pattern/bench-placeholder"
+		done
 	note "$name: compiling the export data of every package (go list -export -deps; long the first time)"
 	t=$(left) && timeout "$t" nice -n 10 go list -export -deps ./... >/dev/null 2>>"$area.log" || return
 }
