@@ -132,6 +132,13 @@ while read -r name modver deps limit; do
 	[ "$deps" = vendor ] && how=", vendored"
 	echo "$name ($modver$how)"
 	area=$BENCH_CACHE/$name@${modver##*@}
+	# One bench run at a time in an area: another would rewrite the service's files under the tools.
+	mkdir -p "$BENCH_CACHE"
+	exec 9>"$area.lock"
+	if ! flock -n 9; then
+		note "$name: waiting for another bench run that uses $area"
+		flock 9
+	fi
 	start=$(date +%s) deadline=$(($(date +%s) + limit))
 	note "$name: downloading $modver"
 	if ! src=$(timeout "$limit" go mod download -json "$modver" 2>/dev/null | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') ||
@@ -176,6 +183,7 @@ while read -r name modver deps limit; do
 			printf "  blockcheck/staticcheck: cpu %.2fx, memory %.2fx;  vet -vettool/go vet: cpu %.2fx\n", a / b, c / d, e / f }'
 		echo "$lines $bc_cpu $bc_mem $name $pkgs" >"$work/curve-$name"
 	)
+	exec 9>&-
 done <<<"$SERVICES"
 # The cost follows the code built (the service and the bodies of the dependencies it imports directly) more than
 # the service's own lines, so the packages in the graph are printed beside them.
