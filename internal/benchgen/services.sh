@@ -156,6 +156,7 @@ while read -r name modver deps limit; do
 		continue
 	fi
 	prep=$(($(date +%s) - start))
+	note "$name: prepared in $prep s"
 	if [ -n "${PREPARE_ONLY:-}" ]; then
 		echo "  prepared in $prep s ($area)"
 		continue
