@@ -163,15 +163,10 @@ func (e *engine) needSSA() bool {
 // declaresImplemented reports whether the package declares an interface with a method of the name of a method of
 // another package that has a summary: the interface's facts (exportInterfaces) may be all that its callers see.
 func (e *engine) declaresImplemented(methods map[string][]*types.Func) bool {
-	scope := e.pass.Pkg.Scope()
-	for _, name := range scope.Names() {
-		if tn, ok := scope.Lookup(name).(*types.TypeName); ok && !tn.IsAlias() {
-			if iface, ok := tn.Type().Underlying().(*types.Interface); ok {
-				for i := range iface.NumExplicitMethods() {
-					if len(methods[iface.ExplicitMethod(i).Name()]) > 0 {
-						return true
-					}
-				}
+	for _, iface := range interfaces(e.pass.Pkg) {
+		for i := range iface.NumExplicitMethods() {
+			if len(methods[iface.ExplicitMethod(i).Name()]) > 0 {
+				return true
 			}
 		}
 	}

@@ -301,20 +301,7 @@ func (e *engine) exportFacts() {
 // objects of its package's export data, and an implementation kept behind the interface (a store.Get() that
 // returns a *sql.Store as a store.Store) appears in the export data of no package the caller imports.
 func (e *engine) exportInterfaces(sums map[*ssa.Function]*Summary) {
-	scope := e.pass.Pkg.Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		named, ok := tn.Type().(*types.Named)
-		if !ok || named.TypeParams().Len() > 0 {
-			continue
-		}
-		iface, ok := named.Underlying().(*types.Interface)
-		if !ok {
-			continue
-		}
+	for _, iface := range interfaces(e.pass.Pkg) {
 		for i := range iface.NumExplicitMethods() {
 			m := iface.ExplicitMethod(i)
 			var impls []*Summary
@@ -333,6 +320,24 @@ func (e *engine) exportInterfaces(sums map[*ssa.Function]*Summary) {
 			}
 		}
 	}
+}
+
+// interfaces returns the interfaces pkg declares, but generic ones, in the order of their names.
+func interfaces(pkg *types.Package) []*types.Interface {
+	var out []*types.Interface
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		if named, ok := tn.Type().(*types.Named); ok && named.TypeParams().Len() == 0 {
+			if iface, ok := named.Underlying().(*types.Interface); ok {
+				out = append(out, iface)
+			}
+		}
+	}
+	return out
 }
 
 // merge returns the summary of a call that may go to any of several functions: each operation once, with its

@@ -203,37 +203,28 @@ type engine struct {
 // load builds SSA for every package that loaded cleanly and whose dependencies did, unless the loader handed it to
 // ready already.
 func (a *engine) load(pkgs []*packages.Package) {
-	broken := map[*packages.Package]bool{}
 	var order []*packages.Package
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		order = append(order, p)
-		if errs := a.errors(p); len(errs) > 0 || p.Types == nil {
-			broken[p] = true
+		if errs := a.errors(p); len(errs) > 0 {
 			a.res.Errors = append(a.res.Errors, errs...)
-			if len(errs) > 0 {
-				pe := PkgError{Pkg: p.PkgPath}
-				for _, e := range errs {
-					pe.Msgs = append(pe.Msgs, e.Error())
-				}
-				a.res.ErrorPkgs = append(a.res.ErrorPkgs, pe)
+			pe := PkgError{Pkg: p.PkgPath}
+			for _, e := range errs {
+				pe.Msgs = append(pe.Msgs, e.Error())
 			}
-		}
-		for _, imp := range p.Imports {
-			if broken[imp] {
-				broken[p] = true
-			}
+			a.res.ErrorPkgs = append(a.res.ErrorPkgs, pe)
 		}
 	})
 	a.stages.start("building SSA", len(order))
 	a.begin()
 	var built []pkgPair
 	for _, p := range order {
-		if b, ok := a.create(p); ok {
+		if b, ok := a.create(p); ok { // create decides, for ready's packages too, which are broken
 			built = append(built, b)
 		}
 	}
 	for _, p := range pkgs {
-		if broken[p] {
+		if a.broken[p] {
 			if len(p.Errors) == 0 {
 				a.res.Skipped = append(a.res.Skipped, p.PkgPath)
 			}
@@ -494,7 +485,7 @@ func pkgFunctions(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
 			}
 		}
 	}
-	// Methods of a type appear in both its value and pointer method sets.
+	// A type's methods appear again under each alias of it declared in the package.
 	seen := map[*ssa.Function]bool{}
 	return slices.DeleteFunc(out, func(fn *ssa.Function) bool {
 		if seen[fn] {
