@@ -24,9 +24,10 @@ import (
 //     whose files and imports did not change, with its syntax and type information (cache.go): an edit checks
 //     the edited package and the packages that import it, transitively, again;
 //   - one SSA program (program.go), in which a run creates and builds only the packages checked again, and sees
-//     the others it does not use any more as stale: left out of every enumeration of functions. The program is
-//     made anew when the stale functions outnumber the live ones, so that what a session holds between runs stays
-//     bounded by about one load of the packages and two programs, and does not grow with the number of runs.
+//     the others it does not use any more as stale: left out of every enumeration of functions, their bodies
+//     released. The program is made anew when the stale functions outnumber the live ones four to one (what is
+//     left of a stale function holds about a quarter of a built one), so that what a session holds between runs
+//     stays bounded by about one load of the packages and two programs, and does not grow with the number of runs.
 //
 // The call graph and everything after are made anew on each run. A Session is not safe for concurrent use.
 type Session struct {
@@ -37,8 +38,8 @@ type Session struct {
 	cache   *checkCache // nil until the first run with a plan; made anew with each plan
 	last    *Result
 	lastKey [sha256.Size]byte
-	// staleLimit is how many times the live functions the stale ones of the kept SSA program may number before
-	// a new program is made (program.go; 0 means 1). Tests raise it.
+	// staleLimit multiplies how many stale functions the kept SSA program may hold before a new program is made
+	// (program.go; 0 means 1). Tests raise it.
 	staleLimit int
 	dropped    bool // see Dropped
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -53,6 +55,11 @@ func BenchmarkSessionEdit(b *testing.B) {
 	}
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	s := NewSession(&Config{Dir: dir, Env: env, Catalog: cat, Enabled: enabled})
+	if v := os.Getenv("BLOCKCHECK_BENCH_STALE"); v != "" { // staleLimit, to weigh a program's memory against its rebuilds
+		if s.staleLimit, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
 	cpu := func() time.Duration { // this process and the go commands it ran
 		var self, kids syscall.Rusage
 		syscall.Getrusage(syscall.RUSAGE_SELF, &self)
@@ -70,6 +77,16 @@ func BenchmarkSessionEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 	cold := cpu() - start
+	if name := os.Getenv("BLOCKCHECK_BENCH_HEAP"); name != "" { // the base for the re-analyses' allocations
+		f, err := os.Create(name + ".cold")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
 	var first float64
 	var measure time.Duration // the forced collection measuring heap-first: not part of a re-analysis
 	n := 0
@@ -93,9 +110,18 @@ func BenchmarkSessionEdit(b *testing.B) {
 		}
 		fmt.Fprintf(f, "\n// edit %d\n", n)
 		f.Close()
-		if _, err := s.Run(context.Background()); err != nil {
+		t := cpu()
+		res, err := s.Run(context.Background())
+		if err != nil {
 			b.Fatal(err)
 		}
+		var stages []string
+		var alloc uint64
+		for _, st := range res.Stages {
+			stages = append(stages, fmt.Sprintf("%s %dms %dMB", st.Name, st.Duration.Milliseconds(), st.Alloc>>20))
+			alloc += st.Alloc
+		}
+		b.Logf("edit %d: %.3f CPU-s, %d MB allocated, new SSA program: %v; %s", n, (cpu() - t).Seconds(), alloc>>20, s.Dropped(), strings.Join(stages, ", "))
 		if n++; n == 1 {
 			b.StopTimer()
 			t := cpu()

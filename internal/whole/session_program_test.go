@@ -134,6 +134,14 @@ func TestSessionProgram(t *testing.T) {
 	if len(s.cache.progs.prog.AllPackages()) <= len(s.cache.progs.live) {
 		t.Error("no stale package in the program: the test exercised nothing")
 	}
+	// What is left of a stale package holds no instructions (releaseBody): its functions and closures have none.
+	for _, p := range s.cache.progs.prog.AllPackages() {
+		if !s.cache.progs.live[p] {
+			for _, fn := range pkgFunctions(s.cache.progs.prog, p) {
+				t.Errorf("stale %s keeps its body", fn)
+			}
+		}
+	}
 }
 
 // TestAllFunctions checks, on each of several modules ($BLOCKCHECK_BENCH_DIR too, when set), that over a fresh
