@@ -104,6 +104,7 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	files := map[*packages.Package][sha256.Size]byte{}
 	kept := map[*packages.Package]bool{}          // checked in an earlier run of the session, with the same inputs
 	parsed := map[*packages.Package][]*ast.File{} // the files of a package checked again only for its imports
+	hints := map[*packages.Package]*types.Info{}  // the type information of a package's last check, for sizes
 	for _, p := range order {
 		if src[p] && c != nil {
 			if k, fk, ok := c.key(b, p, src, keys); ok {
@@ -114,6 +115,7 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 					continue
 				}
 				parsed[p] = c.syntax(p.ID, fk)
+				hints[p] = c.info(p.ID)
 			}
 		}
 		if src[p] {
@@ -193,7 +195,7 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			if ctx.Err() == nil {
-				b.checkOne(fset, out[p], parsed[p])
+				b.checkOne(fset, out[p], parsed[p], hints[p])
 			}
 		})
 	}
@@ -239,8 +241,9 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 }
 
 // checkOne parses and type-checks one package from source, recording errors in it as go/packages does. When
-// syntax is not nil, the package's files were parsed before, without error, into syntax.
-func (b *bodies) checkOne(fset *token.FileSet, p *packages.Package, syntax []*ast.File) {
+// syntax is not nil, the package's files were parsed before, without error, into syntax. When hint is not nil,
+// it is the type information of an earlier check of the package, whose sizes the new one's maps start with.
+func (b *bodies) checkOne(fset *token.FileSet, p *packages.Package, syntax []*ast.File, hint *types.Info) {
 	files := p.CompiledGoFiles
 	if len(files) == 0 {
 		files = p.GoFiles
@@ -273,16 +276,7 @@ func (b *bodies) checkOne(fset *token.FileSet, p *packages.Package, syntax []*as
 			p.Syntax = append(p.Syntax, f)
 		}
 	}
-	p.TypesInfo = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		Instances:    map[*ast.Ident]types.Instance{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		FileVersions: map[*ast.File]string{},
-	}
+	p.TypesInfo = newInfo(hint) // cache.go
 	tc := &types.Config{
 		Importer: importerFunc(func(path string) (*types.Package, error) {
 			imp := p.Imports[path]
