@@ -3,6 +3,8 @@ package whole
 import (
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 	"golang.org/x/tools/go/types/typeutil"
@@ -31,16 +33,18 @@ type progCache struct {
 	// ifaces memoizes, per source package, the types its code converts to an interface (see allFunctions).
 	ifaces map[*ssa.Package][]types.Type
 	// funcs memoizes each live package's functions (pkgFunctions), pkgRoots what allFunctions starts from in it
-	// (roots), funcRefs the functions each function refers to (refs); all is the size of the last allFunctions.
+	// (roots), funcRefs the functions each function refers to (refs).
 	funcs    map[*ssa.Package][]*ssa.Function
 	pkgRoots map[*ssa.Package][]*ssa.Function
 	funcRefs map[*ssa.Function][]*ssa.Function
-	all      int
+	// fresh holds the live packages the last run created, base what the others reach (allFunctions).
+	fresh map[*ssa.Package]bool
+	base  *funcIndex
 	// limit is how many times the live functions the stale ones may number, releasedPerBuilt to one, before a new
 	// program is made (0: once).
 	limit int
-	// programs counts the programs made, for tests.
-	programs int
+	// programs and bases count the programs and the bases of allFunctions made, for tests.
+	programs, bases int
 }
 
 // releasedPerBuilt is about how many stale functions, their bodies released, hold as much memory as one built
@@ -55,7 +59,7 @@ func (c *progCache) program(fset *token.FileSet) *ssa.Program {
 		return c.prog
 	}
 	c.prog = ssa.NewProgram(fset, ssa.InstantiateGenerics)
-	c.live, c.stale, c.size = nil, 0, 0
+	c.live, c.stale, c.size, c.base = nil, 0, 0, nil
 	c.ifaces = map[*ssa.Package][]types.Type{}
 	c.funcs = map[*ssa.Package][]*ssa.Function{}
 	c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
@@ -83,8 +87,12 @@ func (c *progCache) ran(live map[*ssa.Package]bool) {
 		}
 	}
 	c.size = 0
+	c.fresh = map[*ssa.Package]bool{}
 	for p := range live {
 		c.size += c.declared(p)
+		if !c.live[p] {
+			c.fresh[p] = true
+		}
 	}
 	c.live = live
 }
@@ -135,20 +143,62 @@ func (c *progCache) declared(p *ssa.Package) int {
 }
 
 // allFunctions returns the functions ssautil.AllFunctions would return for a program made of the live packages
-// alone: their package-level functions, the methods of the exported named types of those built from source, the
-// methods of every runtime type (a type the live code converts to an interface, and the types reflection reaches
-// from it), and whatever those refer to. Over a kept program, ssautil.AllFunctions would also list the stale
-// packages' functions and the methods of the types only stale code converted (prog.RuntimeTypes is
-// program-wide): the CHA slice, and then the call graph, would differ from a fresh run's.
+// alone, indexed for chaSlice: their package-level functions, the methods of the exported named types of those
+// built from source, the methods of every runtime type (a type the live code converts to an interface, and the
+// types reflection reaches from it), and whatever those refer to. Over a kept program, ssautil.AllFunctions would
+// also list the stale packages' functions and the methods of the types only stale code converted
+// (prog.RuntimeTypes is program-wide): the CHA slice, and then the call graph, would differ from a fresh run's.
 //
 // Unlike prog.RuntimeTypes, the runtime types do not depend on the order of a map: a type first met through an
 // alias (os.FileInfo for fs.FileInfo) is followed as the type it stands for, where x/tools would record the alias
 // and then stop at the identical type behind it, leaving out its pointer type and its underlying type when the
 // alias happened to come first.
-func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) map[*ssa.Function]bool {
-	var rt runtimeTypes
-	rt.methodSets = &prog.MethodSets
+//
+// Both the runtime types and the functions are what the live packages reach, each package's part independent of
+// the others': the cache keeps those of the packages that the run before had too (base), and while an editor
+// edits the same file, a run adds only those of the packages made anew (fresh), with what they reach that the
+// base does not hold.
+func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) *funcIndex {
+	if c.base == nil || !c.baseHolds(live) {
+		kept := map[*ssa.Package]bool{}
+		for p := range live {
+			if !c.fresh[p] {
+				kept[p] = true
+			}
+		}
+		c.base = c.reach(prog, kept, nil)
+		c.bases++
+	}
+	rest := map[*ssa.Package]bool{}
 	for p := range live {
+		if !c.base.pkgs[p] {
+			rest[p] = true
+		}
+	}
+	return c.reach(prog, rest, c.base)
+}
+
+// baseHolds reports whether the base holds exactly the live packages that are not fresh.
+func (c *progCache) baseHolds(live map[*ssa.Package]bool) bool {
+	if len(c.base.pkgs) != len(live)-len(c.fresh) {
+		return false
+	}
+	for p := range c.base.pkgs {
+		if !live[p] || c.fresh[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// reach returns the index of what pkgs reach (see allFunctions) that base, when not nil, does not hold: the
+// functions of base and those of the index together are what base's packages and pkgs reach.
+func (c *progCache) reach(prog *ssa.Program, pkgs map[*ssa.Package]bool, base *funcIndex) *funcIndex {
+	rt := &runtimeTypes{methodSets: &prog.MethodSets}
+	if base != nil {
+		rt.base = base.rt
+	}
+	for p := range pkgs {
 		ts, ok := c.ifaces[p]
 		if !ok && c.source[p] {
 			ts = ifaceTypes(prog, p)
@@ -158,10 +208,10 @@ func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) 
 			rt.add(t, true)
 		}
 	}
-	seen := make(map[*ssa.Function]bool, c.all) // about as many as the last run's
+	seen := map[*ssa.Function]bool{}
 	var visit func(fn *ssa.Function)
 	visit = func(fn *ssa.Function) {
-		if seen[fn] {
+		if seen[fn] || base.has(fn) {
 			return
 		}
 		seen[fn] = true
@@ -169,7 +219,7 @@ func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) 
 			visit(g)
 		}
 	}
-	for p := range live {
+	for p := range pkgs {
 		for _, fn := range c.roots(prog, p) {
 			visit(fn)
 		}
@@ -179,8 +229,96 @@ func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) 
 			visit(fn)
 		}
 	}
-	c.all = len(seen)
-	return seen
+	x := newFuncIndex(base, seen)
+	x.pkgs, x.rt = pkgs, rt
+	return x
+}
+
+// A funcIndex is a set of functions indexed as chaSlice resolves calls: the functions that are not methods by
+// signature, the methods by their Id. One may extend another, its base, holding only what the base does not: the
+// set is then both.
+type funcIndex struct {
+	base  *funcIndex
+	fns   map[*ssa.Function]bool
+	bySig typeutil.Map // *types.Signature → []*ssa.Function
+	byID  map[string][]recvMethod
+	// pkgs and rt are the packages whose functions and runtime types (allFunctions) the index adds to its base.
+	pkgs map[*ssa.Package]bool
+	rt   *runtimeTypes
+}
+
+func newFuncIndex(base *funcIndex, fns map[*ssa.Function]bool) *funcIndex {
+	x := &funcIndex{base: base, fns: fns, byID: map[string][]recvMethod{}}
+	for fn := range fns {
+		switch {
+		case fn.Signature.Recv() != nil:
+			if obj, ok := fn.Object().(*types.Func); ok {
+				x.byID[obj.Id()] = append(x.byID[obj.Id()], newRecvMethod(fn))
+			}
+		case fn.Synthetic == "package initializer" && fn.Name() == "init":
+			// Never a value: no dynamic call reaches it.
+		default:
+			sig, _ := x.bySig.At(fn.Signature).([]*ssa.Function)
+			x.bySig.Set(fn.Signature, append(sig, fn))
+		}
+	}
+	return x
+}
+
+// has reports whether fn is in the set (false for a nil index).
+func (x *funcIndex) has(fn *ssa.Function) bool {
+	for ; x != nil; x = x.base {
+		if x.fns[fn] {
+			return true
+		}
+	}
+	return false
+}
+
+// withSig returns the functions of the set that are not methods and have the signature sig.
+func (x *funcIndex) withSig(sig types.Type) []*ssa.Function {
+	fns, _ := x.bySig.At(sig).([]*ssa.Function)
+	if x.base == nil {
+		return fns
+	}
+	if b := x.base.withSig(sig); len(fns) == 0 {
+		return b
+	} else if len(b) > 0 {
+		return append(slices.Clip(b), fns...)
+	}
+	return fns
+}
+
+// withID returns the methods of the set whose types.Func has the Id id.
+func (x *funcIndex) withID(id string) []recvMethod {
+	ms := x.byID[id]
+	if x.base == nil {
+		return ms
+	}
+	if b := x.base.withID(id); len(ms) == 0 {
+		return b
+	} else if len(b) > 0 {
+		return append(slices.Clip(b), ms...)
+	}
+	return ms
+}
+
+// countID returns len(x.withID(id)).
+func (x *funcIndex) countID(id string) int {
+	n := 0
+	for ; x != nil; x = x.base {
+		n += len(x.byID[id])
+	}
+	return n
+}
+
+// set returns the functions of the set, for tests.
+func (x *funcIndex) set() map[*ssa.Function]bool {
+	out := map[*ssa.Function]bool{}
+	for ; x != nil; x = x.base {
+		maps.Copy(out, x.fns)
+	}
+	return out
 }
 
 // methods returns the functions of the methods of t, but for an interface or a generic method.
@@ -248,14 +386,25 @@ func (c *progCache) refs(fn *ssa.Function) []*ssa.Function {
 // recorded.
 type runtimeTypes struct {
 	methodSets *typeutil.MethodSetCache
-	recorded   typeutil.Map // types.Type → true
-	followed   typeutil.Map // types.Type → true: reached at all
-	list       []types.Type // recorded, in the order reached
+	// base, when not nil, holds the types reached from other seeds: what it followed is not followed again, and
+	// what it recorded is not recorded again.
+	base     *runtimeTypes
+	recorded typeutil.Map // types.Type → true
+	followed typeutil.Map // types.Type → true: reached at all
+	list     []types.Type // recorded, in the order reached
 }
 
 func (r *runtimeTypes) add(t types.Type, record bool) {
 	t = types.Unalias(t)
 	if r.recorded.At(t) != nil {
+		return
+	}
+	if b := r.base; b != nil && b.followed.At(t) != nil {
+		// The base followed whatever t leads to: only t itself may be recorded here.
+		if record && b.recorded.At(t) == nil {
+			r.recorded.Set(t, true)
+			r.list = append(r.list, t)
+		}
 		return
 	}
 	if r.followed.At(t) != nil && !record {

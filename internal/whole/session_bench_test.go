@@ -146,6 +146,7 @@ func BenchmarkSessionEdit(b *testing.B) {
 		b.ReportMetric(float64(s.cache.progs.programs), "ssa-programs")
 		b.ReportMetric(float64(s.cache.progs.stale), "stale-funcs")
 		b.ReportMetric(float64(s.cache.progs.size), "live-funcs")
+		b.ReportMetric(float64(s.cache.progs.bases), "fn-bases") // what allFunctions keeps from run to run
 	}
 	if name := os.Getenv("BLOCKCHECK_BENCH_HEAP"); name != "" { // what the session holds between runs
 		f, err := os.Create(name)

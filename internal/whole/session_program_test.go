@@ -124,12 +124,15 @@ func TestSessionProgram(t *testing.T) {
 			continue // no package built (a type error in every root)
 		}
 		kept := &s.cache.progs
-		gotFns := funcNames(kept.allFunctions(kept.prog, kept.live))
+		gotFns := funcNames(kept.allFunctions(kept.prog, kept.live).set())
 		wantFns := funcNames(ssautil.AllFunctions(fresh.cache.progs.prog))
 		if !slices.Equal(gotFns, wantFns) {
 			t.Errorf("%s: the kept program's live functions differ from a fresh program's:\n%s", step.name,
 				lineDiff(strings.Join(wantFns, "\n"), strings.Join(gotFns, "\n")))
 		}
+	}
+	if b := s.cache.progs.bases; b >= len(steps) {
+		t.Errorf("allFunctions made a base %d times in %d runs: never kept from one run to the next", b, len(steps))
 	}
 	if len(s.cache.progs.prog.AllPackages()) <= len(s.cache.progs.live) {
 		t.Error("no stale package in the program: the test exercised nothing")
@@ -172,13 +175,23 @@ func TestAllFunctions(t *testing.T) {
 			}
 			want := ssautil.AllFunctions(c.prog)
 			var first []string
-			for i := range 3 {
-				if i < 2 { // the last call uses what the one before memoized
+			for i := range 5 {
+				switch i {
+				case 0, 1: // the third call uses what the one before memoized
 					c.ifaces = map[*ssa.Package][]types.Type{}
 					c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
 					c.funcRefs = map[*ssa.Function][]*ssa.Function{}
+				case 3: // as if the run before had all the packages: the base holds them all
+					c.fresh = nil
+				case 4: // as if it had every other package: the base holds those, the rest is added to it
+					c.fresh = map[*ssa.Package]bool{}
+					for j, p := range c.prog.AllPackages() {
+						if j%2 == 0 {
+							c.fresh[p] = true
+						}
+					}
 				}
-				got := c.allFunctions(c.prog, c.live)
+				got := c.allFunctions(c.prog, c.live).set()
 				var missing []string
 				for fn := range want {
 					if !got[fn] {

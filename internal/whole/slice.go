@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 	"golang.org/x/tools/go/ssa/ssautil"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // chaSlice returns the functions that the seeds reach in the class-hierarchy call graph of the whole program (a
@@ -19,39 +18,24 @@ import (
 // The slice is closed under these callees, so VTA can resolve its call sites with its own lazy CHA over the slice
 // alone (vta.CallGraph with no initial graph): every callee the whole program offers a call of the slice is in it.
 //
-// all is the program's functions, as ssautil.AllFunctions gives them (nil: compute them).
-func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bool) map[*ssa.Function]bool {
+// all is the program's functions, as ssautil.AllFunctions gives them, indexed (nil: compute them).
+func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcIndex) map[*ssa.Function]bool {
 	if all == nil {
-		all = ssautil.AllFunctions(prog)
+		all = newFuncIndex(nil, ssautil.AllFunctions(prog))
 	}
-	var bySig typeutil.Map            // functions that are not methods, by signature: []*ssa.Function
-	byID := map[string][]recvMethod{} // methods, by their types.Func Id (name and, unexported, package)
 	type imethod struct {
 		iface *types.Interface
 		id    string
 	}
 	impls := map[imethod][]*ssa.Function{} // memo: the methods an interface method call may reach
-	for fn := range all {
-		switch {
-		case fn.Signature.Recv() != nil:
-			if obj, ok := fn.Object().(*types.Func); ok {
-				byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn))
-			}
-		case fn.Synthetic == "package initializer" && fn.Name() == "init":
-			// Never a value: no dynamic call reaches it.
-		default:
-			fns, _ := bySig.At(fn.Signature).([]*ssa.Function)
-			bySig.Set(fn.Signature, append(fns, fn))
-		}
-	}
-	imp := newImplementsMemo(prog, func(id string) int { return len(byID[id]) })
+	imp := newImplementsMemo(prog, all.countID)
 	callees := func(call *ssa.CallCommon) []*ssa.Function {
 		if call.IsInvoke() {
 			iface := call.Value.Type().Underlying().(*types.Interface)
 			key := imethod{iface, call.Method.Id()}
 			fns, ok := impls[key]
 			if !ok {
-				for _, m := range byID[key.id] {
+				for _, m := range all.withID(key.id) {
 					if imp.implements(m, iface) {
 						fns = append(fns, m.fn)
 					}
@@ -66,8 +50,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 		if _, ok := call.Value.(*ssa.Builtin); ok {
 			return nil
 		}
-		fns, _ := bySig.At(call.Signature()).([]*ssa.Function)
-		return fns
+		return all.withSig(call.Signature())
 	}
 
 	seen := map[*ssa.Function]bool{}
@@ -84,7 +67,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 	for len(queue) > 0 {
 		fn := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		if !all[fn] {
+		if !all.has(fn) {
 			// A function the program's enumeration does not know (an unexported method never converted to an
 			// interface, named by the seeds) has no node in the class-hierarchy graph: it is in the slice but
 			// nothing is followed from it, as before.
