@@ -47,10 +47,11 @@ type progCache struct {
 	programs, bases int
 }
 
-// releasedPerBuilt is about how many stale functions, their bodies released, hold as much memory as one built
-// function with its package's share of type information: on miniflux, an edit of a package with 41 importers left
-// 18 MB more in the session with the bodies and 5 MB without (about 950 functions).
-const releasedPerBuilt = 4
+// releasedPerBuilt is how many stale functions, their bodies released, count as one stale function with its body
+// did: on miniflux, an edit of a package with 41 importers (about 950 functions) left 18 MB more in the session
+// with the bodies and 5 MB without. A little under that ratio, so that what the session holds just before a new
+// program stays under what it held with the bodies kept.
+const releasedPerBuilt = 3
 
 // program returns the program to create the next run's packages in: the kept one, or a new one if there is none
 // yet or the stale packages have grown past the live ones.

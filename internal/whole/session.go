@@ -25,8 +25,8 @@ import (
 //     the edited package and the packages that import it, transitively, again;
 //   - one SSA program (program.go), in which a run creates and builds only the packages checked again, and sees
 //     the others it does not use any more as stale: left out of every enumeration of functions, their bodies
-//     released. The program is made anew when the stale functions outnumber the live ones four to one (what is
-//     left of a stale function holds about a quarter of a built one), so that what a session holds between runs
+//     released. The program is made anew when the stale functions outnumber the live ones three to one (what is
+//     left of a stale function holds less than a third of a built one), so that what a session holds between runs
 //     stays bounded by about one load of the packages and two programs, and does not grow with the number of runs.
 //
 // The call graph and everything after are made anew on each run. A Session is not safe for concurrent use.
