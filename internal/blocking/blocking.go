@@ -241,7 +241,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 		ops = c.lang(ops, "receive", in.Pos(), "")
 	case *ssa.Send:
-		if bufferedLocal(in.Chan) || c.queued(in.Chan) {
+		if bufferedLocal(in.Chan) || resultSend(in) || c.queued(in.Chan) {
 			return ops
 		}
 		ops = c.lang(ops, "send", in.Pos(), "")
