@@ -105,6 +105,8 @@ type Classifier struct {
 	// the methods rules name (invoke.go).
 	invokes     map[*ssa.CallCommon][]string
 	methodNames map[string]bool
+	// defaultMux caches, by package, whether the package puts handlers on http.DefaultServeMux (debugMux).
+	defaultMux map[*ssa.Package]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored

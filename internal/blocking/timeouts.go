@@ -310,7 +310,7 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 		// http.ListenAndServe(addr, h) and http.Serve(l, h): the one exception is a listener bound to loopback (a
 		// pprof port).
 		if len(cc.Args) > 0 && (strings.HasPrefix(callee.Name(), "ListenAndServe") && loopback(cc.Args[0]) ||
-			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) {
+			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) || c.debugMux(fn, cc, callee) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
