@@ -37,6 +37,10 @@
 //	req, _ := http.NewRequest("GET", url, nil) // the fix edits this line
 //	resp, err := client.Do(req)                // reported here
 //
+// The request or command is traced back to where it was made, also through a helper of the user's (or of a
+// dependency) that returns it, as go-virustotal's newfileUploadRequest does: return nil, err on its error paths
+// is no request to send, so the request it returns otherwise decides.
+//
 // The suggested fix edits the earlier line: http.NewRequestWithContext(r.Context(), "GET", url, nil). A fix is
 // offered only where a request context is in scope; it never changes a signature.
 //
