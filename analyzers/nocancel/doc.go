@@ -84,7 +84,7 @@
 //     types converted to the interface (*http.Client, *net.Dialer), by the same rule; an interface holding only
 //     the user's own types is walked into instead.
 //   - A mail.v2 dialer made by NewDialer or given a Timeout, or handed to a function that might set one; a go-imap
-//     client whose Timeout is set, or that DialWithDialer made (its dialer's Timeout becomes a deadline on the
+//     client whose Timeout is set, or that DialWithDialer or DialWithDialerTLS made (the rules name them good: its dialer's Timeout becomes a deadline on the
 //     connection). Only Login and Authenticate are named, once per session: the commands after them wait on the same
 //     client.
 //   - A dialer that is a literal without Timeout on one branch and NewDialer on another (gatus builds its dialer so):
