@@ -84,9 +84,9 @@
 //     types converted to the interface (*http.Client, *net.Dialer), by the same rule; an interface holding only
 //     the user's own types is walked into instead.
 //   - A mail.v2 dialer made by NewDialer or given a Timeout, or handed to a function that might set one; a go-imap
-//     client whose Timeout is set, or that DialWithDialer or DialWithDialerTLS made (the rules name them good: its dialer's Timeout becomes a deadline on the
-//     connection). Only Login and Authenticate are named, once per session: the commands after them wait on the same
-//     client.
+//     client whose Timeout is set, or that DialWithDialer or DialWithDialerTLS made (the rules name them good:
+//     their dialer's Timeout becomes a deadline on the connection). Only Login and Authenticate are named, once
+//     per session: the commands after them wait on the same client.
 //   - A dialer that is a literal without Timeout on one branch and NewDialer on another (gatus builds its dialer so):
 //     as everywhere, a value that may be bounded is not reported.
 //   - Calls in start-up code and in functions no handler reaches.
