@@ -38,7 +38,11 @@
 //
 //   - A receive from ctx.Done() itself, and selects with a ctx.Done() case or a default.
 //   - A receive-only chan struct{} that comes in as a parameter is taken to be a done channel.
-//   - A send on a buffered channel made in the same function.
+//   - A send on a buffered channel made in the same function, and a closure's one send (in no loop of the closure) on
+//     a buffered channel that the function making the closure made: goroutines handing back their results,
+//     errs := make(chan error, len(files)); go func() { errs <- check(ctx, f) }(), as athens' S3 checker does. A
+//     receive from such a channel is then judged by what the goroutines do before they send. A closure that sends in a
+//     loop fills the buffer and then waits, and stays reported.
 //   - A send to a queue: a channel held in a struct field or package variable into which only buffered channels are
 //     stored (queue: make(chan Bounce, 1000)), drained by a worker somewhere in the program whose loop waits on
 //     nothing but the queue and leaves only when it is closed (for b := range m.queue, for { b := <-m.queue }).

@@ -39,7 +39,9 @@
 // The client is traced to where it was made: http.DefaultClient, a &http.Client{…} literal (with or without
 // Timeout), the values stored into the struct field or package variable it is loaded from
 // (var client = &http.Client{}), and, when what was stored is a constructor's parameter
-// (func newAPI(c *http.Client) *api { return &api{c: c} }), what its callers pass. The request's context is traced through
+// (func newAPI(c *http.Client) *api { return &api{c: c} }), what its callers pass; a client a closure captures is
+// traced to where the captured variable is declared, through closures inside closures (a handler inside a middleware
+// built by NewValidationMiddleware(client, hook), whose callers give the client). The request's context is traced through
 // NewRequestWithContext, WithContext and Clone, context.With*, and parameters, to r.Context(),
 // context.Background() or a deadline. Whatever cannot be seen (a client or context passed in from elsewhere with no
 // visible origin) is not reported. Calls already reported by nocancel (no context at all) are not

@@ -64,6 +64,12 @@
 //   - The other half of a reader/writer pair: the goroutine is given a stream connection (a websocket, a net.Conn;
 //     the types are rule data, streams in rules.md) that the starting function goes on using after the
 //     go statement, so the goroutine ends when the connection the handler waits on does.
+//   - The writer of a pipe: the goroutine is given the writing end of an io.Pipe whose reading end the starting
+//     function then hands to a call (pr, pw := io.Pipe(); go func() { pw.CloseWithError(write(mw)) }(), then
+//     http.NewRequestWithContext(ctx, "POST", url, pr)), as a streamed multipart upload does (athens' external
+//     storage client). The goroutine produces what that call consumes, and its writes fail once the reader is closed,
+//     which an HTTP client does with a request body even on errors; the consuming call is judged at its own line. A
+//     pipe whose reader nothing takes after the go statement leaves the writer waiting for good, and is reported.
 //   - The reader or writer of one connection, also when it is kept in a wrapper (go client.readLoop(), where
 //     client holds the *websocket.Conn): every loop in the goroutine's function performs an operation on a stream
 //     connection (a method of it, or a call it is passed to, as in writeJSON(c.conn, msg)) and leaves the loop when

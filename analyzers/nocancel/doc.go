@@ -37,6 +37,10 @@
 //	req, _ := http.NewRequest("GET", url, nil) // the fix edits this line
 //	resp, err := client.Do(req)                // reported here
 //
+// The request or command is traced back to where it was made, also through a helper of the user's (or of a
+// dependency) that returns it, as go-virustotal's newfileUploadRequest does: return nil, err on its error paths
+// is no request to send, so the request it returns otherwise decides.
+//
 // The suggested fix edits the earlier line: http.NewRequestWithContext(r.Context(), "GET", url, nil). A fix is
 // offered only where a request context is in scope; it never changes a signature.
 //
@@ -80,9 +84,9 @@
 //     types converted to the interface (*http.Client, *net.Dialer), by the same rule; an interface holding only
 //     the user's own types is walked into instead.
 //   - A mail.v2 dialer made by NewDialer or given a Timeout, or handed to a function that might set one; a go-imap
-//     client whose Timeout is set, or that DialWithDialer made (its dialer's Timeout becomes a deadline on the
-//     connection). Only Login and Authenticate are named, once per session: the commands after them wait on the same
-//     client.
+//     client whose Timeout is set, or that DialWithDialer or DialWithDialerTLS made (the rules name them good:
+//     their dialer's Timeout becomes a deadline on the connection). Only Login and Authenticate are named, once
+//     per session: the commands after them wait on the same client.
 //   - A dialer that is a literal without Timeout on one branch and NewDialer on another (gatus builds its dialer so):
 //     as everywhere, a value that may be bounded is not reported.
 //   - Calls in start-up code and in functions no handler reaches.

@@ -67,6 +67,12 @@
 //   - A listener on a constant loopback address ("localhost:6060", "127.0.0.1:6060"), given to ListenAndServe, as
 //     the server's Addr, or to net.Listen for the listener Serve is given: a pprof or debug port, which no
 //     outside client reaches.
+//   - The profiling port: http.ListenAndServe(addr, nil) (or ListenAndServeTLS, Serve, ServeTLS with a nil
+//     handler) in a package that imports net/http/pprof and puts no handler of its own on the default mux (no
+//     http.Handle, http.HandleFunc, nor any use of http.DefaultServeMux). The default mux then holds only
+//     pprof's handlers, and the listener serves the operator, wherever the configuration binds it (athens'
+//     http.ListenAndServe(conf.PprofPort, nil)). A package that also registers its own handlers on the default mux
+//     serves them there, and is reported.
 //   - A command's local UI: the function that serves also opens the server's URL in the user's browser, itself or
 //     through a goroutine or helper it calls (go openBrowser(url) running xdg-open, github.com/pkg/browser; the
 //     browsers rule data, rules.md). Such a server lives as long as the command its user runs

@@ -105,6 +105,8 @@ type Classifier struct {
 	// the methods rules name (invoke.go).
 	invokes     map[*ssa.CallCommon][]string
 	methodNames map[string]bool
+	// defaultMux caches, by package, whether the package puts handlers on http.DefaultServeMux (debugMux).
+	defaultMux map[*ssa.Package]bool
 }
 
 // NewClassifier returns a classifier for the catalog; idx is used to trace values across functions (clients stored
@@ -241,7 +243,7 @@ func (c *Classifier) instr(fn *ssa.Function, instr ssa.Instruction, ops []Op) []
 		}
 		ops = c.lang(ops, "receive", in.Pos(), "")
 	case *ssa.Send:
-		if bufferedLocal(in.Chan) || c.queued(in.Chan) {
+		if bufferedLocal(in.Chan) || resultSend(in) || c.queued(in.Chan) {
 			return ops
 		}
 		ops = c.lang(ops, "send", in.Pos(), "")

@@ -284,6 +284,67 @@ func bufferedLocal(ch ssa.Value) bool {
 	return !ok || k.Value == nil || constant.Sign(k.Value) > 0
 }
 
+// resultSend reports whether a send in a closure hands over its one result on a buffered channel that the
+// function making the closure made (errs := make(chan error, n); go func() { errs <- check(ctx) }()): the maker
+// sized the channel for its closures' results, as for its own sends (bufferedLocal). A send in a loop of the
+// closure is not one result: it fills the buffer and then waits.
+func resultSend(s *ssa.Send) bool {
+	// A semaphore's acquire waits on the other holders (queued); and only a goroutine's closure hands back a
+	// result: a handler closure (a middleware's) runs once per request on the same channel.
+	if t, ok := s.Chan.Type().Underlying().(*types.Chan); !ok || isEmptyStruct(t.Elem()) || !started(s.Parent()) {
+		return false
+	}
+	ch, outer := s.Chan, false
+	for range maxCapture {
+		// A captured variable is a free variable holding its address (*fv), or the value itself.
+		fv, ok := ch.(*ssa.FreeVar)
+		if u, isLoad := ch.(*ssa.UnOp); isLoad && u.Op == token.MUL {
+			fv, ok = u.X.(*ssa.FreeVar)
+		}
+		if !ok {
+			break
+		}
+		b := binding(fv)
+		if a, isAlloc := b.(*ssa.Alloc); isAlloc {
+			stored := values.Stored(a)
+			if len(stored) != 1 {
+				return false // assigned more than once: which channel is sent on cannot be told
+			}
+			b = stored[0]
+		}
+		if b == nil {
+			return false
+		}
+		ch, outer = b, true
+	}
+	if !outer || !bufferedLocal(ch) {
+		return false
+	}
+	return !cycle(s.Block())[s.Block()]
+}
+
+// started reports whether the closure fn is started by a go statement of the function that makes it
+// (go func() { ... }(), or save := func(k string) { ... }; go save(k)).
+func started(fn *ssa.Function) bool {
+	parent := fn.Parent()
+	if parent == nil {
+		return false
+	}
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			if g, ok := instr.(*ssa.Go); ok {
+				if mc, ok := g.Call.Value.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// maxCapture bounds the closures walked out through, a closure inside a closure inside the maker.
+const maxCapture = 4
+
 // chanOf returns the channel a value holds: what was stored in the local variable it is loaded from.
 func chanOf(v ssa.Value) ssa.Value { return values.Local(v) }
 

@@ -3,6 +3,7 @@ package blocking
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -104,13 +105,34 @@ func (w *originWalk) call(call *ssa.Call) values.Step {
 			return values.Step{From: []ssa.Value{cc.Args[0]}}
 		}
 	}
-	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }).
+	// A helper that returns what it makes (func newCmd() *exec.Cmd { return exec.Command(...) }). A nil returned
+	// beside an error (return nil, err) is no value to send: the other returns decide.
 	if fn := cc.StaticCallee(); fn != nil && fn.Blocks != nil && owner.Package(fn) != nil && !w.c.idx.StdPkg(owner.Package(fn).Pkg) {
-		if rets := values.Returns(fn, 0); len(rets) == 1 {
+		if rets := made(fn); len(rets) == 1 {
 			return values.Step{From: rets}
 		}
 	}
 	return values.Step{}
+}
+
+// made returns the values fn returns first, leaving out the nil constants of error returns when fn also returns
+// an error.
+func made(fn *ssa.Function) []ssa.Value {
+	rets := values.Returns(fn, 0)
+	res := fn.Signature.Results()
+	if res.Len() < 2 || types.TypeString(res.At(res.Len()-1).Type(), nil) != "error" {
+		return rets
+	}
+	var out []ssa.Value
+	for _, v := range rets {
+		if k, ok := v.(*ssa.Const); ok && k.IsNil() {
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // hasField reports whether t is a pointer to a struct with the named field.

@@ -115,6 +115,49 @@ func (c *Classifier) spawnTied(fn *ssa.Function, g *ssa.Go) bool {
 		if c.streams[types.TypeString(v.Type(), nil)] && usedAfter(fn, v, g) {
 			return true
 		}
+		if pipeRead(fn, v, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// pipeRead reports whether v is the writing end of an io.Pipe whose reading end fn hands to a call after the go
+// statement g (pr, pw := io.Pipe(); go func() { write(pw) }(); req, _ := http.NewRequestWithContext(ctx, m, u, pr)):
+// the goroutine produces what that call consumes, and its writes fail once the reader is closed, as an HTTP
+// client does with a request body, even on errors. It ends with the consumer, which is judged at its own call.
+func pipeRead(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
+	w, ok := v.(*ssa.Extract)
+	if !ok || w.Index != 1 {
+		return false
+	}
+	pipe, ok := w.Tuple.(*ssa.Call)
+	if !ok || flow.CalleeName(pipe.Common()) != "io.Pipe" {
+		return false
+	}
+	for _, r := range *pipe.Referrers() {
+		if rd, ok := r.(*ssa.Extract); ok && rd.Index == 0 && handedAfter(fn, rd, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// handedAfter reports whether fn passes v, or an interface holding it, to a call that g's go statement precedes on
+// every path to it.
+func handedAfter(fn *ssa.Function, v ssa.Value, g *ssa.Go) bool {
+	vals := []ssa.Value{v}
+	for i := 0; i < len(vals) && i < 8; i++ {
+		for _, r := range *vals[i].Referrers() {
+			switch r := r.(type) {
+			case *ssa.MakeInterface:
+				vals = append(vals, r)
+			case ssa.CallInstruction:
+				if r.Parent() == fn && (r.Block() == g.Block() && r.Pos() > g.Pos() || r.Block() != g.Block() && g.Block().Dominates(r.Block())) {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

@@ -97,6 +97,11 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 			return values.Step{}
 		}
 		switch a := v.X.(type) {
+		case *ssa.FreeVar:
+			// A variable a closure captures: what is stored in it where it is declared.
+			if cell, ok := outermost(a).(*ssa.Alloc); ok {
+				return values.Step{From: values.Stored(cell)}
+			}
 		case *ssa.Global:
 			if a.Pkg != nil && a.Pkg.Pkg.Path() == "net/http" && a.Name() == "DefaultClient" {
 				return values.Step{Verdict: values.Bad}
@@ -139,6 +144,12 @@ func (c *Classifier) clientHasTimeout(v ssa.Value) values.Step {
 	case *ssa.Parameter:
 		// A constructor storing the client it is given (func newAPI(c *http.Client) *api): judge its callers'.
 		return values.Step{From: values.Args(v, c.idx)}
+	case *ssa.FreeVar:
+		// A value a closure captures (a client, or a constructor's parameter: a middleware built with the client
+		// its caller gives).
+		if b := binding(v); b != nil {
+			return values.Step{From: []ssa.Value{b}}
+		}
 	}
 	return values.Step{}
 }
@@ -310,7 +321,7 @@ func (c *Classifier) serverUnbounded(fn *ssa.Function, cc *ssa.CallCommon, r *ru
 		// http.ListenAndServe(addr, h) and http.Serve(l, h): the one exception is a listener bound to loopback (a
 		// pprof port).
 		if len(cc.Args) > 0 && (strings.HasPrefix(callee.Name(), "ListenAndServe") && loopback(cc.Args[0]) ||
-			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) {
+			strings.HasPrefix(callee.Name(), "Serve") && loopbackListener(cc.Args[0])) || c.debugMux(fn, cc, callee) {
 			return token.NoPos, false
 		}
 		return token.NoPos, true
@@ -415,6 +426,20 @@ func (c *Classifier) serverAlloc(v ssa.Value) *ssa.Alloc {
 		return nil
 	}
 	return found[0]
+}
+
+// outermost returns what fv is bound to where the captured variable is declared, through the closures that pass
+// it on to closures of their own (a handler inside a middleware inside its constructor), or nil.
+func outermost(fv *ssa.FreeVar) ssa.Value {
+	for range maxCapture {
+		b := binding(fv)
+		next, ok := b.(*ssa.FreeVar)
+		if !ok {
+			return b
+		}
+		fv = next
+	}
+	return nil
 }
 
 // binding returns what the one closure that makes fv's function binds to fv.

@@ -10,7 +10,8 @@ import (
 // package, with the want comments the whole-program engine is checked against: both engines must agree there.
 func TestAnalyzersModular(t *testing.T) {
 	wanttest.RunModular(t, "../../testdata/stdlib", "./ctxdetach", "./chanwait", "./gospawn", "./lockio", "./servertimeout",
-		"./clienttimeout", "./sleep", "./dispatch", "./waitcycle", "./syncdb", "./lazyinit", "./nocancel", "./ifacedb")
+		"./clienttimeout", "./sleep", "./dispatch", "./waitcycle", "./syncdb", "./lazyinit", "./nocancel", "./ifacedb",
+		"./defaultmux")
 }
 
 // TestShapesModular is TestShapes (internal/whole) for the modular engine: oauth2, echo, gin and gorilla/websocket.

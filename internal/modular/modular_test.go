@@ -114,3 +114,10 @@ func TestDrift(t *testing.T) {
 func TestCallback(t *testing.T) {
 	analysistest.Run(t, filepath.Join("..", "..", "testdata", "stdlib"), every(&modular.Config{}), "./callback")
 }
+
+// TestUnknownCallee checks a goroutine per request that calls an interface whose implementation is in a package the
+// caller does not import: what runs there cannot be seen, so the goroutine is reported (the whole-program engine
+// follows the implementation main wires in, a disk write, and does not: an expected difference, internal/parity).
+func TestUnknownCallee(t *testing.T) {
+	analysistest.Run(t, testdata, every(&modular.Config{}), "./preview")
+}

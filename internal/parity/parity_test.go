@@ -31,6 +31,7 @@ var expected = map[difference]string{
 	{"modular", "syncdb store/store.go:58", "modular"}:         "CHA: DBCache implements store.Cache, but no code creates one",
 	{"routers", "sleep store/store.go:36", "modular"}:          "CHA: store.Cache implements store.Store, but no service creates one",
 	{"drivers", "syncdb squirrel/insert.go:208", "modular"}:    "CHA: squirrel's InsertBuilder implements RowScanner (its Scan runs QueryRow), but only a *sql.Row flows to the call",
+	{"modular", "gospawn preview/preview.go:24", "modular"}:    "no implementation of preview.Cache is visible to preview: a goroutine calling what cannot be seen is judged unbounded (filebrowser http/preview.go:147)",
 	{"routers", "sleep connect/main.go:25", "whole"}:           "the generated handler in genconnect sees only the service interface: the implementation is in main",
 	{"routers", "sleep grpc/main.go:24", "whole"}:              "grpc_health_v1.RegisterHealthServer registers through the health module's generated code, which sees only the interface",
 	{"routers", "syncdb grpc/main.go:34", "whole"}:             "as grpc/main.go:24",

@@ -16,3 +16,9 @@ func TestAnalyzers(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultMux: a package that imports net/http/pprof and also puts its own handlers on the default mux serves
+// the application there (servertimeout's PprofPort is the look-alike that stays silent).
+func TestDefaultMux(t *testing.T) {
+	wanttest.Run(t, stdlib, nil, "./defaultmux")
+}

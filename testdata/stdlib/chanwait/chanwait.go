@@ -377,3 +377,59 @@ func BounceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/bounce", b.record)
 	go func() { _ = b.last() }()
 }
+
+// firstError asks three lookups at once and stops at the first that fails, as athens' S3 checker does: each
+// goroutine sends its one result on a buffered channel sized for all of them, so the receive waits only on
+// lookups that honour the request's context.
+func firstError(w http.ResponseWriter, r *http.Request) {
+	keys := []string{"info", "mod", "zip"}
+	errs := make(chan string, len(keys))
+	for _, k := range keys {
+		go func() {
+			errs <- lookup(r.Context(), k)
+		}()
+	}
+	for range keys {
+		if v := <-errs; v == "" {
+			break
+		}
+	}
+	// The same through a helper closure that the goroutines run (athens' Upload: go saveOrAbort(...)).
+	done := make(chan string, len(keys))
+	save := func(k string) {
+		select {
+		case done <- lookup(r.Context(), k):
+		case <-r.Context().Done():
+			done <- ""
+		}
+	}
+	for _, k := range keys {
+		go save(k)
+	}
+	for range keys {
+		_ = <-done
+	}
+}
+
+// firstErrorLooping has look-alikes that still wait without bound: a goroutine that keeps sending on a channel
+// with room for one value fills it and then waits for good, and a receive from a goroutine that sleeps first.
+func firstErrorLooping(w http.ResponseWriter, r *http.Request) {
+	ticks := make(chan string, 1)
+	go func() {
+		for _, k := range []string{"a", "b", "c"} {
+			ticks <- lookup(r.Context(), k)
+		}
+	}()
+	_ = <-ticks // want `chanwait: channel receive`
+	late := make(chan string, 1)
+	go func() {
+		time.Sleep(time.Second)
+		late <- "late"
+	}()
+	_ = <-late // want `chanwait: channel receive`
+}
+
+func Routes6(mux *http.ServeMux) {
+	mux.HandleFunc("/first-error", firstError)
+	mux.HandleFunc("/first-error-looping", firstErrorLooping)
+}

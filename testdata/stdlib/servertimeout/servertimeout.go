@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // profiling handlers on the default mux, served by PprofPort
 	"os/exec"
 	"runtime"
 	"time"
@@ -15,6 +16,17 @@ func Bare(mux *http.ServeMux) error {
 
 func Debug() error {
 	return http.ListenAndServe("localhost:6060", nil) // a loopback debug listener
+}
+
+// PprofPort serves the default mux, which holds only net/http/pprof's handlers (this package puts none there), on a
+// port the configuration chooses: the operator's profiling port, as athens serves it.
+func PprofPort(addr string) error {
+	return http.ListenAndServe(addr, nil)
+}
+
+// PprofTLS serves the application's mux: pprof being imported changes nothing for it.
+func PprofTLS(addr string, mux *http.ServeMux) error {
+	return http.ListenAndServeTLS(addr, "cert.pem", "key.pem", mux) // want `servertimeout: http.ListenAndServeTLS serves with a server that has no ReadHeaderTimeout`
 }
 
 func Unset(mux *http.ServeMux) error {
