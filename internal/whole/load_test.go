@@ -2,9 +2,13 @@ package whole
 
 import (
 	"context"
+	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // TestPlanVendored checks that a vendored dependency is planned as a dependency, from its module and not from its
@@ -27,6 +31,8 @@ func TestPlanVendored(t *testing.T) {
 		{"api/api.go", false},
 		{"vendor/example.com/direct/direct.go", false},
 		{"vendor/example.com/deep/deep.go", true},
+		{"vendor/example.com/direct/wire/wire.go", false},
+		{"vendor/example.com/over/over.go", true},
 	} {
 		if got := b.declarationsOnly(filepath.Join(dir, c.file)); got != c.decl {
 			t.Errorf("declarationsOnly(%s) = %v, want %v", c.file, got, c.decl)
@@ -41,5 +47,67 @@ func TestPlanVendored(t *testing.T) {
 		if b.ext[path] != want {
 			t.Errorf("ext[%s] = %v, want %v", path, b.ext[path], want)
 		}
+	}
+}
+
+// TestOverExport checks that a dependency planned for its declarations only that imports a package parsed with
+// bodies (example.com/over imports example.com/direct/wire) is read from export data, not checked from source,
+// and that its types are the source package's: the type of over.Dial's result is wire's Conn, as the packages
+// checked from source see it, and they check without error. A Session, which keeps what it checks for the next
+// run, still checks it from source.
+func TestOverExport(t *testing.T) {
+	dir, err := filepath.Abs("../../testdata/vendored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=vendor", "GOPROXY=off", "GOWORK=off")
+	cfg := &Config{Dir: dir, Env: env}
+	b, err := planBodies(context.Background(), cfg, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		cache   *checkCache
+		fromSrc bool // whether over is checked from source
+	}{
+		{"run", nil, false},
+		{"session", newCheckCache(), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fset := token.NewFileSet()
+			if c.cache != nil {
+				fset = c.cache.fset
+			}
+			initial, err := b.checkWith(context.Background(), cfg, fset, c.cache, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byPath := map[string]*packages.Package{}
+			packages.Visit(initial, nil, func(p *packages.Package) {
+				byPath[p.PkgPath] = p
+				if len(p.Errors) > 0 && !b.external(p) {
+					t.Errorf("%s: %v", p.PkgPath, p.Errors)
+				}
+			})
+			over, wire := byPath["example.com/over"], byPath["example.com/direct/wire"]
+			if over == nil || wire == nil || over.Types == nil || wire.Types == nil {
+				t.Fatalf("over %v, wire %v: not loaded", over, wire)
+			}
+			if got := over.TypesInfo != nil; got != c.fromSrc {
+				t.Errorf("over checked from source: %v, want %v", got, c.fromSrc)
+			}
+			if wire.TypesInfo == nil || len(wire.Syntax) == 0 {
+				t.Error("wire was not checked from source")
+			}
+			res := over.Types.Scope().Lookup("Dial").Type().(*types.Signature).Results().At(0).Type()
+			conn := wire.Types.Scope().Lookup("Conn")
+			if named, ok := types.Unalias(res.(*types.Pointer).Elem()).(*types.Named); !ok || named.Obj() != conn {
+				t.Errorf("over.Dial returns %v, not a pointer to the source package's %v", res, conn)
+			}
+			if imp := over.Imports["example.com/direct/wire"]; imp != wire {
+				t.Errorf("over imports %v, not the package checked from source", imp)
+			}
+		})
 	}
 }

@@ -30,6 +30,12 @@ func fetch(w http.ResponseWriter, r *http.Request) {
 
 func ping(w http.ResponseWriter, r *http.Request) { direct.Ping("http://127.0.0.1/") } // want `nocancel: this call reaches http.Get in example.com/direct \(direct.go:46\)`
 
+// through and paired reach a package parsed with bodies with values of its types made by a package read from
+// export data (example.com/over): the types must be one. The call is reported once, for both routes.
+func through(w http.ResponseWriter, r *http.Request) { direct.Through("http://127.0.0.1/") } // want `nocancel: this call reaches http.Get in example.com/direct/wire \(wire.go:12\)`
+
+func paired(w http.ResponseWriter, r *http.Request) { direct.Paired("http://127.0.0.1/") }
+
 // Routes registers the handlers.
 func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /wait", wait)
@@ -37,4 +43,6 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /fetch", fetch)
 	mux.HandleFunc("GET /ping", ping)
 	mux.HandleFunc("GET /value", value)
+	mux.HandleFunc("GET /through", through)
+	mux.HandleFunc("GET /paired", paired)
 }
