@@ -81,6 +81,18 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 			}
 		}
 	}
+	// The export data files of the packages read over source ones are listed while the boundary loads.
+	var exportData map[string]string
+	var filesErr error
+	listed := make(chan struct{})
+	if len(over) > 0 {
+		go func() {
+			defer close(listed)
+			exportData, filesErr = exportFiles(ctx, cfg, order, over)
+		}()
+	} else {
+		close(listed)
+	}
 	exported := map[string]*packages.Package{
 		"unsafe": {ID: "unsafe", Name: "unsafe", PkgPath: "unsafe", Types: types.Unsafe},
 	}
@@ -94,6 +106,7 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 			Context: ctx, Dir: cfg.Dir, Env: cfg.Env, Fset: fset,
 		}, boundary...)
 		if err != nil {
+			<-listed
 			return nil, err
 		}
 		packages.Visit(deps, nil, func(p *packages.Package) {
@@ -106,12 +119,13 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 	if c != nil {
 		c.exported = exported
 	}
+	<-listed
+	if filesErr != nil {
+		return nil, filesErr
+	}
 	var ov *overView
 	if len(over) > 0 {
-		var err error
-		if ov, err = newOverView(ctx, cfg, order, over, exported); err != nil {
-			return nil, err
-		}
+		ov = newOverView(exportData, exported)
 	}
 
 	// Check the source packages in dependency order, each as soon as its imports are done.
@@ -344,24 +358,32 @@ type overView struct {
 	files map[string]string         // export data files, by import path
 }
 
-func newOverView(ctx context.Context, cfg *Config, order []*packages.Package, over map[*packages.Package]bool, exported map[string]*packages.Package) (*overView, error) {
+// exportFiles returns the export data files of the packages in over, by import path. go list -export compiles
+// them (from the build cache, as go vet would).
+func exportFiles(ctx context.Context, cfg *Config, order []*packages.Package, over map[*packages.Package]bool) (map[string]string, error) {
 	var paths []string
 	for _, p := range order {
 		if over[p] {
 			paths = append(paths, p.PkgPath)
 		}
 	}
-	// go list -export compiles them (from the build cache, as go vet would).
 	list, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedExportFile, Context: ctx, Dir: cfg.Dir, Env: cfg.Env,
 	}, paths...)
 	if err != nil {
 		return nil, fmt.Errorf("listing export data: %w", err)
 	}
-	ov := &overView{view: map[string]*types.Package{}, files: map[string]string{}}
+	files := map[string]string{}
 	for _, p := range list {
-		ov.files[p.PkgPath] = p.ExportFile
+		files[p.PkgPath] = p.ExportFile
 	}
+	return files, nil
+}
+
+// newOverView returns a view of the packages read from export data so far (exported) with the export data files
+// of those to read over source ones.
+func newOverView(files map[string]string, exported map[string]*packages.Package) *overView {
+	ov := &overView{view: map[string]*types.Package{}, files: files}
 	// The packages read from export data before: all of them, so that Read makes none anew.
 	var add func(*types.Package)
 	add = func(t *types.Package) {
@@ -376,7 +398,7 @@ func newOverView(ctx context.Context, cfg *Config, order []*packages.Package, ov
 	for _, p := range exported {
 		add(p.Types)
 	}
-	return ov, nil
+	return ov
 }
 
 // add records a package checked from source, for the packages read over it.
