@@ -1,7 +1,6 @@
 package whole
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -435,7 +434,10 @@ func (ov *overView) readFile(fset *token.FileSet, path string) (*types.Package, 
 		return nil, err
 	}
 	defer f.Close()
-	r, err := gcexportdata.NewReader(bufio.NewReader(f))
+	// Until Go 1.28, go list -export names the compiler's archive, whose export data section NewReader finds (as
+	// go/packages does); Read alone reads only cmd/export's files.
+	//lint:ignore SA1019 the file is a compiler archive on the Go versions this module supports
+	r, err := gcexportdata.NewReader(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
