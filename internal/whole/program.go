@@ -32,7 +32,7 @@ type progCache struct {
 	// funcs memoizes each live package's functions (pkgFunctions), pkgRoots what allFunctions starts from in it
 	// (roots), funcRefs the functions each function refers to (refs); all is the size of the last allFunctions.
 	funcs    map[*ssa.Package][]*ssa.Function
-	pkgRoots map[*ssa.Package][]*ssa.Function
+	pkgRoots map[*ssa.Package][]rootType
 	funcRefs map[*ssa.Function][]*ssa.Function
 	all      int
 	// limit is how many times the live functions the stale ones may number before a new program is made (0: once).
@@ -51,7 +51,7 @@ func (c *progCache) program(fset *token.FileSet) *ssa.Program {
 	c.live, c.stale, c.size = nil, 0, 0
 	c.ifaces = map[*ssa.Package][]types.Type{}
 	c.funcs = map[*ssa.Package][]*ssa.Function{}
-	c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
+	c.pkgRoots = map[*ssa.Package][]rootType{}
 	c.funcRefs = map[*ssa.Function][]*ssa.Function{}
 	c.source = map[*ssa.Package]bool{}
 	c.programs++
@@ -123,6 +123,26 @@ func (c *progCache) declared(p *ssa.Package) int {
 // and then stop at the identical type behind it, leaving out its pointer type and its underlying type when the
 // alias happened to come first.
 func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) map[*ssa.Function]bool {
+	s := c.funcSet(prog, live)
+	for _, sel := range s.wrappers {
+		s.fns[prog.MethodValue(sel)] = true
+	}
+	return s.fns
+}
+
+// A funcSet is the functions allFunctions returns with the method wrappers among them not made yet. On a large
+// program most are never called (on loki, a quarter of a gigabyte of wrappers of the promoted methods of the
+// exported types of dependencies, built only to be listed), so chaSlice makes only those its interface calls
+// reach.
+type funcSet struct {
+	fns map[*ssa.Function]bool
+	// wrappers are the method selections whose function prog.MethodValue would make: a promoted method, or a
+	// value method of a pointer. What a wrapper calls is in fns.
+	wrappers []*types.Selection
+}
+
+// funcSet returns allFunctions' functions, leaving the wrappers unmade.
+func (c *progCache) funcSet(prog *ssa.Program, live map[*ssa.Package]bool) *funcSet {
 	var rt runtimeTypes
 	rt.methodSets = &prog.MethodSets
 	for p := range live {
@@ -146,55 +166,97 @@ func (c *progCache) allFunctions(prog *ssa.Program, live map[*ssa.Package]bool) 
 			visit(g)
 		}
 	}
-	for p := range live {
-		for _, fn := range c.roots(prog, p) {
+	var wrappers []*types.Selection
+	var listed typeutil.Map // types.Type → true: types whose wrappers are in wrappers
+	add := func(m methodValues, t types.Type) {
+		for _, fn := range m.fns {
 			visit(fn)
+		}
+		if len(m.wrappers) > 0 && listed.Set(t, true) == nil {
+			wrappers = append(wrappers, m.wrappers...)
+		}
+	}
+	for p := range live {
+		for _, r := range c.roots(prog, p) {
+			add(r.methodValues, r.t)
 		}
 	}
 	for _, t := range rt.list {
-		for _, fn := range methods(prog, t) {
-			visit(fn)
-		}
+		add(methods(prog, t), t)
 	}
-	c.all = len(seen)
-	return seen
+	c.all = len(seen) + len(wrappers)
+	return &funcSet{fns: seen, wrappers: wrappers}
 }
 
-// methods returns the functions of the methods of t, but for an interface or a generic method.
-func methods(prog *ssa.Program, t types.Type) []*ssa.Function {
+// methodValues are the functions of the methods of a type, those that exist and the wrappers not made yet,
+// with what the wrappers call among the functions.
+type methodValues struct {
+	fns      []*ssa.Function
+	wrappers []*types.Selection
+}
+
+// methods returns the functions of the methods of t, but for an interface or a generic method, leaving the
+// wrappers unmade: a wrapper, as prog.MethodValue makes it, is needed for a method promoted from an embedded
+// field or a value method of a pointer, and calls the method declared, unless that is an interface's.
+func methods(prog *ssa.Program, t types.Type) methodValues {
+	var out methodValues
 	if types.IsInterface(t) {
-		return nil
+		return out
 	}
-	var out []*ssa.Function
 	for sel := range prog.MethodSets.MethodSet(t).Methods() {
-		if sel.Obj().(*types.Func).Signature().TypeParams() == nil {
-			out = append(out, prog.MethodValue(sel))
+		obj := sel.Obj().(*types.Func)
+		if obj.Signature().TypeParams() != nil {
+			continue
+		}
+		recv := obj.Signature().Recv().Type()
+		if len(sel.Index()) == 1 && (isPointer(recv) || !isPointer(t)) {
+			out.fns = append(out.fns, prog.MethodValue(sel))
+			continue
+		}
+		out.wrappers = append(out.wrappers, sel)
+		if !types.IsInterface(recv) {
+			if own := prog.MethodSets.MethodSet(recv).Lookup(obj.Pkg(), obj.Name()); own != nil {
+				out.fns = append(out.fns, prog.MethodValue(own)) // the declared method, never a wrapper
+			}
 		}
 	}
 	return out
 }
 
+func isPointer(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Pointer)
+	return ok
+}
+
+// A rootType is a type whose methods allFunctions starts from, with their functions.
+type rootType struct {
+	t types.Type
+	methodValues
+}
+
 // roots returns what allFunctions starts from in a live package: its package-level functions and, for a package
 // created from syntax, the methods of its exported named types. They depend on the package alone: kept with it.
-func (c *progCache) roots(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
-	if fns, ok := c.pkgRoots[p]; ok {
-		return fns
+func (c *progCache) roots(prog *ssa.Program, p *ssa.Package) []rootType {
+	if rs, ok := c.pkgRoots[p]; ok {
+		return rs
 	}
-	var fns []*ssa.Function
+	var members rootType
+	var rs []rootType
 	for _, m := range p.Members {
 		switch m := m.(type) {
 		case *ssa.Function:
-			fns = append(fns, m)
+			members.fns = append(members.fns, m)
 		case *ssa.Type:
 			named, ok := m.Type().(*types.Named)
 			if c.source[p] && token.IsExported(m.Name()) && ok && !types.IsInterface(named) && named.TypeParams() == nil {
-				fns = append(fns, methods(prog, named)...)
-				fns = append(fns, methods(prog, types.NewPointer(named))...)
+				ptr := types.NewPointer(named)
+				rs = append(rs, rootType{named, methods(prog, named)}, rootType{ptr, methods(prog, ptr)})
 			}
 		}
 	}
-	c.pkgRoots[p] = fns
-	return fns
+	rs = append(rs, members)
+	c.pkgRoots[p] = rs
+	return rs
 }
 
 // refs returns the functions fn's instructions refer to (calls, function values, closures), which a built

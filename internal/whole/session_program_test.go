@@ -167,7 +167,7 @@ func TestAllFunctions(t *testing.T) {
 			for i := range 3 {
 				if i < 2 { // the last call uses what the one before memoized
 					c.ifaces = map[*ssa.Package][]types.Type{}
-					c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
+					c.pkgRoots = map[*ssa.Package][]rootType{}
 					c.funcRefs = map[*ssa.Function][]*ssa.Function{}
 				}
 				got := c.allFunctions(c.prog, c.live)

@@ -19,10 +19,11 @@ import (
 // The slice is closed under these callees, so VTA can resolve its call sites with its own lazy CHA over the slice
 // alone (vta.CallGraph with no initial graph): every callee the whole program offers a call of the slice is in it.
 //
-// all is the program's functions, as ssautil.AllFunctions gives them (nil: compute them).
-func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bool) map[*ssa.Function]bool {
+// all is the program's functions, as ssautil.AllFunctions gives them (nil: compute them), with the method
+// wrappers among them left to make: only those an interface call reaches are made.
+func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcSet) map[*ssa.Function]bool {
 	if all == nil {
-		all = ssautil.AllFunctions(prog)
+		all = &funcSet{fns: ssautil.AllFunctions(prog)}
 	}
 	var bySig typeutil.Map            // functions that are not methods, by signature: []*ssa.Function
 	byID := map[string][]recvMethod{} // methods, by their types.Func Id (name and, unexported, package)
@@ -31,11 +32,15 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 		id    string
 	}
 	impls := map[imethod][]*ssa.Function{} // memo: the methods an interface method call may reach
-	for fn := range all {
+	for _, sel := range all.wrappers {
+		id := sel.Obj().Id()
+		byID[id] = append(byID[id], newRecvMethod(nil, sel))
+	}
+	for fn := range all.fns {
 		switch {
 		case fn.Signature.Recv() != nil:
 			if obj, ok := fn.Object().(*types.Func); ok {
-				byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn))
+				byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn, nil))
 			}
 		case fn.Synthetic == "package initializer" && fn.Name() == "init":
 			// Never a value: no dynamic call reaches it.
@@ -44,6 +49,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 			bySig.Set(fn.Signature, append(fns, fn))
 		}
 	}
+	made := map[*ssa.Function]bool{} // the wrappers made
 	imp := newImplementsMemo(prog, func(id string) int { return len(byID[id]) })
 	callees := func(call *ssa.CallCommon) []*ssa.Function {
 		if call.IsInvoke() {
@@ -51,9 +57,14 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 			key := imethod{iface, call.Method.Id()}
 			fns, ok := impls[key]
 			if !ok {
-				for _, m := range byID[key.id] {
-					if imp.implements(m, iface) {
-						fns = append(fns, m.fn)
+				ms := byID[key.id]
+				for i := range ms {
+					if imp.implements(ms[i], iface) {
+						if ms[i].fn == nil {
+							ms[i].fn = prog.MethodValue(ms[i].sel)
+							made[ms[i].fn] = true
+						}
+						fns = append(fns, ms[i].fn)
 					}
 				}
 				impls[key] = fns
@@ -84,7 +95,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 	for len(queue) > 0 {
 		fn := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		if !all[fn] {
+		if !all.fns[fn] && !made[fn] {
 			// A function the program's enumeration does not know (an unexported method never converted to an
 			// interface, named by the seeds) has no node in the class-hierarchy graph: it is in the slice but
 			// nothing is followed from it, as before.
@@ -104,16 +115,23 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all map[*ssa.Function]bo
 }
 
 // A recvMethod is a method with its receiver's type, and the named type that is or that it points to (nil for
-// a receiver of another shape).
+// a receiver of another shape). A wrapper not made yet has no fn but its selection.
 type recvMethod struct {
 	fn    *ssa.Function
+	sel   *types.Selection
 	recv  types.Type
 	named *types.Named
 	ptr   bool
 }
 
-func newRecvMethod(fn *ssa.Function) recvMethod {
-	m := recvMethod{fn: fn, recv: fn.Signature.Recv().Type()}
+// newRecvMethod returns the method fn, or the wrapper for sel to be made.
+func newRecvMethod(fn *ssa.Function, sel *types.Selection) recvMethod {
+	m := recvMethod{fn: fn, sel: sel}
+	if fn != nil {
+		m.recv = fn.Signature.Recv().Type()
+	} else {
+		m.recv = sel.Recv()
+	}
 	t := types.Unalias(m.recv)
 	if p, ok := t.(*types.Pointer); ok {
 		t, m.ptr = types.Unalias(p.Elem()), true

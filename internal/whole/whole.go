@@ -596,7 +596,7 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := chaSlice(a.prog, seeds, a.kept.allFunctions(a.prog, a.live)) // slice.go, program.go
+	slice := chaSlice(a.prog, seeds, a.kept.funcSet(a.prog, a.live)) // slice.go, program.go
 	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
