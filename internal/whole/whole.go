@@ -596,7 +596,13 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := chaSlice(a.prog, seeds, a.kept.funcSet(a.prog, a.live)) // slice.go, program.go
+	all := a.kept.funcSet(a.prog, a.live) // program.go
+	if a.release {
+		// No later stage of a standalone run reads the program's memos (the functions of each package, what
+		// each refers to): VTA gets their memory.
+		a.kept = nil
+	}
+	slice := chaSlice(a.prog, seeds, all) // slice.go
 	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
