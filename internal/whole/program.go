@@ -35,7 +35,7 @@ type progCache struct {
 	// funcs memoizes each live package's functions (pkgFunctions), pkgRoots what allFunctions starts from in it
 	// (roots), funcRefs the functions each function refers to (refs).
 	funcs    map[*ssa.Package][]*ssa.Function
-	pkgRoots map[*ssa.Package][]*ssa.Function
+	pkgRoots map[*ssa.Package][]rootType
 	funcRefs map[*ssa.Function][]*ssa.Function
 	// fresh holds the live packages the last run created, base what the others reach (allFunctions).
 	fresh map[*ssa.Package]bool
@@ -63,7 +63,7 @@ func (c *progCache) program(fset *token.FileSet) *ssa.Program {
 	c.live, c.stale, c.size, c.base = nil, 0, 0, nil
 	c.ifaces = map[*ssa.Package][]types.Type{}
 	c.funcs = map[*ssa.Package][]*ssa.Function{}
-	c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
+	c.pkgRoots = map[*ssa.Package][]rootType{}
 	c.funcRefs = map[*ssa.Function][]*ssa.Function{}
 	c.source = map[*ssa.Package]bool{}
 	c.programs++
@@ -220,41 +220,63 @@ func (c *progCache) reach(prog *ssa.Program, pkgs map[*ssa.Package]bool, base *f
 			visit(g)
 		}
 	}
-	for p := range pkgs {
-		for _, fn := range c.roots(prog, p) {
+	var wrappers []*types.Selection
+	var listed typeutil.Map // types.Type → true: the types whose wrappers are in wrappers
+	add := func(m methodValues, t types.Type) {
+		for _, fn := range m.fns {
 			visit(fn)
+		}
+		if len(m.wrappers) > 0 && !base.lists(t) && listed.Set(t, true) == nil {
+			wrappers = append(wrappers, m.wrappers...)
+		}
+	}
+	for p := range pkgs {
+		for _, r := range c.roots(prog, p) {
+			add(r.methodValues, r.t)
 		}
 	}
 	for _, t := range rt.list {
-		for _, fn := range methods(prog, t) {
-			visit(fn)
-		}
+		add(methods(prog, t), t)
 	}
-	x := newFuncIndex(base, seen)
-	x.pkgs, x.rt = pkgs, rt
+	x := newFuncIndex(prog, base, seen, wrappers)
+	x.pkgs, x.rt, x.listed = pkgs, rt, listed
 	return x
 }
 
 // A funcIndex is a set of functions indexed as chaSlice resolves calls: the functions that are not methods by
 // signature, the methods by their Id. One may extend another, its base, holding only what the base does not: the
 // set is then both.
+//
+// The method wrappers of the set (a method promoted from an embedded field, a value method through a pointer) are
+// listed by their selections, not made: on a large program most are never called (on loki, a quarter of a
+// gigabyte of wrappers of the promoted methods of dependencies' exported types, made only to be listed; on
+// alertmanager 15,700 of 36,500 functions), so chaSlice makes only those its interface calls reach. What a
+// wrapper calls is in the set.
 type funcIndex struct {
+	prog  *ssa.Program
 	base  *funcIndex
 	fns   map[*ssa.Function]bool
 	bySig typeutil.Map // *types.Signature → []*ssa.Function
 	byID  map[string][]recvMethod
+	// wrappers are the selections of the wrappers not made, listed holds the types they are the methods of.
+	wrappers []*types.Selection
+	listed   typeutil.Map // types.Type → true
 	// pkgs and rt are the packages whose functions and runtime types (allFunctions) the index adds to its base.
 	pkgs map[*ssa.Package]bool
 	rt   *runtimeTypes
 }
 
-func newFuncIndex(base *funcIndex, fns map[*ssa.Function]bool) *funcIndex {
-	x := &funcIndex{base: base, fns: fns, byID: map[string][]recvMethod{}}
+func newFuncIndex(prog *ssa.Program, base *funcIndex, fns map[*ssa.Function]bool, wrappers []*types.Selection) *funcIndex {
+	x := &funcIndex{prog: prog, base: base, fns: fns, byID: map[string][]recvMethod{}, wrappers: wrappers}
+	for _, sel := range wrappers {
+		id := sel.Obj().Id()
+		x.byID[id] = append(x.byID[id], newRecvMethod(nil, sel))
+	}
 	for fn := range fns {
 		switch {
 		case fn.Signature.Recv() != nil:
 			if obj, ok := fn.Object().(*types.Func); ok {
-				x.byID[obj.Id()] = append(x.byID[obj.Id()], newRecvMethod(fn))
+				x.byID[obj.Id()] = append(x.byID[obj.Id()], newRecvMethod(fn, nil))
 			}
 		case fn.Synthetic == "package initializer" && fn.Name() == "init":
 			// Never a value: no dynamic call reaches it.
@@ -266,7 +288,17 @@ func newFuncIndex(base *funcIndex, fns map[*ssa.Function]bool) *funcIndex {
 	return x
 }
 
-// has reports whether fn is in the set (false for a nil index).
+// lists reports whether the wrappers of the methods of t are in the set (false for a nil index).
+func (x *funcIndex) lists(t types.Type) bool {
+	for ; x != nil; x = x.base {
+		if x.listed.At(t) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether fn is among the functions of the set made (false for a nil index).
 func (x *funcIndex) has(fn *ssa.Function) bool {
 	for ; x != nil; x = x.base {
 		if x.fns[fn] {
@@ -313,50 +345,87 @@ func (x *funcIndex) countID(id string) int {
 	return n
 }
 
-// set returns the functions of the set, for tests.
+// set returns the functions of the set, making its wrappers: ssautil.AllFunctions' view, for tests.
 func (x *funcIndex) set() map[*ssa.Function]bool {
 	out := map[*ssa.Function]bool{}
 	for ; x != nil; x = x.base {
 		maps.Copy(out, x.fns)
+		for _, sel := range x.wrappers {
+			out[x.prog.MethodValue(sel)] = true
+		}
 	}
 	return out
 }
 
-// methods returns the functions of the methods of t, but for an interface or a generic method.
-func methods(prog *ssa.Program, t types.Type) []*ssa.Function {
+// methodValues are the functions of the methods of a type, those that exist and the wrappers not made yet,
+// with what the wrappers call among the functions.
+type methodValues struct {
+	fns      []*ssa.Function
+	wrappers []*types.Selection
+}
+
+// methods returns the functions of the methods of t, but for an interface or a generic method, leaving the
+// wrappers unmade: a wrapper, as prog.MethodValue makes it, is needed for a method promoted from an embedded
+// field or a value method of a pointer, and calls the method declared, unless that is an interface's.
+func methods(prog *ssa.Program, t types.Type) methodValues {
+	var out methodValues
 	if types.IsInterface(t) {
-		return nil
+		return out
 	}
-	var out []*ssa.Function
 	for sel := range prog.MethodSets.MethodSet(t).Methods() {
-		if sel.Obj().(*types.Func).Signature().TypeParams() == nil {
-			out = append(out, prog.MethodValue(sel))
+		obj := sel.Obj().(*types.Func)
+		if obj.Signature().TypeParams() != nil {
+			continue
+		}
+		recv := obj.Signature().Recv().Type()
+		if len(sel.Index()) == 1 && (isPointer(recv) || !isPointer(t)) {
+			out.fns = append(out.fns, prog.MethodValue(sel))
+			continue
+		}
+		out.wrappers = append(out.wrappers, sel)
+		if !types.IsInterface(recv) {
+			if own := prog.MethodSets.MethodSet(recv).Lookup(obj.Pkg(), obj.Name()); own != nil {
+				out.fns = append(out.fns, prog.MethodValue(own)) // the declared method, never a wrapper
+			}
 		}
 	}
 	return out
+}
+
+func isPointer(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Pointer)
+	return ok
+}
+
+// A rootType is a type whose methods allFunctions starts from, with their functions.
+type rootType struct {
+	t types.Type
+	methodValues
 }
 
 // roots returns what allFunctions starts from in a live package: its package-level functions and, for a package
 // created from syntax, the methods of its exported named types. They depend on the package alone: kept with it.
-func (c *progCache) roots(prog *ssa.Program, p *ssa.Package) []*ssa.Function {
-	if fns, ok := c.pkgRoots[p]; ok {
-		return fns
+func (c *progCache) roots(prog *ssa.Program, p *ssa.Package) []rootType {
+	if rs, ok := c.pkgRoots[p]; ok {
+		return rs
 	}
-	var fns []*ssa.Function
+	var members rootType
+	var rs []rootType
 	for _, m := range p.Members {
 		switch m := m.(type) {
 		case *ssa.Function:
-			fns = append(fns, m)
+			members.fns = append(members.fns, m)
 		case *ssa.Type:
 			named, ok := m.Type().(*types.Named)
 			if c.source[p] && token.IsExported(m.Name()) && ok && !types.IsInterface(named) && named.TypeParams() == nil {
-				fns = append(fns, methods(prog, named)...)
-				fns = append(fns, methods(prog, types.NewPointer(named))...)
+				ptr := types.NewPointer(named)
+				rs = append(rs, rootType{named, methods(prog, named)}, rootType{ptr, methods(prog, ptr)})
 			}
 		}
 	}
-	c.pkgRoots[p] = fns
-	return fns
+	rs = append(rs, members)
+	c.pkgRoots[p] = rs
+	return rs
 }
 
 // refs returns the functions fn's instructions refer to (calls, function values, closures), which a built

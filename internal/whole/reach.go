@@ -969,7 +969,7 @@ func (r *reporter) diagnostic(f *finding, also []policy.Also) analysis.Diagnosti
 	pos, end := r.span(f.at)
 	d := pf.Diagnostic(pos, end)
 	if e := f.op.Edit; e != nil && a.isInitial(e.Fn) && f.at == f.op.Pos {
-		if file := a.files[a.fset.File(e.Lparen)]; file != nil {
+		if file := a.fileAt(e.Lparen); file != nil {
 			d.SuggestedFixes = fix.Suggest(a.fset, file, e, fix.ContextExpr(e.Fn, a.cfg.Catalog))
 		}
 	}
@@ -987,5 +987,5 @@ func shortFile(name string) string {
 
 // span turns an SSA position into the extent of its syntax.
 func (r *reporter) span(pos token.Pos) (token.Pos, token.Pos) {
-	return extent.Of(r.a.files[r.a.fset.File(pos)], pos)
+	return extent.Of(r.a.fileAt(pos), pos)
 }

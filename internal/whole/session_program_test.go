@@ -179,7 +179,7 @@ func TestAllFunctions(t *testing.T) {
 				switch i {
 				case 0, 1: // the third call uses what the one before memoized
 					c.ifaces = map[*ssa.Package][]types.Type{}
-					c.pkgRoots = map[*ssa.Package][]*ssa.Function{}
+					c.pkgRoots = map[*ssa.Package][]rootType{}
 					c.funcRefs = map[*ssa.Function][]*ssa.Function{}
 				case 3: // as if the run before had all the packages: the base holds them all
 					c.fresh = nil

@@ -18,16 +18,18 @@ import (
 // The slice is closed under these callees, so VTA can resolve its call sites with its own lazy CHA over the slice
 // alone (vta.CallGraph with no initial graph): every callee the whole program offers a call of the slice is in it.
 //
-// all is the program's functions, as ssautil.AllFunctions gives them, indexed (nil: compute them).
+// all is the program's functions, as ssautil.AllFunctions gives them, indexed (nil: compute them), with the
+// method wrappers among them possibly not made yet: only those an interface call reaches are made.
 func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcIndex) map[*ssa.Function]bool {
 	if all == nil {
-		all = newFuncIndex(nil, ssautil.AllFunctions(prog))
+		all = newFuncIndex(prog, nil, ssautil.AllFunctions(prog), nil)
 	}
 	type imethod struct {
 		iface *types.Interface
 		id    string
 	}
 	impls := map[imethod][]*ssa.Function{} // memo: the methods an interface method call may reach
+	made := map[*ssa.Function]bool{}       // the wrappers made
 	imp := newImplementsMemo(prog, all.countID)
 	callees := func(call *ssa.CallCommon) []*ssa.Function {
 		if call.IsInvoke() {
@@ -37,7 +39,12 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcIndex) map[*ssa
 			if !ok {
 				for _, m := range all.withID(key.id) {
 					if imp.implements(m, iface) {
-						fns = append(fns, m.fn)
+						fn := m.fn
+						if fn == nil {
+							fn = prog.MethodValue(m.sel)
+							made[fn] = true
+						}
+						fns = append(fns, fn)
 					}
 				}
 				impls[key] = fns
@@ -67,7 +74,7 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcIndex) map[*ssa
 	for len(queue) > 0 {
 		fn := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		if !all.has(fn) {
+		if !all.has(fn) && !made[fn] {
 			// A function the program's enumeration does not know (an unexported method never converted to an
 			// interface, named by the seeds) has no node in the class-hierarchy graph: it is in the slice but
 			// nothing is followed from it, as before.
@@ -87,16 +94,23 @@ func chaSlice(prog *ssa.Program, seeds []*ssa.Function, all *funcIndex) map[*ssa
 }
 
 // A recvMethod is a method with its receiver's type, and the named type that is or that it points to (nil for
-// a receiver of another shape).
+// a receiver of another shape). A wrapper not made yet has no fn but its selection.
 type recvMethod struct {
 	fn    *ssa.Function
+	sel   *types.Selection
 	recv  types.Type
 	named *types.Named
 	ptr   bool
 }
 
-func newRecvMethod(fn *ssa.Function) recvMethod {
-	m := recvMethod{fn: fn, recv: fn.Signature.Recv().Type()}
+// newRecvMethod returns the method fn, or the wrapper for sel to be made.
+func newRecvMethod(fn *ssa.Function, sel *types.Selection) recvMethod {
+	m := recvMethod{fn: fn, sel: sel}
+	if fn != nil {
+		m.recv = fn.Signature.Recv().Type()
+	} else {
+		m.recv = sel.Recv()
+	}
 	t := types.Unalias(m.recv)
 	if p, ok := t.(*types.Pointer); ok {
 		t, m.ptr = types.Unalias(p.Elem()), true

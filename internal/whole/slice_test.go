@@ -3,6 +3,7 @@ package whole
 import (
 	"context"
 	"go/types"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -79,7 +80,7 @@ func TestChaSlice(t *testing.T) {
 			byID := map[string][]recvMethod{}
 			for fn := range all {
 				if obj, ok := fn.Object().(*types.Func); ok && fn.Signature.Recv() != nil {
-					byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn))
+					byID[obj.Id()] = append(byID[obj.Id()], newRecvMethod(fn, nil))
 				}
 			}
 			imp := newImplementsMemo(prog, func(id string) int { return len(byID[id]) })
@@ -116,5 +117,64 @@ func TestChaSlice(t *testing.T) {
 	t.Logf("implements: %d yes, %d no, %d of them without types.Implements", implemented, checked, skipped)
 	if implemented == 0 || skipped == 0 || skipped == checked {
 		t.Fatal("the implements check exercised nothing")
+	}
+}
+
+// TestChaSliceWrappers checks, on several modules ($BLOCKCHECK_BENCH_DIR too, when set), that chaSlice over the
+// functions with the method wrappers left unmade (allFunctions) gives the slice it gives over every function made,
+// and that what each wrapper calls is among the functions allFunctions lists.
+func TestChaSliceWrappers(t *testing.T) {
+	dirs := []string{"service", "routers", "drivers", "shapes"}
+	if d := os.Getenv("BLOCKCHECK_BENCH_DIR"); d != "" {
+		dirs = append(dirs, d)
+	}
+	var listed, unmade int
+	for _, d := range dirs {
+		t.Run(filepath.Base(d), func(t *testing.T) {
+			dir := d
+			if !filepath.IsAbs(d) {
+				dir = filepath.Join("../../testdata", d)
+			}
+			s := NewSession(sessionConfig(t, dir))
+			res, err := s.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &s.cache.progs
+			named := map[string]bool{}
+			for _, p := range res.Packages {
+				named[p] = true
+			}
+			seeds := functions(c.prog, func(p *ssa.Package) bool { return named[p.Pkg.Path()] }, c.functions)
+			lazy := c.allFunctions(c.prog, c.live)
+			got := chaSlice(c.prog, seeds, lazy)
+			var wrappers []*types.Selection
+			for x := lazy; x != nil; x = x.base {
+				wrappers = append(wrappers, x.wrappers...)
+			}
+			for _, sel := range wrappers {
+				fn := c.prog.MethodValue(sel)
+				if fn.Synthetic == "" {
+					t.Errorf("%v: listed as a wrapper, but MethodValue gives the declared %v", sel, fn)
+				}
+				for _, g := range c.refs(fn) {
+					if !lazy.has(g) {
+						t.Errorf("wrapper %v calls %v, which allFunctions does not list", fn, g)
+					}
+				}
+				if !got[fn] {
+					unmade++
+				}
+			}
+			listed += len(wrappers)
+			want := chaSlice(c.prog, seeds, newFuncIndex(c.prog, nil, lazy.set(), nil))
+			if diff := lineDiff(strings.Join(funcNames(want), "\n"), strings.Join(funcNames(got), "\n")); diff != "" {
+				t.Fatalf("chaSlice with the wrappers unmade differs from chaSlice over them all (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Logf("%d wrappers listed, %d of them left unmade by chaSlice", listed, unmade)
+	if unmade == 0 || unmade == listed {
+		t.Fatal("the test exercised nothing")
 	}
 }

@@ -168,6 +168,9 @@ type engine struct {
 	initial map[*types.Package]bool
 	own     map[string]bool // module paths of the initial packages: their code is analyzed in full
 	files   map[*token.File]*ast.File
+	// reparsed holds the initial packages' files parsed again for their bodies, once cutOwnBodies cut them
+	// (syntax.go; nil: not cut).
+	reparsed map[*token.File]*ast.File
 	// release drops the packages' type-checker maps and the dependencies' syntax once SSA is built: false when a
 	// caller keeps the packages for another run.
 	release bool
@@ -556,6 +559,7 @@ func (a *engine) analyze() error {
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
+	a.cutOwnBodies() // syntax.go
 	a.stages.start("call graph", len(roots))
 	a.graph = a.callGraph(roots, own)
 	if err := a.ctx.Err(); err != nil {
@@ -596,7 +600,13 @@ func (a *engine) callGraph(roots []handlers.Root, own []*ssa.Function) *callgrap
 	for _, r := range roots {
 		seeds = append(seeds, r.Fn)
 	}
-	slice := chaSlice(a.prog, seeds, a.kept.allFunctions(a.prog, a.live)) // slice.go, program.go
+	all := a.kept.allFunctions(a.prog, a.live) // program.go
+	if a.release {
+		// No later stage of a standalone run reads the program's memos (the functions of each package, what
+		// each refers to): VTA gets their memory.
+		a.kept = nil
+	}
+	slice := chaSlice(a.prog, seeds, all) // slice.go
 	g := vta.CallGraph(slice, nil)
 	a.assumed = a.assume(g, slice)       // assume.go
 	a.callBacks = a.calledBack(g, slice) // calledback.go
