@@ -30,8 +30,8 @@ func startHeap(size uint64) {
 // large service half of the peak memory is garbage waiting for a collection (loki: 2.3 GB live after loading,
 // 4.4 GB peak RSS). A standalone run then collects more often, as if GOGC were lowered to keep the garbage under
 // headroom (never below 25): CPU traded for memory, only where the heap is large. After each collection the pace
-// is set again from the live heap. Nothing changes when GOGC or GOMEMLIMIT is set. On loki (docs/scale.md) 768 MiB
-// rather than 1 GiB takes 300 MB off the peak for about 6% more CPU; 512 MiB 400 MB more for another 20%.
+// is set again from the live heap. Nothing changes when GOGC or GOMEMLIMIT is set. On loki (docs/scale.md) 640 MiB
+// rather than 1 GiB takes 400 MB off the peak for under 10% more CPU; 512 MiB 100 MB more for another 15%.
 func capHeadroom(headroom uint64) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return

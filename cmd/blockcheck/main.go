@@ -32,7 +32,7 @@ func main() {
 	if len(os.Args) == 2 && os.Args[1] == "lsp" {
 		os.Exit(lsp.Serve(context.Background(), stdio{}, analyzers.All, lsp.Options{Version: cli.Version, Log: os.Stderr}))
 	}
-	capHeadroom(768 << 20)
+	capHeadroom(640 << 20)
 	os.Exit(cli.Run(os.Args[1:], analyzers.All, os.Stdout, os.Stderr))
 }
 
