@@ -62,7 +62,8 @@ func (b *bodies) checkWith(ctx context.Context, cfg *Config, fset *token.FileSet
 			}
 		}
 		if p.PkgPath == "unsafe" {
-			src[p], over[p] = false, false
+			src[p] = false
+			delete(over, p) // no key: len(over) counts the packages read over source
 		}
 	})
 	made := func(p *packages.Package) bool { return src[p] || over[p] }
@@ -365,6 +366,9 @@ func exportFiles(ctx context.Context, cfg *Config, order []*packages.Package, ov
 		if over[p] {
 			paths = append(paths, p.PkgPath)
 		}
+	}
+	if len(paths) == 0 {
+		return nil, nil // go list with no pattern would list, and compile, the package in cfg.Dir
 	}
 	list, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedExportFile, Context: ctx, Dir: cfg.Dir, Env: cfg.Env,

@@ -5,7 +5,9 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -109,5 +111,54 @@ func TestOverExport(t *testing.T) {
 				t.Errorf("over imports %v, not the package checked from source", imp)
 			}
 		})
+	}
+}
+
+// TestExportListing checks that export data files are listed only for packages read over source ones: on a module
+// with none (testdata/service), in a run and in a Session, no go list -export names packages without -deps. With
+// no package named, go list lists the package in the directory and compiles it with every package it imports, the
+// user's own: 13 CPU-s on miniflux, in every Session's first run.
+func TestExportListing(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	bin := t.TempDir()
+	log := filepath.Join(bin, "log")
+	script := "#!/bin/sh\necho \"$*\" >> " + log + "\nexec " + goBin + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := filepath.Abs("../../testdata/service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH")) // go/packages looks the go command up here
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cfg := &Config{Dir: dir, Env: env}
+	b, err := planBodies(context.Background(), cfg, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cache := range []*checkCache{nil, newCheckCache()} {
+		fset := token.NewFileSet()
+		if cache != nil {
+			fset = cache.fset
+		}
+		if _, err := b.checkWith(context.Background(), cfg, fset, cache, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "list") {
+		t.Fatalf("the go command was not run through the wrapper:\n%s", data)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "-export=true") && strings.Contains(line, "-deps=false") {
+			t.Errorf("export data listed with no package read over source: go %s", line)
+		}
 	}
 }
