@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
+	"slices"
 )
 
 // A standalone run keeps the syntax of the user's own files for their directives, read before the call graph,
@@ -20,20 +22,7 @@ func (a *engine) cutOwnBodies() {
 	if !a.release {
 		return // a Session's packages, and their syntax, serve its later runs
 	}
-	for _, f := range a.files {
-		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if !declaresGeneric(d) {
-					cutBodies(d)
-				}
-			case *ast.GenDecl:
-				if d.Tok == token.VAR {
-					cutBodies(d)
-				}
-			}
-		}
-	}
+	cutBuilt(slices.Collect(maps.Values(a.files)), declaresGeneric) // trim.go
 	a.reparsed = map[*token.File]*ast.File{}
 }
 

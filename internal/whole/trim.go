@@ -30,15 +30,16 @@ func generics(info *types.Info, files []*ast.File) []span {
 	return generic
 }
 
-// cutBuilt empties the bodies of the functions declared in files outside the generic declarations, and of the
-// function literals and range-over-func loops in them and in package-level initializers, keeping the nodes SSA
-// holds (the declaration, the literal's signature, the loop's header).
-func cutBuilt(files []*ast.File, generic []span) {
+// cutBuilt empties the bodies of the functions declared in files but those generic reports (SSA builds a generic
+// function's instances from its syntax, as late as VTA asks), and of the function literals and range-over-func
+// loops in them and in package-level initializers, keeping the nodes SSA holds (the declaration, the literal's
+// signature, the loop's header).
+func cutBuilt(files []*ast.File, generic func(*ast.FuncDecl) bool) {
 	for _, f := range files {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if !inside(generic, d) {
+				if !generic(d) {
 					cutBodies(d)
 				}
 			case *ast.GenDecl:

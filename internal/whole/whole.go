@@ -381,7 +381,7 @@ func (a *engine) trim(b pkgPair) (*types.Info, []span) {
 	}
 	generic := generics(b.info, b.p.Syntax)
 	if !a.keepsSyntax(b.p) && !a.bodies.own[pkgDir(b.p)] {
-		cutBuilt(b.p.Syntax, generic)
+		cutBuilt(b.p.Syntax, func(d *ast.FuncDecl) bool { return inside(generic, d) })
 	}
 	if len(generic) > 0 {
 		return b.info, generic
